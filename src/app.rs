@@ -1,0 +1,189 @@
+//! Builds the application (state, schema, router, listener) and runs it until shutdown:
+//! readiness turns 503 at once, connections drain, in-flight requests get the grace period,
+//! background tasks are awaited, the pool closes.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Settings;
+use crate::shared::Redis;
+use crate::state::{AppState, Lifecycle};
+use crate::store::{self, Db};
+use crate::{http, routes, telemetry};
+
+/// Longest wait between two attempts to reach an unreachable database.
+const SCHEMA_RETRY_MAX: Duration = Duration::from_secs(15);
+
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl App {
+    /// Prepares everything and binds the listener; the schema is migrated now when the
+    /// database answers, or in the background as soon as it does.
+    pub async fn build(settings: Settings) -> anyhow::Result<App> {
+        let settings = Arc::new(settings);
+        telemetry::metrics();
+        let db = Db::connect_lazy(&settings)?;
+        let redis = match settings.redis.url.as_deref() {
+            Some(url) => Some(Arc::new(Redis::open(url)?)),
+            None => None,
+        };
+        let state = AppState {
+            settings: settings.clone(),
+            db,
+            redis,
+            lifecycle: Arc::new(Lifecycle::new()),
+            tasks: TaskTracker::new(),
+        };
+        prepare_schema(&state).await?;
+
+        let router = http::layers(routes::router(), &settings).with_state(state.clone());
+        let addr = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener = TcpListener::bind(&addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        Ok(App {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then shuts down gracefully.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let App {
+            listener,
+            router,
+            state,
+        } = self;
+        let settings = state.settings.clone();
+        let lifecycle = state.lifecycle.clone();
+        let drain = settings.shutdown_drain;
+        let grace = settings.shutdown_grace;
+        if let Ok(addr) = listener.local_addr() {
+            tracing::info!(%addr, environment = settings.environment.as_str(), "listening");
+        }
+
+        let begin_shutdown = {
+            let lifecycle = lifecycle.clone();
+            async move {
+                shutdown.await;
+                lifecycle.shutdown.cancel();
+                tracing::info!(
+                    drain_ms = drain.as_millis() as u64,
+                    "shutdown started; readiness is now 503"
+                );
+                tokio::time::sleep(drain).await;
+                tracing::info!("no longer accepting connections");
+            }
+        };
+        let listener = listener.tap_io(|tcp| {
+            // Streams of small SSE frames must not wait for Nagle.
+            let _ = tcp.set_nodelay(true);
+        });
+        let server = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(begin_shutdown);
+        let deadline = {
+            let token = lifecycle.shutdown.clone();
+            async move {
+                token.cancelled().await;
+                tokio::time::sleep(drain + grace).await;
+            }
+        };
+        tokio::select! {
+            result = server.into_future() => result.context("server error")?,
+            () = deadline => tracing::warn!(grace_s = grace.as_secs(), "grace period over; dropping remaining connections"),
+        }
+
+        lifecycle.shutdown.cancel();
+        state.tasks.close();
+        if tokio::time::timeout(grace, state.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("background tasks did not finish within the grace period");
+        }
+        state.db.close().await;
+        tracing::info!("shutdown complete");
+        Ok(())
+    }
+}
+
+/// Makes the schema ready now, or keeps trying in the background while the database is
+/// unreachable (or, with `auto_migrate` off, until someone runs `llmchat migrate`).
+/// Migrations that fail for their own reasons stop start-up.
+async fn prepare_schema(state: &AppState) -> anyhow::Result<()> {
+    match schema_step(state).await? {
+        None => return Ok(()),
+        Some(reason) => tracing::warn!(%reason, "database schema not ready; will retry"),
+    }
+    let state = state.clone();
+    state.tasks.clone().spawn(async move {
+        let mut wait = Duration::from_millis(250);
+        loop {
+            tokio::select! {
+                () = state.lifecycle.shutdown.cancelled() => return,
+                () = tokio::time::sleep(wait) => {}
+            }
+            match schema_step(&state).await {
+                Ok(None) => return,
+                Ok(Some(reason)) => {
+                    tracing::warn!(%reason, "database schema not ready; will retry")
+                }
+                Err(e) => {
+                    tracing::error!(error = %format!("{e:#}"), "database migrations failed");
+                    return;
+                }
+            }
+            wait = (wait * 2).min(SCHEMA_RETRY_MAX);
+        }
+    });
+    Ok(())
+}
+
+/// `Ok(None)` when ready, `Ok(Some(reason))` when worth retrying, `Err` when fatal.
+async fn schema_step(state: &AppState) -> anyhow::Result<Option<String>> {
+    let db = &state.db;
+    let outcome = if state.settings.database.auto_migrate {
+        db.migrate().await.map(|()| 0)
+    } else {
+        db.pending_migrations().await
+    };
+    match outcome {
+        Ok(0) => {
+            state.lifecycle.mark_schema_ready();
+            tracing::info!(backend = ?db.backend(), "database schema ready");
+            Ok(None)
+        }
+        Ok(pending) => Ok(Some(format!(
+            "{pending} migration(s) pending and database.auto_migrate is off: run `llmchat migrate`"
+        ))),
+        Err(e) if store::is_unreachable(&e) => Ok(Some(format!("database unreachable: {e}"))),
+        Err(e) => Err(anyhow::anyhow!(e).context("database migrations failed")),
+    }
+}

@@ -1,0 +1,214 @@
+//! The `llmchat` command line: `serve` (default), `migrate`, `health`, `version`, `config check`.
+//! Exit codes: 0 success, 1 failure, 2 unusable configuration.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::App;
+use crate::build_info;
+use crate::config::{Settings, Sources};
+use crate::store::Db;
+use crate::telemetry;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "llmchat",
+    version,
+    about = "Self-hosted multi-user, multi-agent LLM chat platform"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Ask a running server for its health; exit 0 when ok or degraded, 1 otherwise.
+    Health {
+        /// Health URL; default http://127.0.0.1:{PORT}/api/health.
+        #[arg(long)]
+        url: Option<String>,
+        /// Also fail (exit 1) when the server reports `degraded`.
+        #[arg(long)]
+        strict: bool,
+        /// Give up after this long.
+        #[arg(long, default_value = "3s", value_parser = humantime::parse_duration)]
+        timeout: Duration,
+    },
+    /// Print version and build facts.
+    Version,
+    /// Configuration tools.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Load and validate the configuration; print it with secrets masked.
+    Check,
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Version => {
+            println!(
+                "llmchat {} (commit {}, built {}, {})",
+                build_info::VERSION,
+                build_info::GIT_COMMIT,
+                build_info::build_time(),
+                build_info::RUSTC_VERSION
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => match load_settings() {
+            Ok(settings) => {
+                println!("{}", settings.to_masked_json());
+                ExitCode::SUCCESS
+            }
+            Err(code) => code,
+        },
+        Command::Health {
+            url,
+            strict,
+            timeout,
+        } => runtime(health(url, strict, timeout)),
+        Command::Migrate => match load_settings() {
+            Ok(settings) => runtime(migrate(settings)),
+            Err(code) => code,
+        },
+        Command::Serve => match load_settings() {
+            Ok(settings) => runtime(serve(settings)),
+            Err(code) => code,
+        },
+    }
+}
+
+fn load_settings() -> Result<Settings, ExitCode> {
+    Settings::load(&Sources::from_process()).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(2)
+    })
+}
+
+fn runtime(future: impl std::future::Future<Output = ExitCode>) -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(future),
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> ExitCode {
+    telemetry::init_logs(&settings);
+    let app = match App::build(settings).await {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "start-up failed");
+            return ExitCode::FAILURE;
+        }
+    };
+    match app.run(shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %format!("{e:#}"), "server failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(settings: Settings) -> ExitCode {
+    telemetry::init_logs(&settings);
+    let db = match Db::connect_lazy(&settings) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("{e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = db.migrate().await;
+    db.close().await;
+    match result {
+        Ok(()) => {
+            println!("migrations applied ({:?})", db.backend());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("migration failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn health(url: Option<String>, strict: bool, timeout: Duration) -> ExitCode {
+    let url = url.unwrap_or_else(|| {
+        let port = Settings::load(&Sources::from_process())
+            .map(|s| s.server.port)
+            .unwrap_or(3001);
+        format!("http://127.0.0.1:{port}/api/health")
+    });
+    let client = match reqwest::Client::builder().timeout(timeout).build() {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("cannot build HTTP client: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let body: serde_json::Value = match client.get(&url).send().await {
+        Ok(response) => response.json().await.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("no answer from {url}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let status = body
+        .get("status")
+        .and_then(|s| s.as_str())
+        .unwrap_or("unknown");
+    println!("{status}");
+    match status {
+        "ok" => ExitCode::SUCCESS,
+        "degraded" if !strict => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("received SIGINT"),
+        () = terminate => tracing::info!("received SIGTERM"),
+    }
+}

@@ -1,0 +1,196 @@
+//! Environment-variable layers: the process environment, `.env` and `config/secrets/{env}.env`
+//! all speak the same names, and each becomes one figment provider that remembers where every
+//! value came from, so that errors can name the variable and the file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use figment::value::{Dict, Map, Value};
+use figment::{Metadata, Profile, Provider};
+
+use super::{ConfigError, Environment};
+
+const PREFIX: &str = "LLMCHAT_";
+
+/// `LLMCHAT_*` names that are read before the layers and are not settings themselves.
+const BOOTSTRAP_VARS: &[&str] = &["LLMCHAT_ENV", "LLMCHAT_CONFIG_DIR"];
+
+/// The seed guide's plain names and the settings they set.
+const PLAIN_VARS: &[(&str, &str)] = &[
+    ("PORT", "server.port"),
+    ("HOST", "server.host"),
+    ("DATABASE_URL", "database.url"),
+    ("REDIS_URL", "redis.url"),
+    ("JWT_SECRET", "auth.jwt_secret"),
+    ("LOG_LEVEL", "log.level"),
+    ("API_RATE_LIMIT", "rate_limit.requests_per_minute"),
+    ("METRICS_TOKEN", "metrics.token"),
+];
+
+/// Where configuration comes from: the config directory, an optional `.env` file and the
+/// environment variables. Tests build one by hand instead of touching the process environment.
+#[derive(Debug, Clone)]
+pub struct Sources {
+    pub config_dir: PathBuf,
+    pub dotenv: Option<PathBuf>,
+    pub vars: Vec<(String, String)>,
+}
+
+impl Sources {
+    /// The process environment, `./.env` when present, and `LLMCHAT_CONFIG_DIR` (default `config`).
+    pub fn from_process() -> Sources {
+        let vars: Vec<(String, String)> = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect();
+        let config_dir = vars
+            .iter()
+            .find(|(k, _)| k == "LLMCHAT_CONFIG_DIR")
+            .map(|(_, v)| PathBuf::from(v))
+            .unwrap_or_else(|| PathBuf::from("config"));
+        let dotenv = Some(PathBuf::from(".env")).filter(|p| p.is_file());
+        Sources {
+            config_dir,
+            dotenv,
+            vars,
+        }
+    }
+
+    /// The environment name: process environment first, then `.env`; default development.
+    pub(super) fn environment(&self) -> Result<Environment, ConfigError> {
+        let dotenv = match &self.dotenv {
+            Some(path) => read_env_file(path)?,
+            None => Vec::new(),
+        };
+        for (vars, origin) in [(&self.vars, "the environment"), (&dotenv, ".env")] {
+            for name in ["LLMCHAT_ENV", "DEPLOYMENT_ENV", "NODE_ENV"] {
+                if let Some((_, value)) = vars.iter().find(|(k, _)| k == name) {
+                    return Environment::parse(value).ok_or_else(|| {
+                        ConfigError::line(format!(
+                            "invalid value {value:?} for {name} in {origin}: expected development, staging or production"
+                        ))
+                    });
+                }
+            }
+        }
+        Ok(Environment::Development)
+    }
+
+    /// Secrets file, `.env`, then the process environment, in merge order.
+    pub(super) fn env_layers(&self, secrets_file: &Path) -> Result<Vec<EnvLayer>, ConfigError> {
+        let mut layers = Vec::new();
+        if secrets_file.is_file() {
+            layers.push(EnvLayer::new(
+                secrets_file.display().to_string(),
+                read_env_file(secrets_file)?,
+            )?);
+        }
+        if let Some(path) = &self.dotenv {
+            layers.push(EnvLayer::new(
+                path.display().to_string(),
+                read_env_file(path)?,
+            )?);
+        }
+        layers.push(EnvLayer::new("the environment".into(), self.vars.clone())?);
+        Ok(layers)
+    }
+}
+
+fn read_env_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
+    let iter = dotenvy::from_path_iter(path).map_err(|e| {
+        ConfigError::line(format!("cannot read {}: {}", path.display(), one_line(&e)))
+    })?;
+    iter.map(|item| {
+        item.map_err(|e| ConfigError::line(format!("in {}: {}", path.display(), one_line(&e))))
+    })
+    .collect()
+}
+
+fn one_line(e: &dyn std::fmt::Display) -> String {
+    e.to_string().replace('\n', " ")
+}
+
+/// The settings that one source of environment variables sets.
+pub(super) struct EnvLayer {
+    origin: String,
+    /// (setting path, variable name, value); plain names first so `LLMCHAT_*` wins.
+    entries: Vec<(String, String, String)>,
+}
+
+impl EnvLayer {
+    fn new(origin: String, vars: Vec<(String, String)>) -> Result<EnvLayer, ConfigError> {
+        let mut plain = Vec::new();
+        let mut prefixed = Vec::new();
+        for (name, value) in vars {
+            if let Some(&(_, path)) = PLAIN_VARS.iter().find(|(n, _)| *n == name) {
+                plain.push((path.to_string(), name, value));
+            } else if name == "DEBUG" {
+                // The seed's `DEBUG=llmchat:*`; other tools' DEBUG values are not ours.
+                if value.split(',').any(|v| v.trim().starts_with("llmchat")) {
+                    plain.push(("debug".into(), name, "true".into()));
+                }
+            } else if let Some(rest) = name.strip_prefix(PREFIX) {
+                if BOOTSTRAP_VARS.contains(&name.as_str()) {
+                    continue;
+                }
+                if rest.is_empty() || rest.split("__").any(str::is_empty) {
+                    return Err(ConfigError::line(format!(
+                        "unknown setting {name} in {origin}: not a valid setting name"
+                    )));
+                }
+                let path = rest.to_ascii_lowercase().replace("__", ".");
+                prefixed.push((path, name, value));
+            }
+        }
+        plain.extend(prefixed);
+        Ok(EnvLayer {
+            origin,
+            entries: plain,
+        })
+    }
+}
+
+impl Provider for EnvLayer {
+    fn metadata(&self) -> Metadata {
+        let names: HashMap<String, String> = self
+            .entries
+            .iter()
+            .map(|(path, name, _)| (path.clone(), name.clone()))
+            .collect();
+        Metadata::named(self.origin.clone()).interpolater(move |_: &Profile, keys: &[&str]| {
+            let path = keys.join(".");
+            names
+                .get(&path)
+                .cloned()
+                .unwrap_or_else(|| format!("{PREFIX}{}", keys.join("__").to_ascii_uppercase()))
+        })
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        let mut dict = Dict::new();
+        for (path, _, value) in &self.entries {
+            let keys: Vec<&str> = path.split('.').collect();
+            insert(&mut dict, &keys, Value::from(value.clone()));
+        }
+        Ok(Profile::Default.collect(dict))
+    }
+}
+
+fn insert(dict: &mut Dict, keys: &[&str], value: Value) {
+    match keys {
+        [] => {}
+        [last] => {
+            dict.insert((*last).to_string(), value);
+        }
+        [first, rest @ ..] => {
+            let entry = dict
+                .entry((*first).to_string())
+                .or_insert_with(|| Value::from(Dict::new()));
+            if !matches!(entry, Value::Dict(..)) {
+                *entry = Value::from(Dict::new());
+            }
+            if let Value::Dict(_, inner) = entry {
+                insert(inner, rest, value);
+            }
+        }
+    }
+}

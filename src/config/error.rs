@@ -1,0 +1,71 @@
+//! A configuration problem as one line that names the key and where it came from.
+
+use figment::error::Kind;
+
+use super::Environment;
+
+/// Why the configuration cannot be used; `llmchat` prints it and exits with code 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(String);
+
+impl ConfigError {
+    pub(super) fn line(message: String) -> ConfigError {
+        ConfigError(message.replace('\n', " "))
+    }
+
+    pub(super) fn invalid(key: &str, problem: &str) -> ConfigError {
+        ConfigError::line(format!("invalid value for {key}: {problem}"))
+    }
+
+    pub(super) fn missing(key: &str, environment: Environment) -> ConfigError {
+        ConfigError::line(format!(
+            "missing required secret {key}: {} needs it",
+            environment.as_str()
+        ))
+    }
+
+    /// Renders a figment error as "<problem> <key> in <source>".
+    pub(super) fn from_figment(error: figment::Error) -> ConfigError {
+        let mut keys: Vec<&str> = error.path.iter().map(String::as_str).collect();
+        let problem = match &error.kind {
+            Kind::UnknownField(field, _) => {
+                keys.push(field);
+                "unknown key".to_string()
+            }
+            Kind::InvalidType(actual, expected) => {
+                format!("invalid value (found {actual}, expected {expected}) for")
+            }
+            Kind::InvalidValue(actual, expected) => {
+                format!("invalid value (found {actual}, expected {expected}) for")
+            }
+            Kind::UnknownVariant(actual, expected) => {
+                format!(
+                    "invalid value (found {actual:?}, expected one of {}) for",
+                    expected.join(", ")
+                )
+            }
+            Kind::Message(message) => format!("invalid value ({message}) for"),
+            other => format!("invalid value ({other}) for"),
+        };
+        let dotted = keys.join(".");
+        let (key, origin) = match &error.metadata {
+            Some(md) => {
+                let origin = match &md.source {
+                    Some(figment::Source::File(path)) => path.display().to_string(),
+                    Some(other) => other.to_string(),
+                    None => md.name.to_string(),
+                };
+                let native = md.interpolate(&figment::Profile::Default, &keys);
+                let key = if native == dotted || keys.is_empty() {
+                    dotted
+                } else {
+                    format!("{native} ({dotted})")
+                };
+                (key, origin)
+            }
+            None => (dotted, "the built-in defaults".to_string()),
+        };
+        ConfigError::line(format!("{problem} {key} in {origin}"))
+    }
+}

@@ -1,0 +1,307 @@
+//! Static settings: what needs a restart to change (bind address, database, Redis, secrets,
+//! limits). Loaded in layers — built-in defaults → `config/environments/{env}.yml` →
+//! `config/secrets/{env}.env` → `.env` → process environment — and validated before anything
+//! starts. Every setting has an environment name (`LLMCHAT_` + path with `__` between levels);
+//! the seed guide's plain names (`PORT`, `DATABASE_URL`, …) are accepted too.
+
+mod env;
+mod error;
+mod secret;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytesize::ByteSize;
+use figment::Figment;
+use figment::providers::{Format, Yaml};
+use serde::{Deserialize, Serialize};
+
+pub use env::Sources;
+pub use error::ConfigError;
+pub use secret::{Secret, mask_url};
+
+/// The deployment environment, chosen by `LLMCHAT_ENV` (aliases `DEPLOYMENT_ENV`, `NODE_ENV`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Development,
+    Staging,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Development => "development",
+            Environment::Staging => "staging",
+            Environment::Production => "production",
+        }
+    }
+
+    fn parse(value: &str) -> Option<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "development" | "dev" => Some(Environment::Development),
+            "staging" | "stage" => Some(Environment::Staging),
+            "production" | "prod" => Some(Environment::Production),
+            _ => None,
+        }
+    }
+}
+
+/// All static settings. Field names are the configuration keys.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Chosen before the layers are read; not settable inside them.
+    #[serde(skip_deserializing)]
+    pub environment: Environment,
+    /// Debug mode (the seed's environment table): debug logs for LLMChat's own modules.
+    pub debug: bool,
+    /// Where the SQLite file and generated secrets live; nothing is written elsewhere.
+    pub data_dir: PathBuf,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub redis: RedisSettings,
+    pub auth: AuthSettings,
+    pub log: LogSettings,
+    pub rate_limit: RateLimitSettings,
+    pub metrics: MetricsSettings,
+    /// How long in-flight requests and background tasks get after SIGTERM.
+    #[serde(with = "humantime_serde")]
+    pub shutdown_grace: Duration,
+    /// How long the server keeps accepting connections (readiness already 503) after SIGTERM,
+    /// so that load balancers stop routing here first.
+    #[serde(with = "humantime_serde")]
+    pub shutdown_drain: Duration,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    /// Largest request body accepted by routes without a limit of their own.
+    pub body_limit: ByteSize,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseSettings {
+    /// `sqlite://…` or `postgres://…`; empty means `sqlite://{data_dir}/llmchat.db`.
+    #[serde(serialize_with = "secret::serialize_masked_url")]
+    pub url: Option<String>,
+    pub max_connections: u32,
+    #[serde(with = "humantime_serde")]
+    pub acquire_timeout: Duration,
+    /// Apply pending migrations at start; when off, readiness waits for `llmchat migrate`.
+    pub auto_migrate: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedisSettings {
+    /// `redis://…`; unset means in-process rate limits and stream hub.
+    #[serde(serialize_with = "secret::serialize_masked_url")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthSettings {
+    /// HS256 key for access tokens, at least 32 bytes; required outside development.
+    pub jwt_secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    /// A level (`debug`) or a full filter (`info,sqlx=warn`); `RUST_LOG` overrides it.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Pretty when development runs on a terminal, JSON lines otherwise.
+    #[default]
+    Auto,
+    Json,
+    Pretty,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RateLimitSettings {
+    /// Requests per minute per principal (`API_RATE_LIMIT`).
+    pub requests_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MetricsSettings {
+    /// When set, `/metrics` and health details require it as a bearer token.
+    pub token: Option<Secret>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            environment: Environment::Development,
+            debug: false,
+            data_dir: PathBuf::from("./data"),
+            server: ServerSettings::default(),
+            database: DatabaseSettings::default(),
+            redis: RedisSettings::default(),
+            auth: AuthSettings::default(),
+            log: LogSettings::default(),
+            rate_limit: RateLimitSettings::default(),
+            metrics: MetricsSettings::default(),
+            shutdown_grace: Duration::from_secs(30),
+            shutdown_drain: Duration::ZERO,
+        }
+    }
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings {
+            host: "0.0.0.0".into(),
+            port: 3001,
+            body_limit: ByteSize::mib(10),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        DatabaseSettings {
+            url: None,
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+            auto_migrate: true,
+        }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        LogSettings {
+            level: "info".into(),
+            format: LogFormat::Auto,
+        }
+    }
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        RateLimitSettings {
+            requests_per_minute: 1000,
+        }
+    }
+}
+
+impl Settings {
+    /// Loads every layer from `sources` and validates the result.
+    pub fn load(sources: &Sources) -> Result<Settings, ConfigError> {
+        let environment = sources.environment()?;
+        let env_file = sources
+            .config_dir
+            .join("environments")
+            .join(format!("{}.yml", environment.as_str()));
+        let secrets_file = sources
+            .config_dir
+            .join("secrets")
+            .join(format!("{}.env", environment.as_str()));
+
+        let mut figment = Figment::new();
+        if env_file.is_file() {
+            figment = figment.merge(Yaml::file_exact(&env_file));
+        }
+        for layer in sources.env_layers(&secrets_file)? {
+            figment = figment.merge(layer);
+        }
+        let mut settings: Settings = figment.extract_lossy().map_err(ConfigError::from_figment)?;
+        settings.environment = environment;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The database URL in effect: the configured one, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match self.database.url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => url.to_string(),
+            _ => format!("sqlite://{}", self.data_dir.join("llmchat.db").display()),
+        }
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let url = self.database_url();
+        if !is_database_url(&url) {
+            return Err(ConfigError::invalid(
+                "database.url",
+                "must start with sqlite://, postgres:// or postgresql://",
+            ));
+        }
+        if let Some(redis) = &self.redis.url
+            && !(redis.starts_with("redis://") || redis.starts_with("rediss://"))
+        {
+            return Err(ConfigError::invalid(
+                "redis.url",
+                "must start with redis:// or rediss://",
+            ));
+        }
+        match &self.auth.jwt_secret {
+            Some(secret) if secret.expose().len() < 32 => {
+                return Err(ConfigError::invalid(
+                    "auth.jwt_secret (JWT_SECRET)",
+                    "must be at least 32 bytes",
+                ));
+            }
+            None if self.environment != Environment::Development => {
+                return Err(ConfigError::missing(
+                    "auth.jwt_secret (JWT_SECRET)",
+                    self.environment,
+                ));
+            }
+            _ => {}
+        }
+        if self.database.max_connections == 0 {
+            return Err(ConfigError::invalid(
+                "database.max_connections",
+                "must be at least 1",
+            ));
+        }
+        if self.rate_limit.requests_per_minute == 0 {
+            return Err(ConfigError::invalid(
+                "rate_limit.requests_per_minute (API_RATE_LIMIT)",
+                "must be at least 1",
+            ));
+        }
+        if tracing_subscriber::EnvFilter::builder()
+            .parse(&self.log.level)
+            .is_err()
+        {
+            return Err(ConfigError::invalid(
+                "log.level (LOG_LEVEL)",
+                "must be a level (error, warn, info, debug, trace) or a tracing filter",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The settings as JSON with every secret masked, for `llmchat config check`.
+    pub fn to_masked_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+}
+
+fn is_database_url(url: &str) -> bool {
+    ["sqlite:", "postgres://", "postgresql://"]
+        .iter()
+        .any(|p| url.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests;

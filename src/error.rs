@@ -1,0 +1,139 @@
+//! The one error type of the HTTP API and its JSON shape
+//! `{"error":{"code","message","request_id"}}`.
+//!
+//! Handlers return [`Error`]; its response carries an [`ErrorBody`] extension that the
+//! error-shaping middleware (see `http.rs`) completes with the request id, so every error —
+//! ours, axum's rejections, a 404, a panic — leaves the server in the same shape.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("rate limited; retry in {retry_after_s} s")]
+    RateLimited { retry_after_s: u64 },
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("expected a request with Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error("{0}")]
+    Unavailable(&'static str),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable, snake_case machine-readable code such as `not_found`.
+    pub code: String,
+    /// Human-readable explanation; for 5xx only "internal error".
+    pub message: String,
+    /// The `x-request-id` of the failed request, to quote when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+impl Error {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::Unauthorized => StatusCode::UNAUTHORIZED,
+            Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::NotFound => StatusCode::NOT_FOUND,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Error::BadRequest { code, .. } => code,
+            Error::Invalid { .. } => "invalid",
+            other => code_for_status(other.status()),
+        }
+    }
+}
+
+/// The default `code` for a status, used when nothing more specific is known.
+pub fn code_for_status(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        408 => "request_timeout",
+        409 => "conflict",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        422 => "invalid",
+        429 => "rate_limited",
+        503 => "unavailable",
+        504 => "timeout",
+        s if s >= 500 => "internal",
+        _ => "bad_request",
+    }
+}
+
+/// Marks a response as already logged, so the error middleware does not log it again.
+#[derive(Debug, Clone)]
+pub struct InternalDetail(pub String);
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = if status.is_server_error() && !matches!(self, Error::Unavailable(_)) {
+            "internal error".to_string()
+        } else {
+            self.to_string()
+        };
+        let body = ErrorBody {
+            code: self.code().to_string(),
+            message,
+            request_id: None,
+        };
+        let mut response = status.into_response();
+        if let Error::RateLimited { retry_after_s } = &self
+            && let Ok(value) = retry_after_s.to_string().parse()
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        if let Error::Internal(e) = &self {
+            response
+                .extensions_mut()
+                .insert(InternalDetail(format!("{e:#}")));
+        }
+        response.extensions_mut().insert(body);
+        response
+    }
+}

@@ -1,0 +1,16 @@
+//! LLMChat: a self-hosted, multi-user, multi-agent LLM chat platform in one binary.
+
+pub mod app;
+pub mod build_info;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod http;
+pub mod routes;
+pub mod shared;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+
+pub use error::{Error, Result};

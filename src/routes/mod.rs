@@ -1,0 +1,87 @@
+//! The HTTP routes, one file per area. Every route is registered through utoipa-axum's
+//! `routes!`, so the OpenAPI document at `/api/openapi.json` lists each one with its schemas;
+//! a test fails when a route is added any other way.
+
+mod health;
+mod ops;
+#[cfg(feature = "test-hooks")]
+mod test_hooks;
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
+use subtle::ConstantTimeEq;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::{Error, ErrorResponse};
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "LLMChat API",
+        description = "Self-hosted multi-user, multi-agent LLM chat platform. Errors use \
+                       `{\"error\":{\"code\",\"message\",\"request_id\"}}`."
+    ),
+    components(schemas(ErrorResponse)),
+    modifiers(&SecuritySchemes),
+    tags((name = "operations", description = "Health, metrics, version and API description"))
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The METRICS_TOKEN, when one is configured"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::router())
+        .merge(ops::router())
+}
+
+/// The axum router with every documented route, plus test hooks when compiled in.
+pub fn router() -> Router<AppState> {
+    let (router, _) = api_router().split_for_parts();
+    #[cfg(feature = "test-hooks")]
+    let router = router.merge(test_hooks::router());
+    router.fallback(|| async { Error::NotFound })
+}
+
+/// The OpenAPI 3.1 document, generated once from the routes.
+pub fn openapi_json() -> &'static str {
+    static DOC: OnceLock<String> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let (_, doc) = api_router().split_for_parts();
+        doc.to_pretty_json().unwrap_or_default()
+    })
+}
+
+/// Whether the caller may see internals: always when no `METRICS_TOKEN` is configured,
+/// otherwise only with `Authorization: Bearer <token>`.
+pub(crate) fn metrics_token_ok(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(token) = &state.settings.metrics.token else {
+        return true;
+    };
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| bool::from(given.trim().as_bytes().ct_eq(token.expose().as_bytes())))
+}

@@ -1,0 +1,58 @@
+//! The application state handed to every handler, and the server's lifecycle flags.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Settings;
+use crate::shared::Redis;
+use crate::store::Db;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Db,
+    pub redis: Option<Arc<Redis>>,
+    pub lifecycle: Arc<Lifecycle>,
+    /// Background work that shutdown waits for.
+    pub tasks: TaskTracker,
+}
+
+/// Where the server is in its life: schema ready, shutting down.
+pub struct Lifecycle {
+    pub started: Instant,
+    schema_ready: AtomicBool,
+    /// Cancelled when shutdown begins.
+    pub shutdown: CancellationToken,
+}
+
+impl Lifecycle {
+    pub fn new() -> Lifecycle {
+        Lifecycle {
+            started: Instant::now(),
+            schema_ready: AtomicBool::new(false),
+            shutdown: CancellationToken::new(),
+        }
+    }
+
+    pub fn schema_ready(&self) -> bool {
+        self.schema_ready.load(Ordering::Acquire)
+    }
+
+    pub fn mark_schema_ready(&self) {
+        self.schema_ready.store(true, Ordering::Release);
+    }
+
+    pub fn shutting_down(&self) -> bool {
+        self.shutdown.is_cancelled()
+    }
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Lifecycle::new()
+    }
+}

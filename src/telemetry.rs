@@ -1,0 +1,110 @@
+//! Logs (tracing: JSON lines, or pretty on a development terminal) and metrics (the Prometheus
+//! recorder behind `/metrics`, process metrics, build info).
+
+use std::io::IsTerminal;
+use std::sync::OnceLock;
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tracing_subscriber::EnvFilter;
+
+use crate::build_info;
+use crate::config::{Environment, LogFormat, Settings};
+
+/// Seconds; tuned for an API whose alert fires at a p95 of 500 ms.
+const HTTP_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// The log filter in effect: `RUST_LOG` when set, else `log.level`, with LLMChat's own modules
+/// at debug in debug mode.
+pub fn log_filter(settings: &Settings, rust_log: Option<&str>) -> String {
+    match rust_log.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(filter) => filter.to_string(),
+        None if settings.debug => format!("{},llmchat=debug", settings.log.level),
+        None => settings.log.level.clone(),
+    }
+}
+
+/// Installs the global subscriber. Calling it again (tests) is harmless.
+pub fn init_logs(settings: &Settings) {
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let filter = EnvFilter::builder()
+        .parse(log_filter(settings, rust_log.as_deref()))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let pretty = match settings.log.format {
+        LogFormat::Pretty => true,
+        LogFormat::Json => false,
+        LogFormat::Auto => {
+            settings.environment == Environment::Development && std::io::stdout().is_terminal()
+        }
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stdout);
+    let result = if pretty {
+        builder.try_init()
+    } else {
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+    };
+    // Already installed (a second app in one test process): keep the first.
+    drop(result);
+}
+
+/// The process-wide Prometheus recorder, installed on first use.
+pub fn metrics() -> &'static Metrics {
+    static METRICS: OnceLock<Metrics> = OnceLock::new();
+    METRICS.get_or_init(Metrics::install)
+}
+
+pub struct Metrics {
+    handle: PrometheusHandle,
+    process: metrics_process::Collector,
+}
+
+impl Metrics {
+    fn install() -> Metrics {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(
+                Matcher::Full("http_request_duration_seconds".into()),
+                HTTP_BUCKETS,
+            )
+            .unwrap_or_else(|_| PrometheusBuilder::new());
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        // Fails only if another recorder is installed; ours then simply stays unread.
+        drop(metrics::set_global_recorder(recorder));
+
+        let process = metrics_process::Collector::default();
+        process.describe();
+        metrics::describe_counter!(
+            "http_requests_total",
+            "HTTP requests by method, matched route template and status code"
+        );
+        metrics::describe_histogram!(
+            "http_request_duration_seconds",
+            metrics::Unit::Seconds,
+            "HTTP request duration until the response head"
+        );
+        metrics::describe_gauge!("llmchat_build_info", "Build facts; the value is always 1");
+        metrics::gauge!(
+            "llmchat_build_info",
+            "version" => build_info::VERSION,
+            "commit" => build_info::GIT_COMMIT,
+            "rustc" => build_info::RUSTC_VERSION,
+        )
+        .set(1.0);
+        Metrics { handle, process }
+    }
+
+    /// The Prometheus text exposition, with process metrics sampled now.
+    pub fn render(&self) -> String {
+        self.process.collect();
+        self.handle.run_upkeep();
+        self.handle.render()
+    }
+}
