@@ -30,7 +30,9 @@ impl ConfigError {
         let mut keys: Vec<&str> = error.path.iter().map(String::as_str).collect();
         let problem = match &error.kind {
             Kind::UnknownField(field, _) => {
-                keys.push(field);
+                if keys.last() != Some(&field.as_str()) {
+                    keys.push(field);
+                }
                 "unknown key".to_string()
             }
             Kind::InvalidType(actual, expected) => {
@@ -49,6 +51,16 @@ impl ConfigError {
             other => format!("invalid value ({other}) for"),
         };
         let dotted = keys.join(".");
+        // Never echo what was given for a secret.
+        let problem = if ["secret", "token", "url", "password"]
+            .iter()
+            .any(|s| dotted.contains(s))
+            && problem.starts_with("invalid value (")
+        {
+            "invalid value for".to_string()
+        } else {
+            problem
+        };
         let (key, origin) = match &error.metadata {
             Some(md) => {
                 let origin = match &md.source {
@@ -56,7 +68,11 @@ impl ConfigError {
                     Some(other) => other.to_string(),
                     None => md.name.to_string(),
                 };
-                let native = md.interpolate(&figment::Profile::Default, &keys);
+                // Files are named by path; environment layers by variable name.
+                let native = match &md.source {
+                    Some(figment::Source::File(_)) => dotted.clone(),
+                    _ => md.interpolate(&figment::Profile::Default, &keys),
+                };
                 let key = if native == dotted || keys.is_empty() {
                     dotted
                 } else {

@@ -1,1 +1,296 @@
+#![expect(clippy::unwrap_used, reason = "tests")]
 
+use std::path::Path;
+
+use super::*;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef-long-enough";
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    vars: Vec<(String, String)>,
+    dotenv: bool,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("config/environments")).unwrap();
+        std::fs::create_dir_all(dir.path().join("config/secrets")).unwrap();
+        Fixture {
+            dir,
+            vars: Vec::new(),
+            dotenv: false,
+        }
+    }
+
+    fn file(&mut self, relative: &str, text: &str) -> &mut Fixture {
+        std::fs::write(self.dir.path().join(relative), text).unwrap();
+        if relative == ".env" {
+            self.dotenv = true;
+        }
+        self
+    }
+
+    fn var(&mut self, name: &str, value: &str) -> &mut Fixture {
+        self.vars.push((name.into(), value.into()));
+        self
+    }
+
+    fn path(&self, relative: &str) -> String {
+        self.dir.path().join(relative).display().to_string()
+    }
+
+    fn load(&self) -> Result<Settings, ConfigError> {
+        let root: &Path = self.dir.path();
+        Settings::load(&Sources {
+            config_dir: root.join("config"),
+            dotenv: self.dotenv.then(|| root.join(".env")),
+            vars: self.vars.clone(),
+        })
+    }
+}
+
+#[test]
+fn defaults_apply_when_nothing_is_configured() {
+    let settings = Fixture::new().load().unwrap();
+    assert_eq!(settings.environment, Environment::Development);
+    assert_eq!(settings.server.port, 3001);
+    assert_eq!(settings.rate_limit.requests_per_minute, 1000);
+    assert_eq!(settings.shutdown_grace, Duration::from_secs(30));
+    assert_eq!(settings.database_url(), "sqlite://./data/llmchat.db");
+}
+
+#[test]
+fn later_layers_override_earlier_ones() {
+    let mut f = Fixture::new();
+    f.file(
+        "config/environments/development.yml",
+        "server:\n  port: 4000\n  host: 10.0.0.1\nlog:\n  level: debug\nrate_limit:\n  requests_per_minute: 10\n",
+    )
+    .file("config/secrets/development.env", "PORT=4001\nAPI_RATE_LIMIT=20\n")
+    .file(".env", "PORT=4002\n");
+    let s = f.load().unwrap();
+    assert_eq!(s.server.port, 4002, ".env beats the secrets file");
+    assert_eq!(
+        s.rate_limit.requests_per_minute, 20,
+        "secrets file beats YAML"
+    );
+    assert_eq!(s.server.host, "10.0.0.1", "YAML beats defaults");
+    assert_eq!(s.log.level, "debug");
+
+    f.var("PORT", "4003");
+    assert_eq!(
+        f.load().unwrap().server.port,
+        4003,
+        "process env beats .env"
+    );
+}
+
+#[test]
+fn prefixed_names_reach_every_setting_and_win_over_plain_names() {
+    let mut f = Fixture::new();
+    f.var("PORT", "5000")
+        .var("LLMCHAT_SERVER__PORT", "5001")
+        .var("LLMCHAT_SHUTDOWN_GRACE", "7s")
+        .var("LLMCHAT_DATA_DIR", "/var/lib/llmchat")
+        .var("LLMCHAT_DATABASE__AUTO_MIGRATE", "false")
+        .var("LLMCHAT_SERVER__BODY_LIMIT", "2 MiB");
+    let s = f.load().unwrap();
+    assert_eq!(s.server.port, 5001);
+    assert_eq!(s.shutdown_grace, Duration::from_secs(7));
+    assert_eq!(s.data_dir, PathBuf::from("/var/lib/llmchat"));
+    assert!(!s.database.auto_migrate);
+    assert_eq!(s.server.body_limit, ByteSize::mib(2));
+    assert_eq!(s.database_url(), "sqlite:///var/lib/llmchat/llmchat.db");
+}
+
+#[test]
+fn environment_comes_from_llmchat_env_or_its_aliases() {
+    let mut f = Fixture::new();
+    f.file("config/environments/staging.yml", "log:\n  level: info\n")
+        .file(
+            "config/environments/production.yml",
+            "log:\n  level: warn\n",
+        )
+        .var("JWT_SECRET", SECRET);
+
+    f.var("NODE_ENV", "staging");
+    let s = f.load().unwrap();
+    assert_eq!(s.environment, Environment::Staging);
+    assert_eq!(s.log.level, "info");
+
+    f.var("DEPLOYMENT_ENV", "production");
+    assert_eq!(
+        f.load().unwrap().environment,
+        Environment::Production,
+        "DEPLOYMENT_ENV is preferred to NODE_ENV"
+    );
+
+    let mut g = Fixture::new();
+    g.file(
+        "config/environments/production.yml",
+        "log:\n  level: warn\n",
+    )
+    .var("JWT_SECRET", SECRET)
+    .var("DEPLOYMENT_ENV", "production")
+    .var("NODE_ENV", "development");
+    let s = g.load().unwrap();
+    assert_eq!(s.environment, Environment::Production);
+    assert_eq!(s.log.level, "warn");
+
+    g.var("LLMCHAT_ENV", "development");
+    assert_eq!(g.load().unwrap().environment, Environment::Development);
+}
+
+#[test]
+fn environment_can_be_chosen_in_dot_env() {
+    let mut f = Fixture::new();
+    f.file(
+        ".env",
+        &format!("NODE_ENV=production\nJWT_SECRET={SECRET}\n"),
+    );
+    assert_eq!(f.load().unwrap().environment, Environment::Production);
+}
+
+#[test]
+fn unknown_environment_name_is_rejected() {
+    let mut f = Fixture::new();
+    f.var("NODE_ENV", "qa");
+    let e = f.load().unwrap_err().to_string();
+    assert!(e.contains("NODE_ENV") && e.contains("\"qa\""), "{e}");
+}
+
+#[test]
+fn unknown_key_in_a_yaml_file_names_key_and_file() {
+    let mut f = Fixture::new();
+    f.file(
+        "config/environments/development.yml",
+        "server:\n  prot: 80\n",
+    );
+    let e = f.load().unwrap_err().to_string();
+    assert!(e.contains("unknown key server.prot"), "{e}");
+    assert!(
+        e.contains(&f.path("config/environments/development.yml")),
+        "{e}"
+    );
+    assert!(!e.contains('\n'));
+}
+
+#[test]
+fn unknown_llmchat_variable_names_the_variable_and_where_it_was_set() {
+    let mut f = Fixture::new();
+    f.var("LLMCHAT_SERVER__PROT", "80")
+        .var("OTHER_TOOL_SETTING", "x");
+    let e = f.load().unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "configuration error: unknown key LLMCHAT_SERVER__PROT (server.prot) in the environment"
+    );
+    assert!(e.contains("the environment"), "{e}");
+
+    let mut g = Fixture::new();
+    g.file("config/secrets/development.env", "LLMCHAT_NOPE=1\n");
+    let e = g.load().unwrap_err().to_string();
+    assert!(e.contains("LLMCHAT_NOPE"), "{e}");
+    assert!(e.contains(&g.path("config/secrets/development.env")), "{e}");
+}
+
+#[test]
+fn malformed_value_names_the_variable_and_the_file() {
+    let mut f = Fixture::new();
+    f.file(".env", "PORT=eighty\n");
+    let e = f.load().unwrap_err().to_string();
+    assert!(
+        e.contains("PORT") && e.contains(".env") && e.contains("eighty"),
+        "{e}"
+    );
+    eprintln!("{e}");
+
+    let mut g = Fixture::new();
+    g.file(
+        "config/environments/development.yml",
+        "shutdown_grace: soon\n",
+    );
+    let e = g.load().unwrap_err().to_string();
+    assert!(
+        e.contains("shutdown_grace") && e.contains("development.yml"),
+        "{e}"
+    );
+
+    let mut h = Fixture::new();
+    h.var("LLMCHAT_LOG__FORMAT", "xml");
+    let e = h.load().unwrap_err().to_string();
+    assert!(
+        e.contains("LLMCHAT_LOG__FORMAT") && e.contains("xml"),
+        "{e}"
+    );
+}
+
+#[test]
+fn production_without_jwt_secret_does_not_start() {
+    let mut f = Fixture::new();
+    f.var("LLMCHAT_ENV", "production");
+    let e = f.load().unwrap_err().to_string();
+    assert!(e.contains("JWT_SECRET") && e.contains("production"), "{e}");
+
+    f.var("JWT_SECRET", "short");
+    let e = f.load().unwrap_err().to_string();
+    assert!(e.contains("at least 32 bytes"), "{e}");
+}
+
+#[test]
+fn bad_urls_are_rejected_with_their_key() {
+    let mut f = Fixture::new();
+    f.var("DATABASE_URL", "mysql://db/llmchat");
+    assert!(f.load().unwrap_err().to_string().contains("database.url"));
+    let mut g = Fixture::new();
+    g.var("REDIS_URL", "localhost:6379");
+    assert!(g.load().unwrap_err().to_string().contains("redis.url"));
+}
+
+#[test]
+fn debug_variable_from_the_guide_turns_on_debug_mode() {
+    let mut f = Fixture::new();
+    f.var("DEBUG", "express:*");
+    assert!(!f.load().unwrap().debug, "another tool's DEBUG is not ours");
+    f.var("DEBUG", "llmchat:*");
+    let s = f.load().unwrap();
+    assert!(s.debug);
+    assert_eq!(crate::telemetry::log_filter(&s, None), "info,llmchat=debug");
+    assert_eq!(crate::telemetry::log_filter(&s, Some("warn")), "warn");
+}
+
+#[test]
+fn secrets_are_masked_when_printed() {
+    let mut f = Fixture::new();
+    f.var("JWT_SECRET", SECRET)
+        .var("METRICS_TOKEN", "metrics-token-value")
+        .var("DATABASE_URL", "postgres://app:hunter2-pw@db:5432/llmchat")
+        .var("REDIS_URL", "redis://:redis-pw@cache:6379");
+    let s = f.load().unwrap();
+    let printed = s.to_masked_json();
+    for secret in [SECRET, "metrics-token-value", "hunter2-pw", "redis-pw"] {
+        assert!(!printed.contains(secret), "{secret} leaked: {printed}");
+        assert!(!format!("{:?}", s.auth).contains(secret));
+    }
+    assert!(
+        printed.contains("postgres://app:********@db:5432/llmchat"),
+        "{printed}"
+    );
+    assert_eq!(s.auth.jwt_secret.unwrap().expose(), SECRET);
+}
+
+#[test]
+fn a_malformed_secret_is_not_echoed() {
+    let mut f = Fixture::new();
+    f.file(
+        "config/environments/development.yml",
+        "auth:\n  jwt_secret: [\"s3cr3t-in-a-list\"]\n",
+    );
+    let e = f.load().unwrap_err().to_string();
+    assert!(
+        e.contains("auth.jwt_secret") && !e.contains("s3cr3t"),
+        "{e}"
+    );
+}

@@ -1,0 +1,203 @@
+//! `spawn_app()`: the real router on port 0 with a fresh database — a temp SQLite file, or a
+//! new database created on the PostgreSQL server of `TEST_DATABASE_URL` — and, when asked,
+//! the Redis of `TEST_REDIS_URL`.
+
+use std::net::SocketAddr;
+
+use llmchat::app::App;
+use llmchat::config::Settings;
+use sqlx::Connection;
+use tokio::sync::oneshot;
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6379";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per backend for each `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            })+
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                super::$name($crate::helpers::Backend::Postgres).await
+            })+
+        }
+    };
+}
+
+pub fn test_database_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into())
+}
+
+pub fn test_redis_url() -> String {
+    std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| DEFAULT_REDIS_URL.into())
+}
+
+/// A database for one test, dropped with it.
+pub struct TestDatabase {
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestDatabase {
+    pub async fn create(backend: Backend) -> TestDatabase {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => TestDatabase {
+                url: format!("sqlite://{}/llmchat.db", dir.path().display()),
+                pg_name: None,
+                _dir: dir,
+            },
+            Backend::Postgres => {
+                let admin_url = test_database_url();
+                let name = format!("llmchat_test_{}", uuid::Uuid::now_v7().simple());
+                let mut conn = sqlx::PgConnection::connect(&admin_url).await.unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL is needed at TEST_DATABASE_URL={admin_url} ({e}). Run the tests \
+                         with ./scripts/test.sh, which starts one, or install it: apt-get install -y postgresql"
+                    )
+                });
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                conn.close().await.ok();
+                let mut url = url::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                TestDatabase {
+                    url: url.to_string(),
+                    pg_name: Some(name),
+                    _dir: dir,
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
+        // Best effort, on a thread of its own: Drop cannot await. scripts/test.sh also sweeps
+        // leftovers before each run.
+        let admin_url = test_database_url();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub db: TestDatabase,
+    pub data_dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("JSON body"))
+    }
+
+    /// Starts graceful shutdown, as SIGTERM does for the binary.
+    pub fn begin_shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
+    /// Waits for the server task to finish after [`TestApp::begin_shutdown`].
+    pub async fn wait_stopped(mut self) -> anyhow::Result<()> {
+        match self.server.take() {
+            Some(server) => server.await.expect("server task"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Settings for a test: loopback, port 0, a temp data dir, no shutdown grace.
+pub fn test_settings(db: &TestDatabase, data_dir: &std::path::Path) -> Settings {
+    let mut settings = Settings::default();
+    settings.server.host = "127.0.0.1".into();
+    settings.server.port = 0;
+    settings.data_dir = data_dir.to_path_buf();
+    settings.database.url = Some(db.url.clone());
+    settings.shutdown_grace = std::time::Duration::from_secs(5);
+    settings
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let db = TestDatabase::create(backend).await;
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = test_settings(&db, data_dir.path());
+    configure(&mut settings);
+    let app = App::build(settings).await.expect("app builds");
+    let addr = app.local_addr().expect("bound");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run(async {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        addr,
+        client: reqwest::Client::new(),
+        db,
+        data_dir,
+        stop: Some(stop),
+        server: Some(server),
+    }
+}
+
+/// An address on loopback where nothing listens.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    port
+}

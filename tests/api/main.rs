@@ -1,0 +1,16 @@
+//! The integration suite: one binary, one file per area, every test through the real router
+//! (or the real binary where a process is the point) on both SQLite and PostgreSQL.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod helpers;
+
+mod health;
+mod http_behaviour;
+mod migrations;
+mod ops;
+mod process;

@@ -1,0 +1,141 @@
+//! `/metrics`, `/api/version` and `/api/openapi.json`.
+
+use crate::helpers::{Backend, spawn_app};
+use crate::on_both_databases;
+
+on_both_databases!(metrics_count_requests_by_route_template_and_status);
+
+/// The value of the sample whose line starts with `series` (labels included), or 0.
+fn sample(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series))
+        .and_then(|rest| rest.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+async fn metrics_count_requests_by_route_template_and_status(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let live = r#"http_requests_total{method="GET",route="/api/health/live",status="200"}"#;
+    let unmatched = r#"http_requests_total{method="GET",route="unmatched",status="404"}"#;
+    let before = app.get("/metrics").await.text().await.unwrap();
+
+    for _ in 0..3 {
+        assert_eq!(app.get("/api/health/live").await.status(), 200);
+    }
+    assert_eq!(app.get("/api/users/12345/secret-path").await.status(), 404);
+
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let after = response.text().await.unwrap();
+    assert!(
+        sample(&after, live) >= sample(&before, live) + 3.0,
+        "{after}"
+    );
+    assert!(
+        sample(&after, unmatched) >= sample(&before, unmatched) + 1.0,
+        "{after}"
+    );
+    assert!(
+        !after.contains("secret-path"),
+        "raw paths never become labels"
+    );
+    assert!(after.contains(
+        r#"http_request_duration_seconds_bucket{method="GET",route="/api/health/live",status="200",le="0.5"}"#
+    ));
+    for name in [
+        "process_resident_memory_bytes",
+        "process_cpu_seconds_total",
+        "process_open_fds",
+        "process_start_time_seconds",
+        "llmchat_build_info{",
+    ] {
+        assert!(after.contains(name), "{name} missing");
+    }
+}
+
+#[tokio::test]
+async fn version_reports_build_facts() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (status, body) = app.get_json("/api/version").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    assert!(!body["git_commit"].as_str().unwrap().is_empty());
+    assert!(body["rustc"].as_str().unwrap().starts_with("rustc "));
+    let built = body["build_time"].as_str().unwrap();
+    assert!(built.starts_with("20") && built.ends_with('Z'), "{built}");
+    assert!(body["features"].is_array());
+}
+
+/// The endpoints the operations guide and the foundation issue name.
+const REQUIRED: &[(&str, &str)] = &[
+    ("get", "/api/health"),
+    ("get", "/api/health/live"),
+    ("get", "/api/health/ready"),
+    ("get", "/api/health/database"),
+    ("get", "/api/version"),
+    ("get", "/api/openapi.json"),
+    ("get", "/metrics"),
+];
+
+#[tokio::test]
+async fn openapi_document_describes_every_route_and_each_one_answers() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let (status, doc) = app.get_json("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    for (method, path) in REQUIRED {
+        let op = &paths[*path][*method];
+        assert!(op.is_object(), "{method} {path} missing from the document");
+        assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()));
+    }
+    assert!(doc["components"]["schemas"]["ErrorResponse"].is_object());
+
+    // Every documented GET answers with something other than "no such route".
+    for (path, item) in paths {
+        if item.get("get").is_some() && !path.contains('{') {
+            let status = app.get(path).await.status().as_u16();
+            assert!(
+                status != 404 && status != 405,
+                "{path} is documented but answers {status}"
+            );
+        }
+    }
+}
+
+/// Routes must be registered with utoipa-axum's `routes!`, which documents them; a plain
+/// `.route(` would add an undocumented route. Test-only hooks are the one exception.
+#[test]
+fn every_route_is_registered_through_the_openapi_router() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut offenders = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.ends_with("routes/test_hooks.rs")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for needle in [".route(", ".route_service(", ".nest(", ".nest_service("] {
+                    if text.contains(needle) {
+                        offenders.push(format!("{} uses {needle}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "undocumented routes: {offenders:?}");
+}

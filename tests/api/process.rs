@@ -1,0 +1,261 @@
+//! The real binary as a subprocess: signals, exit codes, the CLI.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::{Backend, closed_port, spawn_app, spawn_app_with};
+
+const BIN: &str = env!("CARGO_BIN_EXE_llmchat");
+
+/// The binary in an empty directory with a clean environment plus `vars`.
+fn llmchat(dir: &std::path::Path, args: &[&str], vars: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(BIN);
+    command.current_dir(dir).env_clear().args(args);
+    for (k, v) in vars {
+        command.env(k, v);
+    }
+    command
+}
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+/// Starts `llmchat serve` on a free port and waits for its "listening" log line.
+fn start_server(dir: &std::path::Path, vars: &[(&str, &str)]) -> Server {
+    let mut all = vec![
+        ("HOST", "127.0.0.1"),
+        ("PORT", "0"),
+        ("LLMCHAT_LOG__FORMAT", "json"),
+    ];
+    all.extend_from_slice(vars);
+    let mut child = llmchat(dir, &["serve"], &all)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(log) = serde_json::from_str::<serde_json::Value>(&line)
+                && log["message"] == "listening"
+            {
+                let _ = tx.send(log["addr"].as_str().unwrap_or_default().to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the server logs the address it listens on");
+    Server { child, addr }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args(["-s", name, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the process did not exit within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[cfg(feature = "test-hooks")]
+#[tokio::test]
+async fn sigterm_lets_a_slow_request_finish_while_readiness_is_503_then_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = start_server(
+        dir.path(),
+        &[
+            ("LLMCHAT_SHUTDOWN_DRAIN", "1s"),
+            ("LLMCHAT_SHUTDOWN_GRACE", "10s"),
+        ],
+    );
+    let base = format!("http://{}", server.addr);
+    let client = reqwest::Client::new();
+    assert_eq!(
+        client
+            .get(format!("{base}/api/health/ready"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    let slow = tokio::spawn({
+        let client = client.clone();
+        let url = format!("{base}/api/test/slow?ms=2000");
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    signal(&server.child, "TERM");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let ready = client
+        .get(format!("{base}/api/health/ready"))
+        .send()
+        .await
+        .expect("still accepting during the drain period");
+    assert_eq!(ready.status(), 503);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["reason"], "shutting down");
+
+    let (status, text) = slow.await.unwrap();
+    assert_eq!((status, text.as_str()), (200, "slept 2000 ms"));
+    let exit = wait_with_timeout(&mut server.child, Duration::from_secs(15));
+    assert_eq!(exit.code(), Some(0));
+    // The SQLite file was created in the data directory (and nowhere else).
+    assert!(dir.path().join("data/llmchat.db").is_file());
+}
+
+#[test]
+fn sigint_also_shuts_down_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = start_server(dir.path(), &[]);
+    signal(&server.child, "INT");
+    let exit = wait_with_timeout(&mut server.child, Duration::from_secs(15));
+    assert_eq!(exit.code(), Some(0));
+}
+
+#[test]
+fn bad_configuration_exits_2_with_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = llmchat(
+        dir.path(),
+        &["config", "check"],
+        &[("LLMCHAT_SERVER__PROT", "1")],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("LLMCHAT_SERVER__PROT"), "{stderr}");
+
+    std::fs::create_dir_all(dir.path().join("config/environments")).unwrap();
+    std::fs::write(
+        dir.path().join("config/environments/production.yml"),
+        "log:\n  levl: warn\n",
+    )
+    .unwrap();
+    let out = llmchat(dir.path(), &["serve"], &[("NODE_ENV", "production")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("log.levl") && stderr.contains("config/environments/production.yml"),
+        "{stderr}"
+    );
+
+    std::fs::remove_file(dir.path().join("config/environments/production.yml")).unwrap();
+    let out = llmchat(dir.path(), &["serve"], &[("NODE_ENV", "production")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "production needs JWT_SECRET");
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("JWT_SECRET")
+    );
+}
+
+#[test]
+fn config_check_prints_the_configuration_with_secrets_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "JWT_SECRET=a-very-long-development-secret-value-0123456789\n",
+    )
+    .unwrap();
+    let out = llmchat(
+        dir.path(),
+        &["config", "check"],
+        &[
+            ("DATABASE_URL", "postgres://app:db-password-1@db/llmchat"),
+            ("PORT", "8080"),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let printed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(printed["server"]["port"], 8080);
+    assert!(!stdout.contains("a-very-long-development-secret"));
+    assert!(!stdout.contains("db-password-1"));
+    assert_eq!(printed["auth"]["jwt_secret"], "********");
+}
+
+// Multi-threaded: the subprocess is awaited synchronously while the app serves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_command_exit_codes_follow_healthcheck_semantics() {
+    let dir = tempfile::tempdir().unwrap();
+    let healthy = spawn_app(Backend::Sqlite).await;
+    let run = |url: String, strict: bool| {
+        let mut args = vec!["health".to_string(), "--url".into(), url];
+        if strict {
+            args.push("--strict".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        llmchat(dir.path(), &args, &[]).output().unwrap()
+    };
+    let out = run(healthy.url("/api/health"), true);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+
+    let port = closed_port();
+    let degraded = spawn_app_with(Backend::Sqlite, |s| {
+        s.redis.url = Some(format!("redis://127.0.0.1:{port}"))
+    })
+    .await;
+    assert_eq!(
+        run(degraded.url("/api/health"), false).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(degraded.url("/api/health"), true).status.code(),
+        Some(1)
+    );
+
+    let nobody = format!("http://127.0.0.1:{}/api/health", closed_port());
+    let out = run(nobody, false);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no answer"));
+}
+
+#[test]
+fn migrate_command_applies_migrations_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let out = llmchat(dir.path(), &["migrate"], &[("LLMCHAT_LOG__LEVEL", "warn")])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(dir.path().join("data/llmchat.db").is_file());
+}
