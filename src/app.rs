@@ -22,6 +22,12 @@ use crate::{http, routes, telemetry};
 /// Longest wait between two attempts to reach an unreachable database.
 const SCHEMA_RETRY_MAX: Duration = Duration::from_secs(15);
 
+/// One TLS implementation (rustls with ring) for PostgreSQL, Redis and HTTPS clients.
+pub fn install_tls_provider() {
+    // Fails only when a provider is already installed, which is then just as good.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub struct App {
     listener: TcpListener,
     router: Router,
@@ -33,6 +39,7 @@ impl App {
     /// database answers, or in the background as soon as it does.
     pub async fn build(settings: Settings) -> anyhow::Result<App> {
         let settings = Arc::new(settings);
+        install_tls_provider();
         telemetry::metrics();
         let db = Db::connect_lazy(&settings)?;
         let redis = match settings.redis.url.as_deref() {
@@ -177,7 +184,7 @@ async fn schema_step(state: &AppState) -> anyhow::Result<Option<String>> {
     match outcome {
         Ok(0) => {
             state.lifecycle.mark_schema_ready();
-            tracing::info!(backend = ?db.backend(), "database schema ready");
+            tracing::info!(backend = db.backend().as_str(), "database schema ready");
             Ok(None)
         }
         Ok(pending) => Ok(Some(format!(

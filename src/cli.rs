@@ -1,6 +1,7 @@
 //! The `llmchat` command line: `serve` (default), `migrate`, `health`, `version`, `config check`.
 //! Exit codes: 0 success, 1 failure, 2 unusable configuration.
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -58,10 +59,12 @@ pub enum ConfigCommand {
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
+    crate::app::install_tls_provider();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Version => {
-            println!(
+            let _ = writeln!(
+                std::io::stdout(),
                 "llmchat {} (commit {}, built {}, {})",
                 build_info::VERSION,
                 build_info::GIT_COMMIT,
@@ -74,7 +77,8 @@ pub fn main() -> ExitCode {
             command: ConfigCommand::Check,
         } => match load_settings() {
             Ok(settings) => {
-                println!("{}", settings.to_masked_json());
+                // A closed pipe (`llmchat config check | head`) is not an error worth a panic.
+                let _ = writeln!(std::io::stdout(), "{}", settings.to_masked_json());
                 ExitCode::SUCCESS
             }
             Err(code) => code,
@@ -146,7 +150,7 @@ async fn migrate(settings: Settings) -> ExitCode {
     db.close().await;
     match result {
         Ok(()) => {
-            println!("migrations applied ({:?})", db.backend());
+            println!("migrations applied ({})", db.backend().as_str());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -157,12 +161,22 @@ async fn migrate(settings: Settings) -> ExitCode {
 }
 
 async fn health(url: Option<String>, strict: bool, timeout: Duration) -> ExitCode {
-    let url = url.unwrap_or_else(|| {
-        let port = Settings::load(&Sources::from_process())
-            .map(|s| s.server.port)
-            .unwrap_or(3001);
-        format!("http://127.0.0.1:{port}/api/health")
-    });
+    let url = match url {
+        Some(url) => url,
+        None => match Settings::load(&Sources::from_process()) {
+            Ok(settings) => {
+                let host = match settings.server.host.as_str() {
+                    "0.0.0.0" | "::" | "[::]" => "127.0.0.1",
+                    host => host,
+                };
+                format!("http://{host}:{}/api/health", settings.server.port)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let client = match reqwest::Client::builder().timeout(timeout).build() {
         Ok(client) => client,
         Err(e) => {
@@ -181,7 +195,7 @@ async fn health(url: Option<String>, strict: bool, timeout: Duration) -> ExitCod
         .get("status")
         .and_then(|s| s.as_str())
         .unwrap_or("unknown");
-    println!("{status}");
+    let _ = writeln!(std::io::stdout(), "{status}");
     match status {
         "ok" => ExitCode::SUCCESS,
         "degraded" if !strict => ExitCode::SUCCESS,

@@ -52,7 +52,21 @@ pub fn init_logs(settings: &Settings) {
             .try_init()
     };
     // Already installed (a second app in one test process): keep the first.
-    drop(result);
+    if result.is_ok() {
+        // Panics become one structured log line (with the request's span) instead of raw stderr.
+        std::panic::set_hook(Box::new(|info| {
+            let location = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()));
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(location, %message, "panic");
+        }));
+    }
 }
 
 /// The process-wide Prometheus recorder, installed on first use.

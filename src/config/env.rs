@@ -12,8 +12,10 @@ use super::{ConfigError, Environment};
 
 const PREFIX: &str = "LLMCHAT_";
 
-/// `LLMCHAT_*` names that are read before the layers and are not settings themselves.
-const BOOTSTRAP_VARS: &[&str] = &["LLMCHAT_ENV", "LLMCHAT_CONFIG_DIR"];
+/// `LLMCHAT_*` names that are not settings: read before the layers, or by the build and the
+/// test scripts.
+const NOT_SETTINGS: &[&str] = &["LLMCHAT_ENV", "LLMCHAT_CONFIG_DIR", "LLMCHAT_GIT_COMMIT"];
+const NOT_SETTINGS_PREFIXES: &[&str] = &["LLMCHAT_TEST_"];
 
 /// The seed guide's plain names and the settings they set.
 const PLAIN_VARS: &[(&str, &str)] = &[
@@ -121,6 +123,10 @@ impl EnvLayer {
         let mut plain = Vec::new();
         let mut prefixed = Vec::new();
         for (name, value) in vars {
+            // An empty value means "not set", as in most deployment tools' templates.
+            if value.trim().is_empty() {
+                continue;
+            }
             if let Some(&(_, path)) = PLAIN_VARS.iter().find(|(n, _)| *n == name) {
                 plain.push((path.to_string(), name, value));
             } else if name == "DEBUG" {
@@ -129,7 +135,10 @@ impl EnvLayer {
                     plain.push(("debug".into(), name, "true".into()));
                 }
             } else if let Some(rest) = name.strip_prefix(PREFIX) {
-                if BOOTSTRAP_VARS.contains(&name.as_str()) {
+                if NOT_SETTINGS.contains(&name.as_str())
+                    || NOT_SETTINGS_PREFIXES.iter().any(|p| name.starts_with(p))
+                    || is_kubernetes_service_link(rest, &value)
+                {
                     continue;
                 }
                 if rest.is_empty() || rest.split("__").any(str::is_empty) {
@@ -193,4 +202,24 @@ fn insert(dict: &mut Dict, keys: &[&str], value: Value) {
             }
         }
     }
+}
+
+/// Kubernetes injects `{SERVICE}_SERVICE_HOST`, `{SERVICE}_PORT=tcp://…` and friends for every
+/// Service in the namespace; a Service named `llmchat…` must not stop the pod. Our own names
+/// never look like these (levels are separated by `__`).
+fn is_kubernetes_service_link(rest: &str, value: &str) -> bool {
+    if rest.contains("__") {
+        return false;
+    }
+    if rest.ends_with("SERVICE_HOST") || rest.contains("SERVICE_PORT") {
+        return true;
+    }
+    let url_like = ["tcp://", "udp://", "sctp://"]
+        .iter()
+        .any(|p| value.starts_with(p));
+    (rest == "PORT" || rest.ends_with("_PORT")) && url_like
+        || rest
+            .split('_')
+            .any(|part| matches!(part, "TCP" | "UDP" | "SCTP"))
+            && (rest.starts_with("PORT_") || rest.contains("_PORT_"))
 }

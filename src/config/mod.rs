@@ -224,7 +224,9 @@ impl Settings {
         }
         let mut settings: Settings = figment.extract_lossy().map_err(ConfigError::from_figment)?;
         settings.environment = environment;
-        settings.validate()?;
+        settings
+            .validate()
+            .map_err(|(key, problem)| ConfigError::invalid(&figment, key, &problem))?;
         Ok(settings)
     }
 
@@ -236,56 +238,51 @@ impl Settings {
         }
     }
 
-    fn validate(&self) -> Result<(), ConfigError> {
+    /// Checks what types alone cannot; on failure returns the key and the problem.
+    fn validate(&self) -> Result<(), (&'static str, String)> {
         let url = self.database_url();
         if !is_database_url(&url) {
-            return Err(ConfigError::invalid(
+            return Err((
                 "database.url",
-                "must start with sqlite://, postgres:// or postgresql://",
+                "must start with sqlite://, postgres:// or postgresql://".into(),
             ));
         }
         if let Some(redis) = &self.redis.url
             && !(redis.starts_with("redis://") || redis.starts_with("rediss://"))
         {
-            return Err(ConfigError::invalid(
-                "redis.url",
-                "must start with redis:// or rediss://",
-            ));
+            return Err(("redis.url", "must start with redis:// or rediss://".into()));
         }
         match &self.auth.jwt_secret {
             Some(secret) if secret.expose().len() < 32 => {
-                return Err(ConfigError::invalid(
-                    "auth.jwt_secret (JWT_SECRET)",
-                    "must be at least 32 bytes",
-                ));
+                return Err(("auth.jwt_secret", "must be at least 32 bytes".into()));
             }
             None if self.environment != Environment::Development => {
-                return Err(ConfigError::missing(
-                    "auth.jwt_secret (JWT_SECRET)",
-                    self.environment,
+                return Err((
+                    "auth.jwt_secret",
+                    format!(
+                        "missing required secret: {} needs it",
+                        self.environment.as_str()
+                    ),
                 ));
             }
             _ => {}
         }
         if self.database.max_connections == 0 {
-            return Err(ConfigError::invalid(
-                "database.max_connections",
-                "must be at least 1",
-            ));
+            return Err(("database.max_connections", "must be at least 1".into()));
         }
         if self.rate_limit.requests_per_minute == 0 {
-            return Err(ConfigError::invalid(
-                "rate_limit.requests_per_minute (API_RATE_LIMIT)",
-                "must be at least 1",
+            return Err((
+                "rate_limit.requests_per_minute",
+                "must be at least 1".into(),
             ));
         }
         if tracing_subscriber::EnvFilter::builder()
             .parse(&self.log.level)
             .is_err()
         {
-            return Err(ConfigError::invalid(
-                "log.level (LOG_LEVEL)",
-                "must be a level (error, warn, info, debug, trace) or a tracing filter",
+            return Err((
+                "log.level",
+                "must be a level (error, warn, info, debug, trace) or a tracing filter".into(),
             ));
         }
         Ok(())

@@ -294,3 +294,44 @@ fn a_malformed_secret_is_not_echoed() {
         "{e}"
     );
 }
+
+#[test]
+fn kubernetes_service_links_and_tooling_names_are_not_unknown_settings() {
+    let mut f = Fixture::new();
+    for (name, value) in [
+        ("LLMCHAT_BACKEND_SERVICE_SERVICE_HOST", "10.0.0.12"),
+        ("LLMCHAT_BACKEND_SERVICE_SERVICE_PORT", "80"),
+        ("LLMCHAT_BACKEND_SERVICE_PORT", "tcp://10.0.0.12:80"),
+        ("LLMCHAT_BACKEND_SERVICE_PORT_80_TCP", "tcp://10.0.0.12:80"),
+        ("LLMCHAT_BACKEND_SERVICE_PORT_80_TCP_PROTO", "tcp"),
+        ("LLMCHAT_BACKEND_SERVICE_PORT_80_TCP_PORT", "80"),
+        ("LLMCHAT_BACKEND_SERVICE_PORT_80_TCP_ADDR", "10.0.0.12"),
+        ("LLMCHAT_PORT", "tcp://10.0.0.13:3001"),
+        ("LLMCHAT_TEST_PG_PORT", "5432"),
+        ("LLMCHAT_GIT_COMMIT", "abc123"),
+    ] {
+        f.var(name, value);
+    }
+    assert_eq!(f.load().unwrap().server.port, 3001);
+
+    f.var("LLMCHAT_PORT", "8080");
+    let e = f.load().unwrap_err().to_string();
+    assert!(
+        e.contains("LLMCHAT_PORT"),
+        "a real typo is still reported: {e}"
+    );
+}
+
+#[test]
+fn empty_values_count_as_unset() {
+    let mut f = Fixture::new();
+    f.var("METRICS_TOKEN", "")
+        .var("REDIS_URL", "")
+        .var("DATABASE_URL", " ")
+        .var("PORT", "");
+    let s = f.load().unwrap();
+    assert!(s.metrics.token.is_none());
+    assert!(s.redis.url.is_none());
+    assert_eq!(s.server.port, 3001);
+    assert!(s.database_url().starts_with("sqlite://"));
+}

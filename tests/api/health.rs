@@ -211,7 +211,7 @@ async fn readiness_turns_503_as_soon_as_shutdown_begins() {
     let url = app.url("/api/health/live");
     app.wait_stopped().await.expect("clean shutdown");
     assert!(
-        reqwest::get(url).await.is_err(),
+        crate::helpers::http_client().get(url).send().await.is_err(),
         "no longer accepting connections"
     );
 }

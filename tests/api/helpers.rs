@@ -186,12 +186,18 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settin
     }));
     TestApp {
         addr,
-        client: reqwest::Client::new(),
+        client: http_client(),
         db,
         data_dir,
         stop: Some(stop),
         server: Some(server),
     }
+}
+
+/// An HTTP client for tests (the crate's reqwest is built without a default TLS provider).
+pub fn http_client() -> reqwest::Client {
+    llmchat::app::install_tls_provider();
+    reqwest::Client::new()
 }
 
 /// An address on loopback where nothing listens.

@@ -87,7 +87,7 @@ async fn sigterm_lets_a_slow_request_finish_while_readiness_is_503_then_exits_0(
         ],
     );
     let base = format!("http://{}", server.addr);
-    let client = reqwest::Client::new();
+    let client = crate::helpers::http_client();
     assert_eq!(
         client
             .get(format!("{base}/api/health/ready"))
