@@ -13,6 +13,7 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 
+use crate::auth::{self, Auth, Role, password};
 use crate::config::Settings;
 use crate::shared::Redis;
 use crate::state::{AppState, Lifecycle};
@@ -46,7 +47,9 @@ impl App {
             Some(url) => Some(Arc::new(Redis::open(url)?)),
             None => None,
         };
+        let jwt_secret = auth::secret::jwt_secret(&settings)?;
         let state = AppState {
+            auth: Arc::new(Auth::new(&settings, &jwt_secret)),
             settings: settings.clone(),
             db,
             redis,
@@ -54,6 +57,7 @@ impl App {
             tasks: TaskTracker::new(),
         };
         prepare_schema(&state).await?;
+        spawn_key_usage_writer(&state);
 
         let router = http::layers(routes::router(), &settings).with_state(state.clone());
         let addr = format!("{}:{}", settings.server.host, settings.server.port);
@@ -183,8 +187,9 @@ async fn schema_step(state: &AppState) -> anyhow::Result<Option<String>> {
     };
     match outcome {
         Ok(0) => {
-            state.lifecycle.mark_schema_ready();
             tracing::info!(backend = db.backend().as_str(), "database schema ready");
+            create_first_admin(state).await?;
+            state.lifecycle.mark_schema_ready();
             Ok(None)
         }
         Ok(pending) => Ok(Some(format!(
@@ -193,4 +198,47 @@ async fn schema_step(state: &AppState) -> anyhow::Result<Option<String>> {
         Err(e) if store::is_unreachable(&e) => Ok(Some(format!("database unreachable: {e}"))),
         Err(e) => Err(anyhow::anyhow!(e).context("database migrations failed")),
     }
+}
+
+/// Creates the admin named by `LLMCHAT_ADMIN_USERNAME`/`LLMCHAT_ADMIN_PASSWORD` when the
+/// database has no active admin yet; there is never a default account.
+async fn create_first_admin(state: &AppState) -> anyhow::Result<()> {
+    let (Some(username), Some(secret)) = (
+        state.settings.admin_username.as_deref(),
+        state.settings.admin_password.as_ref(),
+    ) else {
+        return Ok(());
+    };
+    if store::users::count_active_admins(&state.db).await? > 0 {
+        return Ok(());
+    }
+    let hash = password::hash(secret.expose().to_string()).await?;
+    let user = store::users::insert_user(
+        &state.db,
+        store::users::NewUser {
+            username,
+            email: None,
+            password_hash: &hash,
+            role: Role::Admin.as_str(),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot create the first admin {username:?}: {e}"))?;
+    tracing::info!(username, id = %user.id, "created the first admin from LLMCHAT_ADMIN_USERNAME");
+    Ok(())
+}
+
+/// Writes API keys' last-used times every few seconds, and once more at shutdown.
+fn spawn_key_usage_writer(state: &AppState) {
+    let state = state.clone();
+    state.tasks.clone().spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                () = state.lifecycle.shutdown.cancelled() => break,
+                _ = tick.tick() => state.auth.keys.flush(&state.db).await,
+            }
+        }
+        state.auth.keys.flush(&state.db).await;
+    });
 }

@@ -16,8 +16,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     #[error("authentication required")]
     Unauthorized,
-    #[error("not allowed")]
-    Forbidden,
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    #[error("{0}")]
+    Forbidden(&'static str),
     #[error("not found")]
     NotFound,
     #[error("{0}")]
@@ -28,6 +30,8 @@ pub enum Error {
     Invalid { field: String, message: String },
     #[error("rate limited; retry in {retry_after_s} s")]
     RateLimited { retry_after_s: u64 },
+    #[error("too many failed logins: the account is locked; try again in {retry_after_s} s")]
+    Locked { retry_after_s: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("expected a request with Content-Type: application/json")]
@@ -58,13 +62,14 @@ pub struct ErrorBody {
 impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Unauthorized => StatusCode::UNAUTHORIZED,
-            Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::Unauthorized | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Locked { .. } => StatusCode::LOCKED,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -76,6 +81,8 @@ impl Error {
         match self {
             Error::BadRequest { code, .. } => code,
             Error::Invalid { .. } => "invalid",
+            Error::Locked { .. } => "account_locked",
+            Error::InvalidCredentials => "invalid_credentials",
             other => code_for_status(other.status()),
         }
     }
@@ -95,6 +102,7 @@ pub fn code_for_status(status: StatusCode) -> &'static str {
         413 => "payload_too_large",
         415 => "unsupported_media_type",
         422 => "invalid",
+        423 => "account_locked",
         429 => "rate_limited",
         503 => "unavailable",
         504 => "timeout",
@@ -121,12 +129,18 @@ impl IntoResponse for Error {
             request_id: None,
         };
         let mut response = status.into_response();
-        if let Error::RateLimited { retry_after_s } = &self
+        if let Error::RateLimited { retry_after_s } | Error::Locked { retry_after_s } = &self
             && let Ok(value) = retry_after_s.to_string().parse()
         {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         if let Error::Internal(e) = &self {
             response

@@ -1,12 +1,15 @@
 //! LLMChat: a self-hosted, multi-user, multi-agent LLM chat platform in one binary.
 
 pub mod app;
+pub mod audit;
+pub mod auth;
 pub mod build_info;
 pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod ratelimit;
 pub mod routes;
 pub mod shared;
 pub mod state;

@@ -7,6 +7,7 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use crate::auth::Auth;
 use crate::config::Settings;
 use crate::shared::Redis;
 use crate::store::Db;
@@ -16,6 +17,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Db,
     pub redis: Option<Arc<Redis>>,
+    pub auth: Arc<Auth>,
     pub lifecycle: Arc<Lifecycle>,
     /// Background work that shutdown waits for.
     pub tasks: TaskTracker,

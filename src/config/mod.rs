@@ -6,6 +6,7 @@
 
 mod env;
 mod error;
+mod list;
 mod secret;
 
 use std::path::PathBuf;
@@ -74,6 +75,9 @@ pub struct Settings {
     /// so that load balancers stop routing here first.
     #[serde(with = "humantime_serde")]
     pub shutdown_drain: Duration,
+    /// With `admin_password`: the first admin, created at start when no admin exists.
+    pub admin_username: Option<String>,
+    pub admin_password: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -83,6 +87,13 @@ pub struct ServerSettings {
     pub port: u16,
     /// Largest request body accepted by routes without a limit of their own.
     pub body_limit: ByteSize,
+    /// Peers (CIDRs) whose `X-Forwarded-For` is believed: the ingress or load balancer.
+    /// A list, or one comma-separated string from the environment.
+    #[serde(deserialize_with = "list::deserialize")]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Origins allowed to call the API from a browser (CORS); empty means same-origin only.
+    #[serde(deserialize_with = "list::deserialize")]
+    pub cors_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -106,11 +117,32 @@ pub struct RedisSettings {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuthSettings {
-    /// HS256 key for access tokens, at least 32 bytes; required outside development.
+    /// HS256 key for access tokens, at least 32 bytes; required outside development, where
+    /// one is generated once and kept in the data directory.
     pub jwt_secret: Option<Secret>,
+    /// Whether anyone may register; default open in development, closed elsewhere.
+    pub registration: Option<Registration>,
+    #[serde(with = "humantime_serde")]
+    pub access_token_ttl: Duration,
+    #[serde(with = "humantime_serde")]
+    pub refresh_token_ttl: Duration,
+    /// Failed logins in a row that lock an account…
+    pub max_failed_logins: u32,
+    /// …for this long.
+    #[serde(with = "humantime_serde")]
+    pub lockout: Duration,
+    /// Login attempts per minute from one client IP.
+    pub login_attempts_per_ip: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registration {
+    Open,
+    Closed,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -136,6 +168,9 @@ pub enum LogFormat {
 pub struct RateLimitSettings {
     /// Requests per minute per principal (`API_RATE_LIMIT`).
     pub requests_per_minute: u32,
+    /// With Redis, what happens while it cannot answer: `fail_open` falls back to in-process
+    /// limits per replica, `fail_closed` refuses requests with 503.
+    pub redis_failure: crate::ratelimit::RedisFailureMode,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -160,6 +195,8 @@ impl Default for Settings {
             metrics: MetricsSettings::default(),
             shutdown_grace: Duration::from_secs(30),
             shutdown_drain: Duration::ZERO,
+            admin_username: None,
+            admin_password: None,
         }
     }
 }
@@ -170,6 +207,8 @@ impl Default for ServerSettings {
             host: "0.0.0.0".into(),
             port: 3001,
             body_limit: ByteSize::mib(10),
+            trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -181,6 +220,20 @@ impl Default for DatabaseSettings {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(5),
             auto_migrate: true,
+        }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            jwt_secret: None,
+            registration: None,
+            access_token_ttl: Duration::from_secs(15 * 60),
+            refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
+            max_failed_logins: 5,
+            lockout: Duration::from_secs(15 * 60),
+            login_attempts_per_ip: 20,
         }
     }
 }
@@ -198,6 +251,7 @@ impl Default for RateLimitSettings {
     fn default() -> Self {
         RateLimitSettings {
             requests_per_minute: 1000,
+            redis_failure: crate::ratelimit::RedisFailureMode::FailOpen,
         }
     }
 }
@@ -228,6 +282,14 @@ impl Settings {
             .validate()
             .map_err(|(key, problem)| ConfigError::invalid(&figment, key, &problem))?;
         Ok(settings)
+    }
+
+    /// The registration mode in effect.
+    pub fn registration(&self) -> Registration {
+        self.auth.registration.unwrap_or(match self.environment {
+            Environment::Development => Registration::Open,
+            _ => Registration::Closed,
+        })
     }
 
     /// The database URL in effect: the configured one, or the SQLite file in the data directory.
@@ -266,6 +328,31 @@ impl Settings {
                 ));
             }
             _ => {}
+        }
+        if self.admin_username.is_some() != self.admin_password.is_some() {
+            return Err((
+                "admin_password",
+                "LLMCHAT_ADMIN_USERNAME and LLMCHAT_ADMIN_PASSWORD go together".into(),
+            ));
+        }
+        if let (Some(username), Some(password)) = (&self.admin_username, &self.admin_password)
+            && let Err(e) = crate::auth::password::check_policy(password.expose(), username)
+        {
+            return Err(("admin_password", format!("LLMCHAT_ADMIN_PASSWORD {e}")));
+        }
+        if self.auth.max_failed_logins == 0 || self.auth.login_attempts_per_ip == 0 {
+            return Err(("auth.max_failed_logins", "limits must be at least 1".into()));
+        }
+        if let Some(origin) = self
+            .server
+            .cors_origins
+            .iter()
+            .find(|o| o.as_str() == "*" || url::Url::parse(o).is_err())
+        {
+            return Err((
+                "server.cors_origins",
+                format!("{origin:?} is not an origin like https://chat.example.com (no wildcards)"),
+            ));
         }
         if self.database.max_connections == 0 {
             return Err(("database.max_connections", "must be at least 1".into()));

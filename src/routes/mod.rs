@@ -2,10 +2,12 @@
 //! `routes!`, so the OpenAPI document at `/api/openapi.json` lists each one with its schemas;
 //! a test fails when a route is added any other way.
 
+mod auth;
 mod health;
 mod ops;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
+pub mod views;
 
 use std::sync::OnceLock;
 
@@ -29,7 +31,10 @@ use crate::state::AppState;
     ),
     components(schemas(ErrorResponse)),
     modifiers(&SecuritySchemes),
-    tags((name = "operations", description = "Health, metrics, version and API description"))
+    tags(
+        (name = "operations", description = "Health, metrics, version and API description"),
+        (name = "auth", description = "Accounts, sessions and passwords"),
+    )
 )]
 struct ApiDoc;
 
@@ -38,6 +43,19 @@ struct SecuritySchemes;
 impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from /api/auth/login, or an API key (sk-llmc-…); \
+                         API keys are also accepted as x-api-key",
+                    ))
+                    .build(),
+            ),
+        );
         components.add_security_scheme(
             "metrics_token",
             SecurityScheme::Http(
@@ -53,6 +71,7 @@ impl Modify for SecuritySchemes {
 fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
+        .merge(auth::router())
         .merge(ops::router())
 }
 

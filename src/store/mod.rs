@@ -12,6 +12,46 @@ use sqlx::migrate::{Migrate, MigrateError, Migrator};
 use sqlx::{AnyPool, Executor};
 
 use crate::config::Settings;
+use crate::error::Error;
+
+pub mod api_keys;
+pub mod audit;
+pub mod refresh_tokens;
+pub mod users;
+
+/// Now as unix milliseconds, the schema's timestamp unit.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Maps a unique-constraint violation to a domain error instead of pre-checking.
+pub trait OnUniqueViolation<T> {
+    fn on_unique_violation(self, error: impl FnOnce() -> Error) -> Result<T, Error>;
+}
+
+impl<T> OnUniqueViolation<T> for Result<T, sqlx::Error> {
+    fn on_unique_violation(self, error: impl FnOnce() -> Error) -> Result<T, Error> {
+        self.map_err(|e| match e.as_database_error() {
+            Some(db) if db.is_unique_violation() => error(),
+            _ => Error::from(e),
+        })
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Error {
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => {
+                tracing::error!(error = %describe(&e), "database unavailable");
+                Error::Unavailable("the database is unavailable; try again shortly")
+            }
+            other => Error::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");

@@ -1,6 +1,25 @@
 //! Behaviour every route shares: error shape, request ids, body limit, panics, headers.
 
 use crate::helpers::{Backend, spawn_app, spawn_app_with};
+use crate::on_both_databases;
+
+on_both_databases!(
+    unknown_route_is_a_json_404,
+    wrong_method_is_a_json_405,
+    request_id_is_kept_from_the_client_or_generated,
+    security_headers_are_on_every_response,
+);
+
+#[cfg(feature = "test-hooks")]
+mod hooks {
+    use super::*;
+
+    on_both_databases!(
+        malformed_json_is_a_400_naming_the_problem,
+        body_over_the_limit_is_a_413,
+        a_panicking_handler_is_a_500_with_request_id_and_the_server_keeps_serving,
+    );
+}
 
 async fn error_of(response: reqwest::Response) -> (u16, serde_json::Value) {
     let status = response.status().as_u16();
@@ -13,9 +32,8 @@ async fn error_of(response: reqwest::Response) -> (u16, serde_json::Value) {
     (status, body["error"].clone())
 }
 
-#[tokio::test]
-async fn unknown_route_is_a_json_404() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn unknown_route_is_a_json_404(backend: Backend) {
+    let app = spawn_app(backend).await;
     let (status, error) = error_of(app.get("/api/no/such/thing").await).await;
     assert_eq!(status, 404);
     assert_eq!(error["code"], "not_found");
@@ -23,9 +41,8 @@ async fn unknown_route_is_a_json_404() {
     assert!(!error["request_id"].as_str().unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn wrong_method_is_a_json_405() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn wrong_method_is_a_json_405(backend: Backend) {
+    let app = spawn_app(backend).await;
     let response = app
         .client
         .delete(app.url("/api/health"))
@@ -38,9 +55,8 @@ async fn wrong_method_is_a_json_405() {
 }
 
 #[cfg(feature = "test-hooks")]
-#[tokio::test]
-async fn malformed_json_is_a_400_naming_the_problem() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn malformed_json_is_a_400_naming_the_problem(backend: Backend) {
+    let app = spawn_app(backend).await;
     let response = app
         .client
         .post(app.url("/api/test/echo"))
@@ -73,9 +89,8 @@ async fn malformed_json_is_a_400_naming_the_problem() {
 }
 
 #[cfg(feature = "test-hooks")]
-#[tokio::test]
-async fn body_over_the_limit_is_a_413() {
-    let app = spawn_app_with(Backend::Sqlite, |s| {
+async fn body_over_the_limit_is_a_413(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
         s.server.body_limit = bytesize::ByteSize::kib(1)
     })
     .await;
@@ -104,9 +119,10 @@ async fn body_over_the_limit_is_a_413() {
 }
 
 #[cfg(feature = "test-hooks")]
-#[tokio::test]
-async fn a_panicking_handler_is_a_500_with_request_id_and_the_server_keeps_serving() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn a_panicking_handler_is_a_500_with_request_id_and_the_server_keeps_serving(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
     let response = app
         .client
         .get(app.url("/api/test/panic"))
@@ -122,9 +138,8 @@ async fn a_panicking_handler_is_a_500_with_request_id_and_the_server_keeps_servi
     assert_eq!(app.get("/api/health/live").await.status(), 200);
 }
 
-#[tokio::test]
-async fn request_id_is_kept_from_the_client_or_generated() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn request_id_is_kept_from_the_client_or_generated(backend: Backend) {
+    let app = spawn_app(backend).await;
     let response = app
         .client
         .get(app.url("/api/health/live"))
@@ -157,9 +172,8 @@ async fn request_id_is_kept_from_the_client_or_generated() {
     assert_eq!(error["request_id"], returned);
 }
 
-#[tokio::test]
-async fn security_headers_are_on_every_response() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn security_headers_are_on_every_response(backend: Backend) {
+    let app = spawn_app(backend).await;
     for path in ["/api/health", "/nowhere"] {
         let response = app.get(path).await;
         let headers = response.headers();
@@ -172,8 +186,9 @@ async fn security_headers_are_on_every_response() {
             "HSTS only outside development"
         );
     }
-    let prod = spawn_app_with(Backend::Sqlite, |s| {
-        s.environment = llmchat::config::Environment::Production
+    let prod = spawn_app_with(backend, |s| {
+        s.environment = llmchat::config::Environment::Production;
+        s.auth.jwt_secret = Some(llmchat::config::Secret::new("x".repeat(40)));
     })
     .await;
     let response = prod.get("/api/health/live").await;

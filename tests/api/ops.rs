@@ -3,7 +3,11 @@
 use crate::helpers::{Backend, spawn_app};
 use crate::on_both_databases;
 
-on_both_databases!(metrics_count_requests_by_route_template_and_status);
+on_both_databases!(
+    metrics_count_requests_by_route_template_and_status,
+    version_reports_build_facts,
+    openapi_document_describes_every_route_and_each_one_answers,
+);
 
 /// The value of the sample whose line starts with `series` (labels included), or 0.
 fn sample(text: &str, series: &str) -> f64 {
@@ -59,9 +63,8 @@ async fn metrics_count_requests_by_route_template_and_status(backend: Backend) {
     }
 }
 
-#[tokio::test]
-async fn version_reports_build_facts() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn version_reports_build_facts(backend: Backend) {
+    let app = spawn_app(backend).await;
     let (status, body) = app.get_json("/api/version").await;
     assert_eq!(status, 200);
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
@@ -83,9 +86,8 @@ const REQUIRED: &[(&str, &str)] = &[
     ("get", "/metrics"),
 ];
 
-#[tokio::test]
-async fn openapi_document_describes_every_route_and_each_one_answers() {
-    let app = spawn_app(Backend::Sqlite).await;
+async fn openapi_document_describes_every_route_and_each_one_answers(backend: Backend) {
+    let app = spawn_app(backend).await;
     let (status, doc) = app.get_json("/api/openapi.json").await;
     assert_eq!(status, 200);
     assert!(

@@ -1,0 +1,202 @@
+//! Authentication: who is calling. Access tokens (JWT), refresh tokens, API keys, the
+//! per-instance caches that keep checks off the database, and the extractors handlers use
+//! (`AuthUser`, `AdminUser`, `ClientInfo`).
+
+pub mod api_keys;
+mod extract;
+pub mod jwt;
+pub mod password;
+pub mod secret;
+
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
+use moka::sync::Cache;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::config::Settings;
+use crate::error::{Error, Result};
+use crate::store::{Db, users};
+
+pub use extract::{AdminUser, ClientInfo};
+
+/// How long a user's status or an API key's record is trusted without asking the database:
+/// disabling a user or revoking a key takes effect within this on other instances (at once
+/// on the instance that made the change).
+const CACHE_TTL: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    User,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::User => "user",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        match value {
+            "admin" => Some(Role::Admin),
+            "user" => Some(Role::User),
+            _ => None,
+        }
+    }
+}
+
+/// How the caller proved who they are.
+#[derive(Debug, Clone)]
+pub enum Via {
+    /// An access token from a login; `session` is its refresh-token family.
+    Session { session: Option<String> },
+    /// An API key, which may be limited to some agents.
+    ApiKey {
+        id: String,
+        allowed_agents: Option<Vec<String>>,
+    },
+}
+
+/// An authenticated, enabled user. Taking it as an argument makes a route require login.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub id: String,
+    pub username: String,
+    pub role: Role,
+    pub via: Via,
+}
+
+impl AuthUser {
+    /// The key for per-principal limits: the API key when one is used, else the user.
+    pub fn rate_key(&self) -> String {
+        match &self.via {
+            Via::ApiKey { id, .. } => format!("key:{id}"),
+            Via::Session { .. } => format!("user:{}", self.id),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ActiveUser {
+    username: String,
+    role: Role,
+}
+
+pub struct Auth {
+    pub jwt: jwt::JwtKeys,
+    /// user id → the user if enabled and not deleted.
+    users: Cache<String, Option<ActiveUser>>,
+    pub keys: api_keys::KeyCache,
+    /// Failed logins for names that match no account — (count, locked until in unix ms) — so
+    /// that they lock like real ones and the answer never reveals whether an account exists.
+    unknown_failures: Cache<String, (u32, i64)>,
+}
+
+impl Auth {
+    pub fn new(settings: &Settings, jwt_secret: &[u8]) -> Auth {
+        Auth {
+            jwt: jwt::JwtKeys::new(jwt_secret, settings.auth.access_token_ttl),
+            users: Cache::builder()
+                .time_to_live(CACHE_TTL)
+                .max_capacity(100_000)
+                .build(),
+            keys: api_keys::KeyCache::new(CACHE_TTL),
+            unknown_failures: Cache::builder()
+                .time_to_live(settings.auth.lockout)
+                .max_capacity(100_000)
+                .build(),
+        }
+    }
+
+    /// The caller behind the request's credentials: `None` without credentials, an error for
+    /// bad ones.
+    pub async fn authenticate(&self, db: &Db, headers: &HeaderMap) -> Result<Option<AuthUser>> {
+        let Some(credential) = credential(headers) else {
+            return Ok(None);
+        };
+        if credential.starts_with(api_keys::PREFIX) {
+            return self.keys.authenticate(self, db, credential).await.map(Some);
+        }
+        let claims = self.jwt.verify(credential)?;
+        let user = self.active_user(db, &claims.sub).await?;
+        Ok(Some(AuthUser {
+            id: claims.sub,
+            username: user.username,
+            role: user.role,
+            via: Via::Session {
+                session: claims.sid,
+            },
+        }))
+    }
+
+    /// The user if enabled and not deleted, else `Unauthorized`. Cached briefly.
+    async fn active_user(&self, db: &Db, id: &str) -> Result<ActiveUser> {
+        let cached = match self.users.get(id) {
+            Some(entry) => entry,
+            None => {
+                let entry = users::get_user(db, id).await?.and_then(|row| {
+                    let role = Role::parse(&row.role)?;
+                    (!row.is_disabled()).then_some(ActiveUser {
+                        username: row.username,
+                        role,
+                    })
+                });
+                self.users.insert(id.to_string(), entry.clone());
+                entry
+            }
+        };
+        cached.ok_or(Error::Unauthorized)
+    }
+
+    /// Drops what this instance knows about a user (after disabling, deleting, role change).
+    pub fn forget_user(&self, id: &str) {
+        self.users.invalidate(id);
+    }
+
+    /// Until when (unix ms) a name that matches no account is "locked", if it is.
+    pub fn unknown_login_locked_until(&self, login: &str, now: i64) -> Option<i64> {
+        self.unknown_failures
+            .get(&login.to_lowercase())
+            .map(|(_, until)| until)
+            .filter(|until| *until > now)
+    }
+
+    /// Counts a failed login for a name that matches no account, like
+    /// `users::record_login_failure` does for real ones; returns the lock end when it locks.
+    pub fn count_unknown_login_failure(
+        &self,
+        login: &str,
+        max: u32,
+        lock_until: i64,
+    ) -> Option<i64> {
+        let key = login.to_lowercase();
+        let count = self.unknown_failures.get(&key).map_or(0, |(n, _)| n) + 1;
+        if count >= max {
+            self.unknown_failures.insert(key, (0, lock_until));
+            Some(lock_until)
+        } else {
+            self.unknown_failures.insert(key, (count, 0));
+            None
+        }
+    }
+}
+
+/// `Authorization: Bearer …`, or `x-api-key` as Anthropic clients send it.
+fn credential(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .or_else(|| headers.get("x-api-key").and_then(|v| v.to_str().ok()))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}

@@ -1,0 +1,430 @@
+//! Accounts and sessions: register, login (with lockout), refresh (rotating, reuse revokes
+//! the family), logout, the current user, password change.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::audit::{Event, record};
+use crate::auth::secret::{random_token, sha256_hex};
+use crate::auth::{AuthUser, ClientInfo, Role, Via, password};
+use crate::config::{Environment, Registration};
+use crate::error::{Error, ErrorResponse, Result};
+use crate::extract::Json;
+use crate::routes::views::UserView;
+use crate::state::AppState;
+use crate::store::now_ms;
+use crate::store::refresh_tokens::{self, NewRefreshToken};
+use crate::store::users::{self, NewUser, UserRow};
+
+pub const REFRESH_COOKIE: &str = "llmchat_refresh";
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// 3–32 letters, digits, `_`, `-` or `.`.
+    pub username: String,
+    pub password: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Username or email.
+    pub username: String,
+    pub password: String,
+}
+
+/// The refresh token in the body; the web UI sends none and relies on the cookie.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    pub expires_in: u64,
+    pub user: UserView,
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(refresh))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(change_password))
+}
+
+/// Creates an account (when registration is open) and signs it in.
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "account created and signed in", body = TokenResponse),
+        (status = 403, description = "registration is closed", body = ErrorResponse),
+        (status = 409, description = "username or email taken", body = ErrorResponse),
+        (status = 422, description = "invalid username, email or password", body = ErrorResponse),
+    ))]
+async fn register(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Json(body): Json<RegisterRequest>,
+) -> Result<impl IntoResponse> {
+    if state.settings.registration() == Registration::Closed {
+        return Err(Error::Forbidden(
+            "registration is closed; ask an administrator",
+        ));
+    }
+    let username = body.username.trim();
+    check_username(username)?;
+    let email = body
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    if let Some(email) = email {
+        check_email(email)?;
+    }
+    password::check_policy(&body.password, username)?;
+    let hash = password::hash(body.password).await?;
+    let user = users::insert_user(
+        &state.db,
+        NewUser {
+            username,
+            email,
+            password_hash: &hash,
+            role: Role::User.as_str(),
+        },
+    )
+    .await?;
+    record(
+        &state,
+        &client,
+        Event::new("auth.register", Some(&user.id)).target("user", &user.id),
+    )
+    .await;
+    let (tokens, jar) = start_session(&state, &client, jar, &user, None).await?;
+    Ok((StatusCode::CREATED, jar, axum::Json(tokens)))
+}
+
+/// Signs in with username (or email) and password.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, description = "signed in; the refresh token is also set as an httpOnly cookie", body = TokenResponse),
+        (status = 401, description = "invalid username or password", body = ErrorResponse),
+        (status = 403, description = "the account is disabled", body = ErrorResponse),
+        (status = 423, description = "locked after too many failed logins", body = ErrorResponse),
+        (status = 429, description = "too many attempts from this address", body = ErrorResponse),
+    ))]
+async fn login(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Json(body): Json<LoginRequest>,
+) -> Result<impl IntoResponse> {
+    let settings = &state.settings.auth;
+    let login = body.username.trim().to_string();
+    let now = now_ms();
+    let lock_until = now + i64::try_from(settings.lockout.as_millis()).unwrap_or(i64::MAX);
+    let Some(user) = users::find_user_by_login(&state.db, &login).await? else {
+        if let Some(until) = state.auth.unknown_login_locked_until(&login, now) {
+            return Err(locked(until, now));
+        }
+        // Same work as for a real account, so timing does not tell whether it exists.
+        password::verify(body.password, password::dummy_hash().to_string()).await?;
+        let failed = Event::new("auth.login", None)
+            .failed()
+            .details(serde_json::json!({ "username": login }));
+        record(&state, &client, failed).await;
+        return match state.auth.count_unknown_login_failure(
+            &login,
+            settings.max_failed_logins,
+            lock_until,
+        ) {
+            Some(until) => Err(locked(until, now)),
+            None => Err(Error::InvalidCredentials),
+        };
+    };
+    if let Some(until) = user.locked_until.filter(|until| *until > now) {
+        return Err(locked(until, now));
+    }
+    if !password::verify(body.password, user.password_hash.clone()).await? {
+        let failed = Event::new("auth.login", Some(&user.id))
+            .target("user", &user.id)
+            .failed();
+        record(&state, &client, failed).await;
+        let locked_now = users::record_login_failure(
+            &state.db,
+            &user.id,
+            settings.max_failed_logins,
+            lock_until,
+        )
+        .await?;
+        if locked_now {
+            record(
+                &state,
+                &client,
+                Event::new("auth.lockout", Some(&user.id)).target("user", &user.id),
+            )
+            .await;
+            return Err(locked(lock_until, now));
+        }
+        return Err(Error::InvalidCredentials);
+    }
+    if user.is_disabled() {
+        let denied = Event::new("auth.login", Some(&user.id))
+            .target("user", &user.id)
+            .failed();
+        record(
+            &state,
+            &client,
+            denied.details(serde_json::json!({ "reason": "disabled" })),
+        )
+        .await;
+        return Err(Error::Forbidden("this account is disabled"));
+    }
+    users::record_login_success(&state.db, &user.id).await?;
+    record(
+        &state,
+        &client,
+        Event::new("auth.login", Some(&user.id)).target("user", &user.id),
+    )
+    .await;
+    let (tokens, jar) = start_session(&state, &client, jar, &user, None).await?;
+    Ok((jar, axum::Json(tokens)))
+}
+
+/// Exchanges a refresh token (body or cookie) for a new pair. Each refresh token works once;
+/// presenting a used one revokes its whole family (every token descended from that login).
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body(content = RefreshRequest, description = "optional when the cookie is sent"),
+    responses(
+        (status = 200, description = "a new token pair", body = TokenResponse),
+        (status = 401, description = "missing, unknown, expired, revoked or reused refresh token", body = ErrorResponse),
+    ))]
+async fn refresh(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<impl IntoResponse> {
+    let presented = presented_refresh_token(&jar, &body)?.ok_or(Error::Unauthorized)?;
+    let row = refresh_tokens::find_refresh_token(&state.db, &sha256_hex(&presented))
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    if row.revoked_at.is_some() {
+        return Err(Error::Unauthorized);
+    }
+    let fresh = row.used_at.is_none()
+        && refresh_tokens::mark_refresh_token_used(&state.db, &row.id).await?;
+    if !fresh {
+        refresh_tokens::revoke_family(&state.db, &row.family_id).await?;
+        let reuse = Event::new("auth.refresh_reuse", Some(&row.user_id))
+            .target("session", &row.family_id)
+            .failed();
+        record(&state, &client, reuse).await;
+        return Err(Error::Unauthorized);
+    }
+    if row.expires_at <= now_ms() {
+        return Err(Error::Unauthorized);
+    }
+    let user = match users::get_user(&state.db, &row.user_id).await? {
+        Some(user) if !user.is_disabled() => user,
+        _ => {
+            refresh_tokens::revoke_family(&state.db, &row.family_id).await?;
+            return Err(Error::Unauthorized);
+        }
+    };
+    let (tokens, jar) = start_session(&state, &client, jar, &user, Some(row.family_id)).await?;
+    Ok((jar, axum::Json(tokens)))
+}
+
+/// Ends the session of the refresh token (body or cookie) and clears the cookie.
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body(content = RefreshRequest, description = "optional when the cookie is sent"),
+    responses((status = 204, description = "signed out")))]
+async fn logout(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jar: CookieJar,
+    body: Bytes,
+) -> Result<impl IntoResponse> {
+    if let Some(presented) = presented_refresh_token(&jar, &body)?
+        && let Some(row) =
+            refresh_tokens::find_refresh_token(&state.db, &sha256_hex(&presented)).await?
+    {
+        refresh_tokens::revoke_family(&state.db, &row.family_id).await?;
+        let event = Event::new("auth.logout", Some(&row.user_id)).target("session", &row.family_id);
+        record(&state, &client, event).await;
+    }
+    let jar = jar.remove(Cookie::build(REFRESH_COOKIE).path("/api/auth"));
+    Ok((StatusCode::NO_CONTENT, jar))
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the current user", body = UserView),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+    ))]
+async fn me(State(state): State<AppState>, user: AuthUser) -> Result<axum::Json<UserView>> {
+    let row = users::get_user(&state.db, &user.id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    Ok(axum::Json(UserView::from(&row)))
+}
+
+/// Changes the password and signs out every other session of the user.
+#[utoipa::path(post, path = "/api/auth/password", tag = "auth", security(("bearer" = [])), request_body = PasswordChange,
+    responses(
+        (status = 204, description = "changed; other sessions revoked"),
+        (status = 401, description = "not signed in, or the current password is wrong", body = ErrorResponse),
+        (status = 422, description = "the new password breaks the policy", body = ErrorResponse),
+    ))]
+async fn change_password(
+    State(state): State<AppState>,
+    user: AuthUser,
+    client: ClientInfo,
+    Json(body): Json<PasswordChange>,
+) -> Result<StatusCode> {
+    let Via::Session { session } = &user.via else {
+        return Err(Error::Forbidden("API keys cannot change passwords"));
+    };
+    let row = users::get_user(&state.db, &user.id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    if !password::verify(body.current_password, row.password_hash).await? {
+        let failed = Event::new("auth.password_change", Some(&user.id)).target("user", &user.id);
+        record(&state, &client, failed.failed()).await;
+        return Err(Error::InvalidCredentials);
+    }
+    password::check_policy(&body.new_password, &row.username)?;
+    let hash = password::hash(body.new_password).await?;
+    users::update_password(&state.db, &user.id, &hash).await?;
+    refresh_tokens::revoke_user_tokens(&state.db, &user.id, session.as_deref()).await?;
+    record(
+        &state,
+        &client,
+        Event::new("auth.password_change", Some(&user.id)).target("user", &user.id),
+    )
+    .await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Issues an access token and a refresh token (a new family for a login, the same family for
+/// a refresh) and sets the refresh cookie.
+async fn start_session(
+    state: &AppState,
+    client: &ClientInfo,
+    jar: CookieJar,
+    user: &UserRow,
+    family: Option<String>,
+) -> Result<(TokenResponse, CookieJar)> {
+    let role = Role::parse(&user.role).ok_or(Error::Unauthorized)?;
+    let family = family.unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    let refresh_token = random_token();
+    let ttl = state.settings.auth.refresh_token_ttl;
+    let ip = client.ip_string();
+    refresh_tokens::insert_refresh_token(
+        &state.db,
+        NewRefreshToken {
+            user_id: &user.id,
+            family_id: &family,
+            token_hash: &sha256_hex(&refresh_token),
+            expires_at: now_ms() + i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX),
+            user_agent: client.user_agent.as_deref(),
+            ip: ip.as_deref(),
+        },
+    )
+    .await?;
+    let access_token = state.auth.jwt.issue(&user.id, role, Some(&family))?;
+    let cookie = Cookie::build((REFRESH_COOKIE, refresh_token.clone()))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.settings.environment != Environment::Development)
+        .path("/api/auth")
+        .max_age(time::Duration::seconds(
+            i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX),
+        ));
+    let tokens = TokenResponse {
+        access_token,
+        refresh_token,
+        token_type: "Bearer",
+        expires_in: state.auth.jwt.ttl().as_secs(),
+        user: UserView::from(user),
+    };
+    Ok((tokens, jar.add(cookie)))
+}
+
+/// The refresh token from a JSON body `{refresh_token}` if one was sent, else the cookie.
+fn presented_refresh_token(jar: &CookieJar, body: &Bytes) -> Result<Option<String>> {
+    let from_body = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<RefreshRequest>(body)
+            .map_err(|e| Error::BadRequest {
+                code: "malformed_json",
+                message: format!("expected {{\"refresh_token\": \"…\"}}: {e}"),
+            })?
+            .refresh_token
+    };
+    Ok(from_body.or_else(|| jar.get(REFRESH_COOKIE).map(|c| c.value().to_string())))
+}
+
+fn locked(until: i64, now: i64) -> Error {
+    let seconds = (until - now + 999) / 1000;
+    Error::Locked {
+        retry_after_s: u64::try_from(seconds).unwrap_or(1).max(1),
+    }
+}
+
+pub(crate) fn check_username(username: &str) -> Result<()> {
+    let length = username.chars().count();
+    let valid = (3..=32).contains(&length)
+        && username
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Invalid {
+            field: "username".into(),
+            message: "must be 3 to 32 letters, digits, '_', '-' or '.'".into(),
+        })
+    }
+}
+
+pub(crate) fn check_email(email: &str) -> Result<()> {
+    let valid = email.len() <= 254
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Invalid {
+            field: "email".into(),
+            message: "is not a valid email address".into(),
+        })
+    }
+}
