@@ -15,6 +15,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::auth::{self, Auth, Role, password};
 use crate::config::Settings;
+use crate::ratelimit::RateLimiter;
 use crate::shared::Redis;
 use crate::state::{AppState, Lifecycle};
 use crate::store::{self, Db};
@@ -50,6 +51,11 @@ impl App {
         let jwt_secret = auth::secret::jwt_secret(&settings)?;
         let state = AppState {
             auth: Arc::new(Auth::new(&settings, &jwt_secret)),
+            limiter: RateLimiter::from_settings(
+                &settings.rate_limit,
+                redis.clone(),
+                &settings.redis.key_prefix,
+            ),
             settings: settings.clone(),
             db,
             redis,
@@ -59,7 +65,7 @@ impl App {
         prepare_schema(&state).await?;
         spawn_key_usage_writer(&state);
 
-        let router = http::layers(routes::router(), &settings).with_state(state.clone());
+        let router = http::layers(routes::router(&state), &settings).with_state(state.clone());
         let addr = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = TcpListener::bind(&addr)
             .await

@@ -23,14 +23,16 @@ impl Redis {
         })
     }
 
-    /// The shared connection, connecting on first use (bounded by `timeout`).
+    /// The shared connection, connecting on first use; waits at most `timeout`. The
+    /// connection's own timeouts are fixed here, whoever connects first: callers bound their
+    /// calls with their own, shorter ones.
     pub async fn connection(&self, timeout: Duration) -> anyhow::Result<ConnectionManager> {
         let conn = tokio::time::timeout(
             timeout,
             self.conn.get_or_try_init(|| {
                 let config = redis::aio::ConnectionManagerConfig::new()
-                    .set_connection_timeout(Some(timeout))
-                    .set_response_timeout(Some(timeout))
+                    .set_connection_timeout(Some(Duration::from_secs(2)))
+                    .set_response_timeout(Some(Duration::from_secs(2)))
                     .set_number_of_retries(1);
                 ConnectionManager::new_with_config(self.client.clone(), config)
             }),

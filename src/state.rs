@@ -9,6 +9,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::auth::Auth;
 use crate::config::Settings;
+use crate::ratelimit::RateLimiter;
 use crate::shared::Redis;
 use crate::store::Db;
 
@@ -18,6 +19,7 @@ pub struct AppState {
     pub db: Db,
     pub redis: Option<Arc<Redis>>,
     pub auth: Arc<Auth>,
+    pub limiter: RateLimiter,
     pub lifecycle: Arc<Lifecycle>,
     /// Background work that shutdown waits for.
     pub tasks: TaskTracker,

@@ -68,7 +68,7 @@ impl FromRequestParts<AppState> for ClientInfo {
     }
 }
 
-pub(crate) fn client_info(parts: &Parts, trusted: &[ipnet::IpNet]) -> ClientInfo {
+pub fn client_info(parts: &Parts, trusted: &[ipnet::IpNet]) -> ClientInfo {
     let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()

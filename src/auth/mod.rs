@@ -20,7 +20,7 @@ use crate::config::Settings;
 use crate::error::{Error, Result};
 use crate::store::{Db, users};
 
-pub use extract::{AdminUser, ClientInfo};
+pub use extract::{AdminUser, ClientInfo, client_info};
 
 /// How long a user's status or an API key's record is trusted without asking the database:
 /// disabling a user or revoking a key takes effect within this on other instances (at once

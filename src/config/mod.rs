@@ -109,12 +109,14 @@ pub struct DatabaseSettings {
     pub auto_migrate: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RedisSettings {
     /// `redis://…`; unset means in-process rate limits and stream hub.
     #[serde(serialize_with = "secret::serialize_masked_url")]
     pub url: Option<String>,
+    /// Prefix of every key LLMChat writes, so that deployments can share one Redis.
+    pub key_prefix: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -220,6 +222,15 @@ impl Default for DatabaseSettings {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(5),
             auto_migrate: true,
+        }
+    }
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        RedisSettings {
+            url: None,
+            key_prefix: "llmchat:".into(),
         }
     }
 }

@@ -144,6 +144,15 @@ async fn login(
     Json(body): Json<LoginRequest>,
 ) -> Result<impl IntoResponse> {
     let settings = &state.settings.auth;
+    // Guessing from one address is slowed before any account locks.
+    let ip = client.ip_string().unwrap_or_default();
+    let per_ip = state
+        .limiter
+        .check(&format!("login-ip:{ip}"), settings.login_attempts_per_ip)
+        .await?;
+    if let Some(rejection) = per_ip.rejection() {
+        return Err(rejection);
+    }
     let login = body.username.trim().to_string();
     let now = now_ms();
     let lock_until = now + i64::try_from(settings.lockout.as_millis()).unwrap_or(i64::MAX);

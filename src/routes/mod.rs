@@ -2,8 +2,11 @@
 //! `routes!`, so the OpenAPI document at `/api/openapi.json` lists each one with its schemas;
 //! a test fails when a route is added any other way.
 
+mod admin;
 mod auth;
 mod health;
+mod keys;
+mod limits;
 mod ops;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
@@ -34,6 +37,8 @@ use crate::state::AppState;
     tags(
         (name = "operations", description = "Health, metrics, version and API description"),
         (name = "auth", description = "Accounts, sessions and passwords"),
+        (name = "keys", description = "API keys for programmatic access"),
+        (name = "admin", description = "User management and the audit log (admins only)"),
     )
 )]
 struct ApiDoc;
@@ -72,15 +77,24 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::router())
+        .merge(keys::router())
+        .merge(admin::router())
         .merge(ops::router())
 }
 
-/// The axum router with every documented route, plus test hooks when compiled in.
-pub fn router() -> Router<AppState> {
+/// The axum router with every documented route, plus test hooks when compiled in, behind
+/// the per-principal rate limit and the CORS allow-list.
+pub fn router(state: &AppState) -> Router<AppState> {
     let (router, _) = api_router().split_for_parts();
     #[cfg(feature = "test-hooks")]
     let router = router.merge(test_hooks::router());
-    router.fallback(|| async { Error::NotFound })
+    let router = router
+        .fallback(|| async { Error::NotFound })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit));
+    match limits::cors(&state.settings.server.cors_origins) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    }
 }
 
 /// The OpenAPI 3.1 document, generated once from the routes.

@@ -1,0 +1,100 @@
+//! Request limits applied around the routes: the per-principal rate limit (`API_RATE_LIMIT`
+//! per user, API key, or client IP when anonymous) and the CORS allow-list.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::auth::client_info;
+use crate::error::Error;
+use crate::state::AppState;
+
+/// Probes and scrapes are never limited: a throttled readiness probe would take a healthy
+/// replica out of service.
+fn exempt(path: &str) -> bool {
+    path == "/metrics" || path.starts_with("/api/health") || !path.starts_with("/api/")
+}
+
+/// Resolves the caller once (the handler's `AuthUser` reuses it), counts the request against
+/// its limit, and adds the `RateLimit-*` headers; 429 with `Retry-After` when over.
+pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if exempt(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    // Bad credentials are the handler's to reject; here they only mean "limit by address".
+    let user = state
+        .auth
+        .authenticate(&state.db, &parts.headers)
+        .await
+        .ok()
+        .flatten();
+    let key = match &user {
+        Some(user) => user.rate_key(),
+        None => {
+            let client = client_info(&parts, &state.settings.server.trusted_proxies);
+            format!("ip:{}", client.ip.map(|ip| ip.to_string()).unwrap_or_default())
+        }
+    };
+    let decision = match state
+        .limiter
+        .check(&key, state.settings.rate_limit.requests_per_minute)
+        .await
+    {
+        Ok(decision) => decision,
+        Err(unavailable) => return Error::from(unavailable).into_response(),
+    };
+    let mut response = match decision.rejection() {
+        Some(rejection) => rejection.into_response(),
+        None => {
+            if let Some(user) = user {
+                parts.extensions.insert(user);
+            }
+            next.run(Request::from_parts(parts, body)).await
+        }
+    };
+    decision.apply_headers(response.headers_mut());
+    response
+}
+
+/// CORS for the configured origins only (credentials allowed, so never `*`); `None` keeps the
+/// API same-origin.
+pub fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
+    let header = HeaderName::from_static;
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_credentials(true)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header("authorization"),
+                header("content-type"),
+                header("x-api-key"),
+                header("x-request-id"),
+                header("last-event-id"),
+            ])
+            .expose_headers([
+                header("x-request-id"),
+                header("retry-after"),
+                header("ratelimit-limit"),
+                header("ratelimit-remaining"),
+                header("ratelimit-reset"),
+            ])
+            .max_age(std::time::Duration::from_secs(600)),
+    )
+}
