@@ -49,6 +49,27 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// User accounts: create one, or reset a password (recovery).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        username: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// Make the user an admin.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Set a new password (read from standard input), unlock the account and end its
+    /// sessions.
+    ResetPassword { username: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +109,10 @@ pub fn main() -> ExitCode {
             strict,
             timeout,
         } => runtime(health(url, strict, timeout)),
+        Command::User { command } => match load_settings() {
+            Ok(settings) => runtime(user_command(settings, command)),
+            Err(code) => code,
+        },
         Command::Migrate => match load_settings() {
             Ok(settings) => runtime(migrate(settings)),
             Err(code) => code,
@@ -201,6 +226,88 @@ async fn health(url: Option<String>, strict: bool, timeout: Duration) -> ExitCod
         "degraded" if !strict => ExitCode::SUCCESS,
         _ => ExitCode::FAILURE,
     }
+}
+
+async fn user_command(settings: Settings, command: UserCommand) -> ExitCode {
+    let result = async {
+        let db = Db::connect_lazy(&settings)?;
+        db.migrate().await?;
+        let outcome = run_user_command(&db, command).await;
+        db.close().await;
+        outcome
+    }
+    .await;
+    match result {
+        Ok(message) => {
+            let _ = writeln!(std::io::stdout(), "{message}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_user_command(db: &Db, command: UserCommand) -> anyhow::Result<String> {
+    use crate::auth::{Role, password};
+    use crate::store::{refresh_tokens, users};
+    match command {
+        UserCommand::Create {
+            username,
+            email,
+            admin,
+        } => {
+            crate::routes::check_username(&username)?;
+            let secret = read_password()?;
+            password::check_policy(&secret, &username)?;
+            let hash = password::hash(secret).await?;
+            let role = if admin { Role::Admin } else { Role::User };
+            let user = users::insert_user(
+                db,
+                users::NewUser {
+                    username: &username,
+                    email: email.as_deref(),
+                    password_hash: &hash,
+                    role: role.as_str(),
+                },
+            )
+            .await?;
+            Ok(format!(
+                "created {} {} ({})",
+                role.as_str(),
+                user.username,
+                user.id
+            ))
+        }
+        UserCommand::ResetPassword { username } => {
+            let user = users::find_user_by_login(db, &username)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no user named {username:?}"))?;
+            let secret = read_password()?;
+            password::check_policy(&secret, &user.username)?;
+            let hash = password::hash(secret).await?;
+            users::update_password(db, &user.id, &hash).await?;
+            refresh_tokens::revoke_user_tokens(db, &user.id, None).await?;
+            Ok(format!(
+                "password of {} reset; its sessions are signed out",
+                user.username
+            ))
+        }
+    }
+}
+
+/// The first line of standard input, so that passwords stay out of shell history and `ps`.
+fn read_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        anyhow::bail!(
+            "no password on standard input (pipe it in: echo \"$PASSWORD\" | llmchat user …)"
+        );
+    }
+    Ok(password)
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

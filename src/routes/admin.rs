@@ -12,7 +12,9 @@ use crate::auth::{AdminUser, ClientInfo, Role, password};
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
 use crate::routes::auth::{check_email, check_username};
-use crate::routes::views::{Page, PageQuery, UserView, decode_cursor, page, parse_rfc3339, rfc3339};
+use crate::routes::views::{
+    Page, PageQuery, UserView, decode_cursor, page, parse_rfc3339, rfc3339,
+};
 use crate::state::AppState;
 use crate::store::audit::{AuditFilter, AuditRow, list_audit};
 use crate::store::refresh_tokens::revoke_user_tokens;
@@ -151,7 +153,11 @@ async fn create_user(
 ) -> Result<(StatusCode, axum::Json<UserView>)> {
     let username = body.username.trim();
     check_username(username)?;
-    let email = body.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    let email = body
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
     if let Some(email) = email {
         check_email(email)?;
     }
@@ -193,7 +199,9 @@ async fn update_user(
     Path(id): Path<String>,
     Json(patch): Json<UserPatch>,
 ) -> Result<axum::Json<UserView>> {
-    let target = users::get_user(&state.db, &id).await?.ok_or(Error::NotFound)?;
+    let target = users::get_user(&state.db, &id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let loses_admin = target.role == Role::Admin.as_str()
         && !target.is_disabled()
         && (patch.role == Some(Role::User) || patch.disabled == Some(true));
@@ -226,7 +234,9 @@ async fn update_user(
         .target("user", &id)
         .details(details);
     record(&state, &client, event).await;
-    let updated = users::get_user(&state.db, &id).await?.ok_or(Error::NotFound)?;
+    let updated = users::get_user(&state.db, &id)
+        .await?
+        .ok_or(Error::NotFound)?;
     Ok(axum::Json(UserView::from(&updated)))
 }
 
@@ -246,7 +256,9 @@ async fn delete_user(
     client: ClientInfo,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    let target = users::get_user(&state.db, &id).await?.ok_or(Error::NotFound)?;
+    let target = users::get_user(&state.db, &id)
+        .await?
+        .ok_or(Error::NotFound)?;
     if target.role == Role::Admin.as_str() && !target.is_disabled() {
         guard_last_admin(&state).await?;
     }
@@ -281,8 +293,16 @@ async fn list_audit_entries(
     let filter = AuditFilter {
         actor_id: query.actor.as_deref(),
         action: query.action.as_deref(),
-        from_ms: query.from.as_deref().map(|v| parse_rfc3339("from", v)).transpose()?,
-        to_ms: query.to.as_deref().map(|v| parse_rfc3339("to", v)).transpose()?,
+        from_ms: query
+            .from
+            .as_deref()
+            .map(|v| parse_rfc3339("from", v))
+            .transpose()?,
+        to_ms: query
+            .to
+            .as_deref()
+            .map(|v| parse_rfc3339("to", v))
+            .transpose()?,
     };
     let rows = list_audit(
         &state.db,
@@ -301,7 +321,9 @@ async fn list_audit_entries(
 
 async fn guard_last_admin(state: &AppState) -> Result<()> {
     if users::count_active_admins(&state.db).await? <= 1 {
-        return Err(Error::Conflict("the last active admin cannot be demoted, disabled or deleted"));
+        return Err(Error::Conflict(
+            "the last active admin cannot be demoted, disabled or deleted",
+        ));
     }
     Ok(())
 }

@@ -37,6 +37,8 @@ pub enum ComponentStatus {
     Disabled,
     /// Migrations not applied yet.
     Pending,
+    /// Answers, but the rate limiter is running on its fallback.
+    Degraded,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -136,7 +138,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn health(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let redis = async {
         match &state.redis {
-            Some(redis) => Component::from_ping(redis.ping(REDIS_TIMEOUT).await),
+            Some(redis) => {
+                let mut component = Component::from_ping(redis.ping(REDIS_TIMEOUT).await);
+                if component.status == ComponentStatus::Ok && state.limiter.redis_degraded() {
+                    component.status = ComponentStatus::Degraded;
+                    component.error = Some("rate limiter is using its fallback".into());
+                }
+                component
+            }
             None => Component::status(ComponentStatus::Disabled),
         }
     };
@@ -150,7 +159,10 @@ async fn health(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let status =
         if database.status != ComponentStatus::Ok || migrations.status != ComponentStatus::Ok {
             HealthStatus::Down
-        } else if redis.status == ComponentStatus::Down {
+        } else if matches!(
+            redis.status,
+            ComponentStatus::Down | ComponentStatus::Degraded
+        ) {
             HealthStatus::Degraded
         } else {
             HealthStatus::Ok

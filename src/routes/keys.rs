@@ -128,7 +128,10 @@ async fn create_key(
     }
     let allowed_agents = match body.allowed_agents {
         Some(agents) if agents.is_empty() || agents.iter().any(|a| a.trim().is_empty()) => {
-            return Err(invalid("allowed_agents", "must list at least one agent id, none empty"));
+            return Err(invalid(
+                "allowed_agents",
+                "must list at least one agent id, none empty",
+            ));
         }
         Some(agents) => Some(serde_json::to_string(&agents).map_err(anyhow::Error::from)?),
         None => None,
@@ -176,7 +179,12 @@ async fn revoke_key(
 ) -> Result<StatusCode> {
     let hash = store::revoke_api_key(&state.db, &user.id, &id).await?;
     state.auth.keys.forget(&hash);
-    record(&state, &client, Event::new("api_key.revoke", Some(&user.id)).target("api_key", &id)).await;
+    record(
+        &state,
+        &client,
+        Event::new("api_key.revoke", Some(&user.id)).target("api_key", &id),
+    )
+    .await;
     Ok(StatusCode::NO_CONTENT)
 }
 

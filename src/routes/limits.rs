@@ -35,7 +35,10 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
         Some(user) => user.rate_key(),
         None => {
             let client = client_info(&parts, &state.settings.server.trusted_proxies);
-            format!("ip:{}", client.ip.map(|ip| ip.to_string()).unwrap_or_default())
+            format!(
+                "ip:{}",
+                client.ip.map(|ip| ip.to_string()).unwrap_or_default()
+            )
         }
     };
     let decision = match state

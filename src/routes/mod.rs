@@ -12,6 +12,8 @@ mod ops;
 mod test_hooks;
 pub mod views;
 
+pub(crate) use auth::check_username;
+
 use std::sync::OnceLock;
 
 use axum::Router;
@@ -88,9 +90,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let (router, _) = api_router().split_for_parts();
     #[cfg(feature = "test-hooks")]
     let router = router.merge(test_hooks::router());
-    let router = router
-        .fallback(|| async { Error::NotFound })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::rate_limit));
+    let router =
+        router
+            .fallback(|| async { Error::NotFound })
+            .layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                limits::rate_limit,
+            ));
     match limits::cors(&state.settings.server.cors_origins) {
         Some(cors) => router.layer(cors),
         None => router,

@@ -207,3 +207,95 @@ pub fn closed_port() -> u16 {
     drop(listener);
     port
 }
+
+/// The JWT secret of apps started with [`spawn_app_with_jwt_secret`], so tests can forge tokens.
+pub const JWT_SECRET: &str = "integration-test-jwt-secret-0123456789abcdef";
+
+/// A password the policy accepts.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// `spawn_app_with` and a known JWT secret ([`JWT_SECRET`]).
+pub async fn spawn_app_with_jwt_secret(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
+    spawn_app_with(backend, |s| {
+        s.auth.jwt_secret = Some(llmchat::config::Secret::new(JWT_SECRET));
+        configure(s);
+    })
+    .await
+}
+
+/// The status and JSON body of a response.
+pub async fn status_and_json(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON body"))
+}
+
+/// The `llmchat_refresh` cookie a response sets, as the raw `Set-Cookie` value.
+pub fn refresh_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("llmchat_refresh="))
+        .map(String::from)
+}
+
+impl TestApp {
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A GET with `Authorization: Bearer {token}`.
+    pub async fn authed_get(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Registers an account and returns the token response; panics unless it is 201.
+    pub async fn register(&self, username: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .post_json(
+                "/api/auth/register",
+                &serde_json::json!({ "username": username, "password": password }),
+            )
+            .await;
+        let (status, body) = status_and_json(response).await;
+        assert_eq!(status, 201, "register {username}: {body}");
+        body
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/auth/login",
+            &serde_json::json!({ "username": login, "password": password }),
+        )
+        .await
+    }
+
+    /// `POST /api/auth/refresh` with `{refresh_token}` in the body.
+    pub async fn refresh(&self, refresh_token: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/auth/refresh",
+            &serde_json::json!({ "refresh_token": refresh_token }),
+        )
+        .await
+    }
+
+    /// A second connection pool on the app's database, for checks and changes behind its back.
+    pub fn store(&self) -> llmchat::store::Db {
+        llmchat::store::Db::connect_lazy(&test_settings(&self.db, self.data_dir.path()))
+            .expect("database settings")
+    }
+}

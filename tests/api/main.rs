@@ -9,8 +9,13 @@
 
 mod helpers;
 
+mod admin;
+mod attacks;
+mod auth;
 mod health;
 mod http_behaviour;
+mod keys;
 mod migrations;
 mod ops;
 mod process;
+mod ratelimit;
