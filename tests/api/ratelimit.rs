@@ -124,7 +124,7 @@ struct PrivateRedis {
 impl PrivateRedis {
     async fn start() -> PrivateRedis {
         let port = closed_port();
-        let child = Command::new("redis-server")
+        let mut child = Command::new("redis-server")
             .args([
                 "--port",
                 &port.to_string(),
@@ -147,6 +147,8 @@ impl PrivateRedis {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("private redis-server did not start on port {port}");
     }
 
