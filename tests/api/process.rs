@@ -259,3 +259,204 @@ fn migrate_command_applies_migrations_and_is_idempotent() {
     }
     assert!(dir.path().join("data/llmchat.db").is_file());
 }
+
+/// Runs `llmchat user …` with `stdin` as standard input.
+fn user_command(dir: &std::path::Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = llmchat(dir, args, &[("LOG_LEVEL", "warn")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_commands_create_an_admin_and_reset_a_password_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = user_command(
+        dir.path(),
+        &["user", "create", "--admin", "opsadmin"],
+        "first passphrase!\n",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created admin opsadmin"));
+
+    let weak = user_command(dir.path(), &["user", "create", "weakling"], "password123\n");
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("common"));
+    let missing = user_command(
+        dir.path(),
+        &["user", "reset-password", "ghost"],
+        "whatever passphrase\n",
+    );
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no user named"));
+
+    let out = user_command(
+        dir.path(),
+        &["user", "reset-password", "OpsAdmin"],
+        "second passphrase!\n",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut server = start_server(dir.path(), &[]);
+    let client = crate::helpers::http_client();
+    let login = |password: &'static str| {
+        client
+            .post(format!("http://{}/api/auth/login", server.addr))
+            .json(&serde_json::json!({ "username": "opsadmin", "password": password }))
+            .send()
+    };
+    assert_eq!(login("first passphrase!").await.unwrap().status(), 401);
+    let response = login("second passphrase!").await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["role"], "admin");
+    signal(&server.child, "TERM");
+    wait_with_timeout(&mut server.child, Duration::from_secs(15));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_never_contain_passwords_tokens_or_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = llmchat(
+        dir.path(),
+        &["serve"],
+        &[
+            ("HOST", "127.0.0.1"),
+            ("PORT", "0"),
+            ("LLMCHAT_LOG__FORMAT", "json"),
+            ("RUST_LOG", "trace"),
+            ("LLMCHAT_ADMIN_USERNAME", "logadmin"),
+            ("LLMCHAT_ADMIN_PASSWORD", "admin secret passphrase"),
+        ],
+    )
+    .stdout(log)
+    .spawn()
+    .unwrap();
+    let addr = {
+        let mut found = None;
+        for _ in 0..300 {
+            let text = std::fs::read_to_string(&log_path).unwrap_or_default();
+            found = text.lines().find_map(|line| {
+                let log: serde_json::Value = serde_json::from_str(line).ok()?;
+                (log["message"] == "listening")
+                    .then(|| log["addr"].as_str().unwrap_or_default().to_string())
+            });
+            if found.is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        found.expect("listening")
+    };
+    let base = format!("http://{addr}");
+    let client = crate::helpers::http_client();
+    let post = |path: &str, body: serde_json::Value, token: Option<&str>| {
+        let mut request = client.post(format!("{base}{path}")).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    let user_password = "user secret passphrase";
+    let registered: serde_json::Value = post(
+        "/api/auth/register",
+        serde_json::json!({ "username": "logged", "password": user_password }),
+        None,
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let access = registered["access_token"].as_str().unwrap().to_string();
+    let refresh = registered["refresh_token"].as_str().unwrap().to_string();
+    let refreshed: serde_json::Value = post(
+        "/api/auth/refresh",
+        serde_json::json!({ "refresh_token": refresh }),
+        None,
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let access2 = refreshed["access_token"].as_str().unwrap().to_string();
+    let key: serde_json::Value = post(
+        "/api/keys",
+        serde_json::json!({ "name": "logged key" }),
+        Some(&access2),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let key = key["key"].as_str().unwrap().to_string();
+    client
+        .get(format!("{base}/api/auth/me?token={access}"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    post(
+        "/api/auth/login",
+        serde_json::json!({ "username": "logged", "password": "a wrong password guess" }),
+        None,
+    )
+    .await
+    .unwrap();
+    post("/api/auth/password", serde_json::json!({ "current_password": user_password, "new_password": "next secret passphrase" }), Some(&access2)).await.unwrap();
+    post(
+        "/api/auth/login",
+        serde_json::json!({ "username": "logadmin", "password": "admin secret passphrase" }),
+        None,
+    )
+    .await
+    .unwrap();
+
+    signal(&child, "TERM");
+    wait_with_timeout(&mut child, Duration::from_secs(15));
+    let logs = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        logs.lines().count() > 20,
+        "trace logging was on: {} lines",
+        logs.lines().count()
+    );
+    for secret in [
+        user_password,
+        "admin secret passphrase",
+        "a wrong password guess",
+        "next secret passphrase",
+        access.as_str(),
+        access2.as_str(),
+        refresh.as_str(),
+        key.as_str(),
+    ] {
+        assert!(
+            !logs.contains(secret),
+            "a secret reached the logs: {secret}"
+        );
+    }
+}
