@@ -74,6 +74,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refresh))
         .routes(routes!(logout))
         .routes(routes!(me))
+        .routes(routes!(session))
         .routes(routes!(change_password))
 }
 
@@ -300,6 +301,41 @@ async fn me(State(state): State<AppState>, user: AuthUser) -> Result<axum::Json<
         .await?
         .ok_or(Error::Unauthorized)?;
     Ok(axum::Json(UserView::from(&row)))
+}
+
+/// Who the credentials belong to, answered without reading the user's record: the cheapest
+/// authenticated call (clients use it to check a token or key).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    pub user_id: String,
+    pub username: String,
+    pub role: Role,
+    /// `session` (an access token) or `api_key`.
+    pub auth: &'static str,
+    pub api_key_id: Option<String>,
+    /// The agents an API key is limited to, if it is.
+    pub allowed_agents: Option<Vec<String>>,
+}
+
+/// The caller's identity as the credentials establish it.
+#[utoipa::path(get, path = "/api/auth/session", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "who is calling", body = SessionView),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+    ))]
+async fn session(user: AuthUser) -> axum::Json<SessionView> {
+    let (auth, api_key_id, allowed_agents) = match user.via {
+        Via::Session { .. } => ("session", None, None),
+        Via::ApiKey { id, allowed_agents } => ("api_key", Some(id), allowed_agents),
+    };
+    axum::Json(SessionView {
+        user_id: user.id,
+        username: user.username,
+        role: user.role,
+        auth,
+        api_key_id,
+        allowed_agents,
+    })
 }
 
 /// Changes the password and signs out every other session of the user.

@@ -61,6 +61,13 @@ async fn a_new_key_is_shown_once_and_authenticates_as_its_owner(backend: Backend
 
     let (status, me) = status_and_json(app.authed_get("/api/auth/me", key).await).await;
     assert_eq!((status, me["username"].as_str()), (200, Some("keyowner")));
+    let (_, session) = status_and_json(app.authed_get("/api/auth/session", key).await).await;
+    assert_eq!(session["auth"], "api_key");
+    assert_eq!(session["api_key_id"], created["id"]);
+    assert_eq!(session["allowed_agents"], json!(["demo"]));
+    let (_, session) = status_and_json(app.authed_get("/api/auth/session", token).await).await;
+    assert_eq!(session["auth"], "session");
+    assert_eq!(session["username"], "keyowner");
     let via_header = app
         .client
         .get(app.url("/api/auth/me"))
