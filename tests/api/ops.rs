@@ -102,6 +102,15 @@ async fn openapi_document_describes_every_route_and_each_one_answers(backend: Ba
         assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()));
     }
     assert!(doc["components"]["schemas"]["ErrorResponse"].is_object());
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    for reference in refs {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{reference} is used but not defined"
+        );
+    }
 
     // Every documented GET answers with something other than "no such route".
     for (path, item) in paths {
@@ -112,6 +121,21 @@ async fn openapi_document_describes_every_route_and_each_one_answers(backend: Ba
                 "{path} is documented but answers {status}"
             );
         }
+    }
+}
+
+fn collect_refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                match (key.as_str(), inner.as_str()) {
+                    ("$ref", Some(reference)) => out.push(reference.to_string()),
+                    _ => collect_refs(inner, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
     }
 }
 

@@ -226,3 +226,42 @@ async fn when_redis_dies_fail_closed_answers_503() {
         "probes are not limited"
     );
 }
+
+async fn login_from(app: &TestApp, forwarded_for: &str) -> u16 {
+    app.client
+        .post(app.url("/api/auth/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&serde_json::json!({ "username": "nobody", "password": "wrong password" }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+    let untrusted = spawn_app_with(Backend::Sqlite, |s| s.auth.login_attempts_per_ip = 2).await;
+    assert_eq!(login_from(&untrusted, "203.0.113.1").await, 401);
+    assert_eq!(login_from(&untrusted, "203.0.113.2").await, 401);
+    assert_eq!(
+        login_from(&untrusted, "203.0.113.3").await,
+        429,
+        "a client cannot dodge the limit by inventing X-Forwarded-For"
+    );
+
+    let behind_proxy = spawn_app_with(Backend::Sqlite, |s| {
+        s.auth.login_attempts_per_ip = 2;
+        s.server.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(login_from(&behind_proxy, "198.51.100.7").await, 401);
+    }
+    assert_eq!(login_from(&behind_proxy, "198.51.100.7").await, 429);
+    assert_eq!(
+        login_from(&behind_proxy, "198.51.100.8, 127.0.0.1").await,
+        401,
+        "another client behind the proxy has its own budget"
+    );
+}
