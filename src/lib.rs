@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod llm;
 pub mod ratelimit;
 pub mod routes;
 pub mod shared;

@@ -93,9 +93,6 @@ pub struct Auth {
     /// user id → the user if enabled and not deleted.
     users: Cache<String, Option<ActiveUser>>,
     pub keys: api_keys::KeyCache,
-    /// Failed logins for names that match no account — (count, locked until in unix ms) — so
-    /// that they lock like real ones and the answer never reveals whether an account exists.
-    unknown_failures: Cache<String, (u32, i64)>,
 }
 
 impl Auth {
@@ -107,10 +104,6 @@ impl Auth {
                 .max_capacity(100_000)
                 .build(),
             keys: api_keys::KeyCache::new(CACHE_TTL),
-            unknown_failures: Cache::builder()
-                .time_to_live(settings.auth.lockout)
-                .max_capacity(100_000)
-                .build(),
         }
     }
 
@@ -157,33 +150,6 @@ impl Auth {
     /// Drops what this instance knows about a user (after disabling, deleting, role change).
     pub fn forget_user(&self, id: &str) {
         self.users.invalidate(id);
-    }
-
-    /// Until when (unix ms) a name that matches no account is "locked", if it is.
-    pub fn unknown_login_locked_until(&self, login: &str, now: i64) -> Option<i64> {
-        self.unknown_failures
-            .get(&login.to_lowercase())
-            .map(|(_, until)| until)
-            .filter(|until| *until > now)
-    }
-
-    /// Counts a failed login for a name that matches no account, like
-    /// `users::record_login_failure` does for real ones; returns the lock end when it locks.
-    pub fn count_unknown_login_failure(
-        &self,
-        login: &str,
-        max: u32,
-        lock_until: i64,
-    ) -> Option<i64> {
-        let key = login.to_lowercase();
-        let count = self.unknown_failures.get(&key).map_or(0, |(n, _)| n) + 1;
-        if count >= max {
-            self.unknown_failures.insert(key, (0, lock_until));
-            Some(lock_until)
-        } else {
-            self.unknown_failures.insert(key, (count, 0));
-            None
-        }
     }
 }
 

@@ -157,51 +157,52 @@ async fn login(
     let login = body.username.trim().to_string();
     let now = now_ms();
     let lock_until = now + i64::try_from(settings.lockout.as_millis()).unwrap_or(i64::MAX);
-    let Some(user) = users::find_user_by_login(&state.db, &login).await? else {
-        if let Some(until) = state.auth.unknown_login_locked_until(&login, now) {
+    let max = i64::from(settings.max_failed_logins);
+    let user = users::find_user_by_login(&state.db, &login).await?;
+    // Count the attempt before checking the password, so parallel guesses cannot outrun the
+    // lock; names without an account are counted the same way, so answers never tell them apart.
+    let attempt = match &user {
+        Some(user) => users::begin_login_attempt(&state.db, &user.id, now).await?,
+        None => users::begin_unknown_login_attempt(&state.db, &login, now).await?,
+    };
+    let actor = user.as_ref().map(|u| u.id.clone());
+    let audit_failure = |reason: &'static str| {
+        let event = Event::new("auth.login", actor.as_deref()).failed();
+        let event = match &actor {
+            Some(id) => event.target("user", id.clone()),
+            None => event,
+        };
+        event.details(serde_json::json!({ "username": login, "reason": reason }))
+    };
+    let count = match attempt {
+        users::Attempt::Locked(until) => {
+            record(&state, &client, audit_failure("locked")).await;
             return Err(locked(until, now));
         }
-        // Same work as for a real account, so timing does not tell whether it exists.
-        password::verify(body.password, password::dummy_hash().to_string()).await?;
-        let failed = Event::new("auth.login", None)
-            .failed()
-            .details(serde_json::json!({ "username": login }));
-        record(&state, &client, failed).await;
-        return match state.auth.count_unknown_login_failure(
-            &login,
-            settings.max_failed_logins,
-            lock_until,
-        ) {
-            Some(until) => Err(locked(until, now)),
-            None => Err(Error::InvalidCredentials),
-        };
+        users::Attempt::Counted(count) => count,
     };
-    if let Some(until) = user.locked_until.filter(|until| *until > now) {
-        return Err(locked(until, now));
-    }
-    if !password::verify(body.password, user.password_hash.clone()).await? {
-        let failed = Event::new("auth.login", Some(&user.id))
-            .target("user", &user.id)
-            .failed();
-        record(&state, &client, failed).await;
-        let locked_now = users::record_login_failure(
-            &state.db,
-            &user.id,
-            settings.max_failed_logins,
-            lock_until,
-        )
-        .await?;
-        if locked_now {
-            record(
-                &state,
-                &client,
-                Event::new("auth.lockout", Some(&user.id)).target("user", &user.id),
-            )
-            .await;
+    let stored_hash = user.as_ref().map_or_else(
+        || password::dummy_hash().to_string(),
+        |u| u.password_hash.clone(),
+    );
+    let valid = count <= max && password::verify(body.password, stored_hash).await?;
+    let user = match user {
+        Some(user) if valid => user,
+        _ => {
+            record(&state, &client, audit_failure("wrong_password")).await;
+            if count < max {
+                return Err(Error::InvalidCredentials);
+            }
+            match &actor {
+                Some(id) => users::lock_user(&state.db, id, lock_until).await?,
+                None => users::lock_unknown_login(&state.db, &login, lock_until).await?,
+            }
+            let lockout = Event::new("auth.lockout", actor.as_deref())
+                .details(serde_json::json!({ "username": login }));
+            record(&state, &client, lockout).await;
             return Err(locked(lock_until, now));
         }
-        return Err(Error::InvalidCredentials);
-    }
+    };
     if user.is_disabled() {
         let denied = Event::new("auth.login", Some(&user.id))
             .target("user", &user.id)
@@ -286,7 +287,14 @@ async fn logout(
         let event = Event::new("auth.logout", Some(&row.user_id)).target("session", &row.family_id);
         record(&state, &client, event).await;
     }
-    let jar = jar.remove(Cookie::build(REFRESH_COOKIE).path("/api/auth"));
+    // Always send the expired cookie: the request may have carried the token in its body.
+    let expired = Cookie::build((REFRESH_COOKIE, ""))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(state.settings.environment != Environment::Development)
+        .path("/api/auth")
+        .max_age(time::Duration::ZERO);
+    let jar = jar.add(expired);
     Ok((StatusCode::NO_CONTENT, jar))
 }
 

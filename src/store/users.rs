@@ -42,12 +42,14 @@ pub async fn insert_user(db: &Db, user: NewUser<'_>) -> Result<UserRow> {
     let id = uuid::Uuid::now_v7().to_string();
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO users (id, username, email, password_hash, role, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        "INSERT INTO users (id, username, username_key, email, email_key, password_hash, role, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
     )
     .bind(&id)
     .bind(user.username)
+    .bind(login_key(user.username))
     .bind(user.email)
+    .bind(user.email.map(login_key))
     .bind(user.password_hash)
     .bind(user.role)
     .bind(now)
@@ -66,39 +68,109 @@ pub async fn get_user(db: &Db, id: &str) -> Result<Option<UserRow>> {
         .await?)
 }
 
+/// The form names and emails are compared in: Unicode lower case, computed here because
+/// SQLite's `lower()` folds only ASCII.
+pub fn login_key(login: &str) -> String {
+    login.trim().to_lowercase()
+}
+
 /// A live user by username or email, case-insensitively.
 pub async fn find_user_by_login(db: &Db, login: &str) -> Result<Option<UserRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM users WHERE deleted_at IS NULL \
-         AND (lower(username) = lower($1) OR lower(email) = lower($1))"
+         AND (username_key = $1 OR email_key = $1)"
     );
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(login)
+        .bind(login_key(login))
         .fetch_optional(db.pool())
         .await?)
 }
 
-/// Counts a failed login; locks the account until `lock_until` when it reaches `max`.
-/// Returns whether the account is now locked.
-pub async fn record_login_failure(db: &Db, id: &str, max: u32, lock_until: i64) -> Result<bool> {
-    let now = now_ms();
-    let failed: i64 = sqlx::query_scalar(
-        "UPDATE users SET failed_logins = failed_logins + 1, updated_at = $2 \
-         WHERE id = $1 RETURNING failed_logins",
+/// A login attempt, counted before the password is checked so that parallel guesses cannot
+/// outrun the lockout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Locked until this time (unix ms): do not check the password.
+    Locked(i64),
+    /// The n-th attempt since the last success or lock.
+    Counted(i64),
+}
+
+/// Counts an attempt on a real account (see [`Attempt`]).
+pub async fn begin_login_attempt(db: &Db, id: &str, now: i64) -> Result<Attempt> {
+    let count: Option<i64> = sqlx::query_scalar(
+        "UPDATE users SET failed_logins = failed_logins + 1 \
+         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
     )
     .bind(id)
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_optional(db.pool())
     .await?;
-    if failed < i64::from(max) {
-        return Ok(false);
+    if let Some(count) = count {
+        return Ok(Attempt::Counted(count));
     }
+    let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?
+        .flatten();
+    Ok(Attempt::Locked(until.unwrap_or(now)))
+}
+
+/// Locks an account until `until` and starts counting afresh after it.
+pub async fn lock_user(db: &Db, id: &str, until: i64) -> Result<()> {
     sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $2 WHERE id = $1")
         .bind(id)
-        .bind(lock_until)
+        .bind(until)
         .execute(db.pool())
         .await?;
-    Ok(true)
+    Ok(())
+}
+
+/// Counts an attempt on a name that matches no account, exactly like a real one.
+pub async fn begin_unknown_login_attempt(db: &Db, login: &str, now: i64) -> Result<Attempt> {
+    let key = login_key(login);
+    let count: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO login_failures (login_key, failed_logins, updated_at) VALUES ($1, 1, $2) \
+         ON CONFLICT (login_key) DO UPDATE SET failed_logins = login_failures.failed_logins + 1, \
+         updated_at = $2 \
+         WHERE login_failures.locked_until IS NULL OR login_failures.locked_until <= $2 \
+         RETURNING failed_logins",
+    )
+    .bind(&key)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    if let Some(count) = count {
+        return Ok(Attempt::Counted(count));
+    }
+    let until: Option<i64> =
+        sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE login_key = $1")
+            .bind(&key)
+            .fetch_optional(db.pool())
+            .await?
+            .flatten();
+    Ok(Attempt::Locked(until.unwrap_or(now)))
+}
+
+/// Locks a name that matches no account; forgets names nobody tried for a week.
+pub async fn lock_unknown_login(db: &Db, login: &str, until: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE login_failures SET failed_logins = 0, locked_until = $2 WHERE login_key = $1",
+    )
+    .bind(login_key(login))
+    .bind(until)
+    .execute(db.pool())
+    .await?;
+    let week_ago = now_ms() - 7 * 24 * 3600 * 1000;
+    sqlx::query(
+        "DELETE FROM login_failures WHERE updated_at < $1 \
+         AND (locked_until IS NULL OR locked_until < $1)",
+    )
+    .bind(week_ago)
+    .execute(db.pool())
+    .await?;
+    Ok(())
 }
 
 pub async fn record_login_success(db: &Db, id: &str) -> Result<()> {
@@ -143,11 +215,11 @@ pub async fn list_users(
     after: Option<(i64, &str)>,
     limit: i64,
 ) -> Result<Vec<UserRow>> {
-    let pattern = q.map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+    let pattern = q.map(|q| format!("%{}%", escape_like(&login_key(q))));
     let (after_ts, after_id) = after.unwrap_or((i64::MIN, ""));
     let sql = format!(
         "SELECT {COLUMNS} FROM users WHERE deleted_at IS NULL \
-         AND ($1 IS NULL OR lower(username) LIKE $1 ESCAPE '\\' OR lower(email) LIKE $1 ESCAPE '\\') \
+         AND ($1 IS NULL OR username_key LIKE $1 ESCAPE '\\' OR email_key LIKE $1 ESCAPE '\\') \
          AND (created_at > $2 OR (created_at = $2 AND id > $3)) \
          ORDER BY created_at, id LIMIT $4"
     );

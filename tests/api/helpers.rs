@@ -299,3 +299,38 @@ impl TestApp {
             .expect("database settings")
     }
 }
+
+/// A second server on a [`TestApp`]'s database, as another replica behind a load balancer.
+pub struct Replica {
+    pub addr: SocketAddr,
+    _data_dir: tempfile::TempDir,
+    // Dropping it starts the replica's shutdown.
+    _stop: oneshot::Sender<()>,
+}
+
+impl Replica {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+impl TestApp {
+    /// Starts another server on this app's database; `configure` should give it the same
+    /// JWT secret (and whatever else the test relies on).
+    pub async fn spawn_replica(&self, configure: impl FnOnce(&mut Settings)) -> Replica {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = test_settings(&self.db, data_dir.path());
+        configure(&mut settings);
+        let app = App::build(settings).await.expect("replica builds");
+        let addr = app.local_addr().expect("bound");
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run(async {
+            let _ = stopped.await;
+        }));
+        Replica {
+            addr,
+            _data_dir: data_dir,
+            _stop: stop,
+        }
+    }
+}

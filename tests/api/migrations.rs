@@ -17,6 +17,7 @@ const TABLES: &[&str] = &[
     "usage_records",
     "audit_log",
     "server_instances",
+    "login_failures",
 ];
 
 async fn migrations_run_twice_and_create_every_table(backend: Backend) {
@@ -42,7 +43,7 @@ async fn migrations_run_twice_and_create_every_table(backend: Backend) {
     // The message tree and its typed-part content round-trip through the portable schema.
     let now = 1_764_000_000_000_i64;
     let exec = |sql: &'static str| sqlx::query(sql);
-    exec("INSERT INTO users (id, username, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+    exec("INSERT INTO users (id, username, username_key, password_hash, created_at, updated_at) VALUES ($1, $2, lower($2), $3, $4, $4)")
         .bind("u1")
         .bind("Alice")
         .bind("hash")
@@ -50,7 +51,7 @@ async fn migrations_run_twice_and_create_every_table(backend: Backend) {
         .execute(db.pool())
         .await
         .unwrap();
-    let duplicate = exec("INSERT INTO users (id, username, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+    let duplicate = exec("INSERT INTO users (id, username, username_key, password_hash, created_at, updated_at) VALUES ($1, $2, lower($2), $3, $4, $4)")
         .bind("u2")
         .bind("alice")
         .bind("hash")

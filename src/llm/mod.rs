@@ -1,0 +1,242 @@
+//! The provider-neutral language of the platform: a [`ChatRequest`] goes to a provider, a
+//! stream of [`ChatEvent`]s comes back, whatever the upstream speaks. Provider modules are pure
+//! translation (build the HTTP request; turn one upstream event into `ChatEvent`s); sending,
+//! retries, timeouts and SSE decoding live once, in the shared transport.
+
+pub mod sse;
+
+use serde::{Deserialize, Serialize};
+
+/// What the platform asks of a provider for one turn.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChatRequest {
+    /// The upstream model name (`gpt-4o-mini`); unused by app-style providers (FastGPT, Dify).
+    pub model: String,
+    /// The agent's system prompt; providers place it where their protocol wants it.
+    pub system: Option<String>,
+    /// The conversation so far, oldest first, ending with the new user message.
+    pub messages: Vec<ChatMessage>,
+    pub temperature: Option<f32>,
+    pub max_tokens: Option<u32>,
+    pub stream: bool,
+    /// Our user id, for providers that keep per-user state (Dify `user`).
+    pub user: Option<String>,
+    /// App input variables (FastGPT `variables`, Dify `inputs`).
+    pub variables: serde_json::Map<String, serde_json::Value>,
+    /// Ids the upstream gave earlier turns of this conversation.
+    pub upstream: UpstreamIds,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatMessage {
+    pub role: MessageRole,
+    pub content: Vec<ContentPart>,
+}
+
+impl ChatMessage {
+    pub fn text(role: MessageRole, text: impl Into<String>) -> ChatMessage {
+        ChatMessage {
+            role,
+            content: vec![ContentPart::Text(text.into())],
+        }
+    }
+
+    /// The text parts joined, for protocols that take plain strings.
+    pub fn joined_text(&self) -> String {
+        self.content
+            .iter()
+            .filter_map(|part| match part {
+                ContentPart::Text(text) => Some(text.as_str()),
+                ContentPart::Image { .. } => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageRole {
+    System,
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContentPart {
+    Text(String),
+    /// An image as a URL (`https://…` or a `data:` URL), with its MIME type when known.
+    Image {
+        url: String,
+        mime: Option<String>,
+    },
+}
+
+/// Upstream-side ids that must persist with the conversation and be sent back next turn.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpstreamIds {
+    /// FastGPT `chatId` (we choose it; FastGPT keeps the history under it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<String>,
+    /// Dify `conversation_id` (Dify chooses it on the first turn; never invent one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// Dify `task_id` of the running turn, needed to stop it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// The upstream's id of the reply message (Dify `message_id`, FastGPT `responseChatItemId`),
+    /// needed for feedback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// One thing that happened in a reply stream. A non-streaming reply is the same events,
+/// collected.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChatEvent {
+    /// More answer text.
+    Text(String),
+    /// More reasoning ("thinking") text.
+    Reasoning(String),
+    /// The answer so far is replaced by this text (Dify `message_replace`).
+    Replace(String),
+    /// Progress of a workflow node (FastGPT flow nodes, Dify nodes, agent thoughts).
+    Status {
+        node: String,
+        state: NodeState,
+        detail: Option<String>,
+    },
+    /// The upstream asks the user something before it continues.
+    Interactive(Interactive),
+    /// Sources the answer drew on (dataset search, retriever resources).
+    Citations(Vec<Citation>),
+    /// A tool call, or a piece of one: the arguments arrive in deltas keyed by `index`.
+    ToolCall {
+        index: u32,
+        id: Option<String>,
+        name: Option<String>,
+        arguments_delta: String,
+    },
+    /// The result of a tool the upstream ran itself (FastGPT `toolResponse`).
+    ToolResult { id: String, result: String },
+    /// Token counts as the upstream reports them.
+    Usage(Usage),
+    /// Ids to keep with the conversation (see [`UpstreamIds`]); only the fields that are set.
+    Upstream(UpstreamIds),
+    /// The reply ended.
+    Finish(FinishReason),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeState {
+    Running,
+    Done,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interactive {
+    pub kind: InteractiveKind,
+    pub prompt: Option<String>,
+    /// For `select`: the choices.
+    pub options: Vec<InteractiveOption>,
+    /// For `form`: the fields to fill.
+    pub fields: Vec<InteractiveField>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InteractiveKind {
+    Select,
+    Form,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InteractiveOption {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InteractiveField {
+    pub name: String,
+    pub label: String,
+    /// `input`, `textarea`, `number`, `select`, …, as the upstream names it.
+    pub kind: String,
+    pub required: bool,
+    pub options: Vec<InteractiveOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Citation {
+    pub title: String,
+    pub snippet: Option<String>,
+    pub url: Option<String>,
+    pub score: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FinishReason {
+    Stop,
+    Length,
+    ToolCalls,
+    ContentFilter,
+    /// Another reason, as the upstream named it.
+    Other(String),
+}
+
+/// Why a provider call failed. Messages are the upstream's words plus our context; they never
+/// contain API keys.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LlmError {
+    /// The upstream answered with an error status or an error event.
+    #[error("upstream error{}: {message}", status.map(|s| format!(" {s}")).unwrap_or_default())]
+    Upstream {
+        status: Option<u16>,
+        code: Option<String>,
+        message: String,
+        /// Seconds to wait, from `Retry-After`, when the upstream said.
+        retry_after_s: Option<u64>,
+    },
+    /// The upstream sent something this protocol does not allow (invalid JSON in a chunk…).
+    #[error("invalid upstream response: {0}")]
+    Protocol(String),
+    /// No connection could be made, or it broke.
+    #[error("cannot reach the upstream: {0}")]
+    Connect(String),
+    /// Nothing arrived within the idle timeout.
+    #[error("the upstream sent nothing for {0} s")]
+    IdleTimeout(u64),
+}
+
+/// What an app shows before the first message (FastGPT `core/chat/init`, Dify `parameters`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AppInit {
+    pub welcome: Option<String>,
+    pub suggested_questions: Vec<String>,
+    /// The input variables the app asks for before the conversation starts.
+    pub variables: Vec<InteractiveField>,
+}
+
+/// An HTTP request a provider module wants sent: pure data, sent by the shared transport.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    pub method: HttpMethod,
+    pub url: String,
+    /// Header name → value, including the authentication header (never logged).
+    pub headers: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+}

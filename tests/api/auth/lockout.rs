@@ -1,0 +1,257 @@
+//! Lockout after repeated failed logins — the same for names that match no account — and the
+//! audit trail of sign-ins, failures, lockouts and password changes.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::helpers::{Backend, JWT_SECRET, PASSWORD, TestApp, spawn_app_with, status_and_json};
+use crate::on_both_databases;
+
+on_both_databases!(
+    repeated_wrong_passwords_lock_the_account_for_a_while,
+    an_unknown_username_locks_exactly_like_a_real_one,
+    failures_spread_over_time_lock_unknown_names_like_real_ones,
+    concurrent_guesses_cannot_outrun_the_lockout,
+    an_unknown_username_locks_like_a_real_one_across_replicas,
+    sign_ins_failures_lockouts_and_password_changes_are_audited,
+);
+
+const WRONG: &str = "not the right password";
+
+/// What a client sees of a refused login: status, code, message with digits masked, and
+/// whether `Retry-After` was sent.
+async fn answer(app: &TestApp, login: &str, password: &str) -> (u16, String, String, bool) {
+    answer_at(app, &app.url("/api/auth/login"), login, password).await
+}
+
+async fn answer_at(
+    app: &TestApp,
+    url: &str,
+    login: &str,
+    password: &str,
+) -> (u16, String, String, bool) {
+    let response = app
+        .client
+        .post(url)
+        .json(&json!({ "username": login, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    let retry_after = response.headers().contains_key("retry-after");
+    let (status, body) = status_and_json(response).await;
+    let message = body["error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .replace(|c: char| c.is_ascii_digit(), "#");
+    (
+        status,
+        body["error"]["code"].as_str().unwrap_or_default().into(),
+        message,
+        retry_after,
+    )
+}
+
+async fn repeated_wrong_passwords_lock_the_account_for_a_while(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.auth.lockout = Duration::from_secs(2)).await;
+    app.register("alice", PASSWORD).await;
+
+    for attempt in 1..=4 {
+        let (status, body) = status_and_json(app.login("alice", WRONG).await).await;
+        assert_eq!(status, 401, "attempt {attempt}: {body}");
+        assert_eq!(body["error"]["code"], "invalid_credentials");
+    }
+    let fifth = app.login("alice", WRONG).await;
+    assert_eq!(fifth.status(), 423, "the fifth failure locks the account");
+    let retry_after: u64 = fifth.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after), "{retry_after}");
+    let (_, body) = status_and_json(fifth).await;
+    assert_eq!(body["error"]["code"], "account_locked");
+    assert_eq!(
+        body["error"]["message"],
+        format!("too many failed logins: the account is locked; try again in {retry_after} s")
+    );
+
+    let (status, body) = status_and_json(app.login("alice", PASSWORD).await).await;
+    assert_eq!(status, 423, "even the right password waits: {body}");
+    assert_eq!(body["error"]["code"], "account_locked");
+
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let (status, body) = status_and_json(app.login("alice", WRONG).await).await;
+    assert_eq!(
+        status, 401,
+        "once the lock has passed, one more mistake does not lock again: {body}"
+    );
+    assert_eq!(app.login("alice", PASSWORD).await.status(), 200);
+}
+
+async fn an_unknown_username_locks_exactly_like_a_real_one(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.auth.lockout = Duration::from_secs(30)).await;
+    app.register("alice", PASSWORD).await;
+
+    let mut real = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..6 {
+        real.push(answer(&app, "alice", WRONG).await);
+        unknown.push(answer(&app, "nobody", WRONG).await);
+    }
+    assert_eq!(real[4].0, 423, "{real:?}");
+    assert_eq!(real[4].1, "account_locked");
+    assert!(real[4].3, "Retry-After is sent");
+    assert_eq!(
+        real, unknown,
+        "an attacker cannot tell an account from a name that matches none"
+    );
+}
+
+/// Real accounts count failures until a success; a name that matches no account must not
+/// forget its failures sooner, or waiting out the lockout period between attempts tells the
+/// two apart.
+async fn failures_spread_over_time_lock_unknown_names_like_real_ones(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.auth.max_failed_logins = 3;
+        s.auth.lockout = Duration::from_millis(800);
+    })
+    .await;
+    app.register("alice", PASSWORD).await;
+    for _ in 0..2 {
+        assert_eq!(app.login("alice", WRONG).await.status(), 401);
+        assert_eq!(app.login("nobody", WRONG).await.status(), 401);
+    }
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let real = answer(&app, "alice", WRONG).await;
+    let unknown = answer(&app, "nobody", WRONG).await;
+    assert_eq!(
+        real, unknown,
+        "the third failure answers alike for an account and for a name that matches none"
+    );
+}
+
+/// Behind a load balancer consecutive attempts land on different replicas; a real account
+/// counts them in the database, so a name that matches none must lock after as many.
+async fn an_unknown_username_locks_like_a_real_one_across_replicas(backend: Backend) {
+    let configure = |s: &mut llmchat::config::Settings| {
+        s.auth.jwt_secret = Some(llmchat::config::Secret::new(JWT_SECRET));
+        s.auth.lockout = Duration::from_secs(30);
+    };
+    let app = spawn_app_with(backend, configure).await;
+    let replica = app.spawn_replica(configure).await;
+    app.register("alice", PASSWORD).await;
+    let urls = [app.url("/api/auth/login"), replica.url("/api/auth/login")];
+
+    let mut real = Vec::new();
+    let mut unknown = Vec::new();
+    for url in urls.iter().cycle().take(5) {
+        real.push(answer_at(&app, url, "alice", WRONG).await);
+        unknown.push(answer_at(&app, url, "nobody", WRONG).await);
+    }
+    assert_eq!(real[4].1, "account_locked", "{real:?}");
+    assert_eq!(
+        real, unknown,
+        "an attacker cannot tell an account from a name that matches none"
+    );
+}
+
+/// The lockout caps how many passwords can be tried per lockout period; sending the guesses
+/// all at once must not get more of them checked.
+async fn concurrent_guesses_cannot_outrun_the_lockout(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.auth.lockout = Duration::from_secs(60);
+        s.auth.login_attempts_per_ip = 1000;
+    })
+    .await;
+    app.register("alice", PASSWORD).await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let request = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .json(&json!({ "username": "alice", "password": format!("wrong guess number {i}") }));
+        guesses.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let answers = guesses.join_all().await;
+    assert!(
+        answers.iter().all(|s| *s == 401 || *s == 423),
+        "{answers:?}"
+    );
+    let checked = answers.iter().filter(|s| **s == 401).count();
+    assert!(
+        checked < 5,
+        "{checked} of 20 simultaneous wrong guesses were answered 401; only 4 may be \
+         before the fifth failure locks the account: {answers:?}"
+    );
+}
+
+type AuditRow = (String, String, Option<String>, Option<String>, String);
+
+async fn audit_rows(app: &TestApp) -> Vec<AuditRow> {
+    let db = app.store();
+    let rows = sqlx::query_as(
+        "SELECT action, result, actor_id, ip, details FROM audit_log \
+         WHERE action LIKE 'auth.%' ORDER BY created_at, id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    rows
+}
+
+async fn sign_ins_failures_lockouts_and_password_changes_are_audited(backend: Backend) {
+    let app = spawn_app_with(backend, |s| s.auth.max_failed_logins = 2).await;
+    let session = app.register("alice", PASSWORD).await;
+    let alice = session["user"]["id"].as_str().unwrap().to_string();
+    let access = session["access_token"].as_str().unwrap();
+
+    assert_eq!(app.login("alice", PASSWORD).await.status(), 200);
+    assert_eq!(app.login("alice", WRONG).await.status(), 401);
+    assert_eq!(app.login("alice", WRONG).await.status(), 423);
+    assert_eq!(app.login("mallory", WRONG).await.status(), 401);
+    let new_password = "a brand new passphrase";
+    for (current, expected) in [(WRONG, 401), (PASSWORD, 204)] {
+        let response = app
+            .client
+            .post(app.url("/api/auth/password"))
+            .bearer_auth(access)
+            .json(&json!({ "current_password": current, "new_password": new_password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), expected);
+    }
+
+    let rows = audit_rows(&app).await;
+    let seen: Vec<(&str, &str, Option<&str>)> = rows
+        .iter()
+        .map(|(action, result, actor, _, _)| (action.as_str(), result.as_str(), actor.as_deref()))
+        .collect();
+    let me = Some(alice.as_str());
+    assert_eq!(
+        seen,
+        [
+            ("auth.register", "success", me),
+            ("auth.login", "success", me),
+            ("auth.login", "failure", me),
+            ("auth.login", "failure", me),
+            ("auth.lockout", "success", me),
+            ("auth.login", "failure", None),
+            ("auth.password_change", "failure", me),
+            ("auth.password_change", "success", me),
+        ]
+    );
+    for (action, _, _, ip, details) in &rows {
+        assert_eq!(ip.as_deref(), Some("127.0.0.1"), "{action}");
+        for secret in [PASSWORD, WRONG, new_password] {
+            assert!(!details.contains(secret), "{action}: {details}");
+        }
+    }
+    let unknown: serde_json::Value = serde_json::from_str(&rows[5].4).unwrap();
+    assert_eq!(
+        unknown["username"], "mallory",
+        "the name tried is kept for the failed login of an unknown user"
+    );
+}
