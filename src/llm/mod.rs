@@ -216,6 +216,38 @@ pub enum LlmError {
     IdleTimeout(u64),
 }
 
+/// Where and how to reach an upstream: what translation needs from an agent's provider
+/// settings. The API key goes into a header here and nowhere else.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint<'a> {
+    /// As configured, without a trailing slash (`https://api.openai.com/v1`).
+    pub base_url: &'a str,
+    pub api_key: Option<&'a str>,
+    /// Extra headers from the agent's configuration, sent with every request.
+    pub headers: &'a [(String, String)],
+    /// FastGPT's app id (for `core/chat/init`).
+    pub app_id: Option<&'a str>,
+}
+
+impl Endpoint<'_> {
+    /// `base_url` joined with `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.trim_end_matches('/'), path)
+    }
+
+    /// The configured extra headers plus `extra`, the latter winning.
+    pub fn headers_with(&self, extra: &[(&str, String)]) -> Vec<(String, String)> {
+        let mut headers: Vec<(String, String)> = self
+            .headers
+            .iter()
+            .filter(|(name, _)| !extra.iter().any(|(e, _)| e.eq_ignore_ascii_case(name)))
+            .cloned()
+            .collect();
+        headers.extend(extra.iter().map(|(n, v)| ((*n).to_string(), v.clone())));
+        headers
+    }
+}
+
 /// What an app shows before the first message (FastGPT `core/chat/init`, Dify `parameters`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AppInit {
