@@ -16,6 +16,7 @@ use tokio_util::task::TaskTracker;
 use crate::auth::{self, Auth, Role, password};
 use crate::config::Settings;
 use crate::ratelimit::RateLimiter;
+use crate::runtime::Runtime;
 use crate::shared::Redis;
 use crate::state::{AppState, Lifecycle};
 use crate::store::{self, Db};
@@ -49,6 +50,8 @@ impl App {
             None => None,
         };
         let jwt_secret = auth::secret::jwt_secret(&settings)?;
+        let runtime = Runtime::load(&settings)
+            .map_err(|report| anyhow::anyhow!("the agents are not valid:\n{report}"))?;
         let state = AppState {
             auth: Arc::new(Auth::new(&settings, &jwt_secret)),
             limiter: RateLimiter::from_settings(
@@ -56,6 +59,7 @@ impl App {
                 redis.clone(),
                 &settings.redis.key_prefix,
             ),
+            runtime: runtime.shared(),
             settings: settings.clone(),
             db,
             redis,
@@ -64,6 +68,7 @@ impl App {
         };
         prepare_schema(&state).await?;
         spawn_key_usage_writer(&state);
+        spawn_reload_on_sighup(&state);
 
         let router = http::layers(routes::router(&state), &settings).with_state(state.clone());
         let addr = format!("{}:{}", settings.server.host, settings.server.port);
@@ -247,4 +252,33 @@ fn spawn_key_usage_writer(state: &AppState) {
         }
         state.auth.keys.flush(&state.db).await;
     });
+}
+
+/// SIGHUP reloads the agents, as `POST /api/agents/reload` does.
+fn spawn_reload_on_sighup(state: &AppState) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+            tracing::warn!("cannot listen for SIGHUP; reload through the API instead");
+            return;
+        };
+        let state = state.clone();
+        state.tasks.clone().spawn(async move {
+            loop {
+                tokio::select! {
+                    () = state.lifecycle.shutdown.cancelled() => return,
+                    received = hangups.recv() => {
+                        if received.is_none() {
+                            return;
+                        }
+                        match state.reload_agents() {
+                            Ok(runtime) => tracing::info!(agents = runtime.len(), "SIGHUP: agents reloaded"),
+                            Err(report) => tracing::error!(%report, "SIGHUP: agents not reloaded; the running set stays"),
+                        }
+                    }
+                }
+            }
+        });
+    }
 }

@@ -49,11 +49,23 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Agents: check an agents file.
+    Agents {
+        #[command(subcommand)]
+        command: AgentsCommand,
+    },
     /// User accounts: create one, or reset a password (recovery).
     User {
         #[command(subcommand)]
         command: UserCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentsCommand {
+    /// Validate an agents file (default: the configured one, `AGENTS_CONFIG`) and print every
+    /// problem; exit 0 when valid, 1 otherwise.
+    Validate { file: Option<std::path::PathBuf> },
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,6 +121,37 @@ pub fn main() -> ExitCode {
             strict,
             timeout,
         } => runtime(health(url, strict, timeout)),
+        Command::Agents {
+            command: AgentsCommand::Validate { file },
+        } => match load_settings() {
+            Ok(mut settings) => {
+                if let Some(file) = file {
+                    if !file.is_file() {
+                        eprintln!("no agents file at {}", file.display());
+                        return ExitCode::FAILURE;
+                    }
+                    settings.agents.config = file;
+                }
+                match crate::runtime::Runtime::load(&settings) {
+                    Ok(runtime) => {
+                        let ids: Vec<&str> = runtime.ids().collect();
+                        let _ = writeln!(
+                            std::io::stdout(),
+                            "{}: {} agent(s) valid: {}",
+                            settings.agents.config.display(),
+                            ids.len(),
+                            ids.join(", ")
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Err(report) => {
+                        eprintln!("{report}");
+                        ExitCode::FAILURE
+                    }
+                }
+            }
+            Err(code) => code,
+        },
         Command::User { command } => match load_settings() {
             Ok(settings) => runtime(user_command(settings, command)),
             Err(code) => code,

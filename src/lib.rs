@@ -1,5 +1,6 @@
 //! LLMChat: a self-hosted, multi-user, multi-agent LLM chat platform in one binary.
 
+pub mod agents;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -12,6 +13,7 @@ pub mod http;
 pub mod llm;
 pub mod ratelimit;
 pub mod routes;
+pub mod runtime;
 pub mod shared;
 pub mod state;
 pub mod store;

@@ -10,6 +10,7 @@ use tokio_util::task::TaskTracker;
 use crate::auth::Auth;
 use crate::config::Settings;
 use crate::ratelimit::RateLimiter;
+use crate::runtime::{Runtime, SharedRuntime};
 use crate::shared::Redis;
 use crate::store::Db;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub redis: Option<Arc<Redis>>,
     pub auth: Arc<Auth>,
     pub limiter: RateLimiter,
+    /// Agents in force; swapped whole on reload.
+    pub runtime: SharedRuntime,
     pub lifecycle: Arc<Lifecycle>,
     /// Background work that shutdown waits for.
     pub tasks: TaskTracker,
@@ -58,5 +61,15 @@ impl Lifecycle {
 impl Default for Lifecycle {
     fn default() -> Self {
         Lifecycle::new()
+    }
+}
+
+impl AppState {
+    /// Re-reads the agents, validates them, and swaps them in; the running set stays when
+    /// they are not valid.
+    pub fn reload_agents(&self) -> Result<std::sync::Arc<Runtime>, crate::agents::Report> {
+        let runtime = std::sync::Arc::new(Runtime::load(&self.settings)?);
+        self.runtime.store(runtime.clone());
+        Ok(runtime)
     }
 }

@@ -27,6 +27,7 @@ const PLAIN_VARS: &[(&str, &str)] = &[
     ("LOG_LEVEL", "log.level"),
     ("API_RATE_LIMIT", "rate_limit.requests_per_minute"),
     ("METRICS_TOKEN", "metrics.token"),
+    ("AGENTS_CONFIG", "agents.config"),
 ];
 
 /// Where configuration comes from: the config directory, an optional `.env` file and the

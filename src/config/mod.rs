@@ -68,6 +68,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub rate_limit: RateLimitSettings,
     pub metrics: MetricsSettings,
+    pub agents: AgentsSettings,
     /// How long in-flight requests and background tasks get after SIGTERM.
     #[serde(with = "humantime_serde")]
     pub shutdown_grace: Duration,
@@ -175,6 +176,22 @@ pub struct RateLimitSettings {
     pub redis_failure: crate::ratelimit::RedisFailureMode,
 }
 
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgentsSettings {
+    /// The agents file (`AGENTS_CONFIG`); when it does not exist only the built-in demo agent
+    /// is offered.
+    pub config: PathBuf,
+}
+
+impl Default for AgentsSettings {
+    fn default() -> Self {
+        AgentsSettings {
+            config: PathBuf::from("config/agents.yaml"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MetricsSettings {
@@ -195,6 +212,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             rate_limit: RateLimitSettings::default(),
             metrics: MetricsSettings::default(),
+            agents: AgentsSettings::default(),
             shutdown_grace: Duration::from_secs(30),
             shutdown_drain: Duration::ZERO,
             admin_username: None,

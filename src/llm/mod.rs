@@ -3,9 +3,16 @@
 //! translation (build the HTTP request; turn one upstream event into `ChatEvent`s); sending,
 //! retries, timeouts and SSE decoding live once, in the shared transport.
 
+pub mod demo;
 pub mod sse;
 
+use std::pin::Pin;
+
+use futures_util::Stream;
 use serde::{Deserialize, Serialize};
+
+/// A reply as it arrives: events, or the error that ended it.
+pub type ChatStream = Pin<Box<dyn Stream<Item = Result<ChatEvent, LlmError>> + Send>>;
 
 /// What the platform asks of a provider for one turn.
 #[derive(Debug, Clone, Default, PartialEq)]

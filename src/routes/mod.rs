@@ -3,6 +3,7 @@
 //! a test fails when a route is added any other way.
 
 mod admin;
+mod agents;
 mod auth;
 mod health;
 mod keys;
@@ -41,6 +42,7 @@ use crate::state::AppState;
         (name = "auth", description = "Accounts, sessions and passwords"),
         (name = "keys", description = "API keys for programmatic access"),
         (name = "admin", description = "User management and the audit log (admins only)"),
+        (name = "agents", description = "The agents users chat with, and their reload"),
     )
 )]
 struct ApiDoc;
@@ -81,6 +83,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(keys::router())
         .merge(admin::router())
+        .merge(agents::router())
         .merge(ops::router())
 }
 

@@ -19,3 +19,4 @@ mod migrations;
 mod ops;
 mod process;
 mod ratelimit;
+mod agents;

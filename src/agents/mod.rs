@@ -1,0 +1,258 @@
+//! Agents: what users chat with. Each is a provider plus a persona (prompt, limits, who may
+//! use it). Defined in `config/agents.yaml` (path from `AGENTS_CONFIG`) and by admins in the
+//! database; loaded, resolved (`${VAR}` placeholders) and validated into one report.
+
+mod validate;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use figment::Figment;
+use figment::providers::{Format, Yaml};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::Role;
+
+pub use validate::{Problem, Report, validate};
+
+/// The agents file: `agents: [ … ]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentsFile {
+    #[serde(default)]
+    pub agents: Vec<AgentDef>,
+}
+
+/// One agent as configured.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentDef {
+    /// `[a-z0-9-_.]`, unique.
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// An emoji or an image URL.
+    #[serde(default)]
+    pub avatar: Option<String>,
+    pub provider: ProviderDef,
+    #[serde(default)]
+    pub system_prompt: Option<String>,
+    /// 0 is a valid value.
+    #[serde(default)]
+    pub temperature: Option<f32>,
+    #[serde(default)]
+    pub max_tokens: Option<u32>,
+    /// Tokens of history the platform may send.
+    #[serde(default)]
+    pub context_window: Option<u32>,
+    #[serde(default)]
+    pub capabilities: Vec<Capability>,
+    /// Per-user limits on this agent.
+    #[serde(default)]
+    pub limits: Option<AgentLimits>,
+    /// Agents tried in order when this one fails before its first token.
+    #[serde(default)]
+    pub fallbacks: Vec<String>,
+    /// Roles that may use it.
+    #[serde(default = "all_roles")]
+    pub visible_to: Vec<Role>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn all_roles() -> Vec<Role> {
+    vec![Role::User, Role::Admin]
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Capability {
+    Vision,
+    Reasoning,
+    Files,
+    Tools,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentLimits {
+    pub requests_per_minute: Option<u32>,
+    pub tokens_per_minute: Option<u32>,
+}
+
+/// The provider behind an agent, tagged by `type`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ProviderDef {
+    Openai(UpstreamDef),
+    Anthropic(UpstreamDef),
+    Fastgpt(UpstreamDef),
+    Dify(UpstreamDef),
+    Demo(DemoDef),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    Openai,
+    Anthropic,
+    Fastgpt,
+    Dify,
+    Demo,
+}
+
+impl ProviderDef {
+    pub fn kind(&self) -> ProviderKind {
+        match self {
+            ProviderDef::Openai(_) => ProviderKind::Openai,
+            ProviderDef::Anthropic(_) => ProviderKind::Anthropic,
+            ProviderDef::Fastgpt(_) => ProviderKind::Fastgpt,
+            ProviderDef::Dify(_) => ProviderKind::Dify,
+            ProviderDef::Demo(_) => ProviderKind::Demo,
+        }
+    }
+
+    pub fn upstream(&self) -> Option<&UpstreamDef> {
+        match self {
+            ProviderDef::Openai(u)
+            | ProviderDef::Anthropic(u)
+            | ProviderDef::Fastgpt(u)
+            | ProviderDef::Dify(u) => Some(u),
+            ProviderDef::Demo(_) => None,
+        }
+    }
+
+    fn upstream_mut(&mut self) -> Option<&mut UpstreamDef> {
+        match self {
+            ProviderDef::Openai(u)
+            | ProviderDef::Anthropic(u)
+            | ProviderDef::Fastgpt(u)
+            | ProviderDef::Dify(u) => Some(u),
+            ProviderDef::Demo(_) => None,
+        }
+    }
+}
+
+/// A remote provider: where it is, how to authenticate, how patient to be.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpstreamDef {
+    pub base_url: String,
+    #[serde(default)]
+    pub api_key: Option<String>,
+    /// The model (openai, anthropic); app-style providers ignore it.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// FastGPT's app id (for the opening data).
+    #[serde(default)]
+    pub app_id: Option<String>,
+    /// Extra headers sent with every request.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default, with = "humantime_serde")]
+    pub connect_timeout: Option<std::time::Duration>,
+    /// Longest silence between two chunks of a stream.
+    #[serde(default, with = "humantime_serde")]
+    pub idle_timeout: Option<std::time::Duration>,
+    /// Retries before the first token (connect errors, 429, 5xx).
+    #[serde(default)]
+    pub max_retries: Option<u32>,
+}
+
+/// The built-in demo: deterministic, local, no network.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoDef {
+    /// Characters per second it "types" at; default a human-like 200.
+    #[serde(default)]
+    pub chars_per_second: Option<u32>,
+}
+
+/// Reads an agents file. A missing file is an empty list (the built-in demo agent is added by
+/// the runtime); a malformed one is a report naming the key and the file.
+pub fn read_file(path: &Path) -> Result<AgentsFile, Report> {
+    if !path.is_file() {
+        return Ok(AgentsFile::default());
+    }
+    Figment::new()
+        .merge(Yaml::file_exact(path))
+        .extract::<AgentsFile>()
+        .map_err(|e| {
+            Report::single(Problem {
+                agent: None,
+                field: e.path.join("."),
+                message: format!("{} (in {})", e.kind, path.display()),
+            })
+        })
+}
+
+/// Replaces `${VAR}` in the provider's strings with the environment's values; names that are
+/// not set are returned (an error only for enabled agents).
+pub fn resolve_placeholders(agent: &mut AgentDef, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut missing = Vec::new();
+    let Some(upstream) = agent.provider.upstream_mut() else {
+        return missing;
+    };
+    let fields = [
+        Some(&mut upstream.base_url),
+        upstream.api_key.as_mut(),
+        upstream.model.as_mut(),
+        upstream.app_id.as_mut(),
+    ];
+    for value in fields.into_iter().flatten().chain(upstream.headers.values_mut()) {
+        *value = substitute(value, env, &mut missing);
+    }
+    missing
+}
+
+fn substitute(text: &str, env: &dyn Fn(&str) -> Option<String>, missing: &mut Vec<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = &after[..end];
+        match env(name) {
+            Some(value) => out.push_str(&value),
+            None => missing.push(name.to_string()),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The agent every installation has: it needs no key and says plainly what it is.
+pub fn builtin_demo() -> AgentDef {
+    AgentDef {
+        id: "demo".into(),
+        name: "Demo".into(),
+        description: "The built-in demo agent: a local, deterministic reply to try LLMChat \
+                      without any provider key."
+            .into(),
+        avatar: Some("🧪".into()),
+        provider: ProviderDef::Demo(DemoDef::default()),
+        system_prompt: None,
+        temperature: None,
+        max_tokens: None,
+        context_window: None,
+        capabilities: vec![Capability::Reasoning],
+        limits: None,
+        fallbacks: Vec::new(),
+        visible_to: all_roles(),
+        enabled: true,
+    }
+}
+
+#[cfg(test)]
+mod tests;

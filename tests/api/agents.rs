@@ -1,0 +1,166 @@
+//! Agents as users see them, and reloading them without a restart.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app_with, status_and_json};
+
+const ADMIN: &str = "agent-admin";
+
+const TWO_AGENTS: &str = r#"
+agents:
+  - id: demo
+    name: Demo
+    provider: {type: demo}
+  - id: staff-only
+    name: Staff
+    description: For admins
+    avatar: "🔒"
+    provider:
+      type: openai
+      base_url: https://api.openai.com/v1
+      api_key: sk-secret-upstream-key
+      model: gpt-4o-mini
+    visible_to: [admin]
+"#;
+
+/// An app reading its agents from a file of ours, with an admin and a user signed in.
+async fn app_with_agents(yaml: &str) -> (TestApp, tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agents.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let app = spawn_app_with(Backend::Sqlite, |s| {
+        s.agents.config = path.clone();
+        s.admin_username = Some(ADMIN.into());
+        s.admin_password = Some(llmchat::config::Secret::new(PASSWORD));
+    })
+    .await;
+    let admin: Value = app.login(ADMIN, PASSWORD).await.json().await.unwrap();
+    let admin = admin["access_token"].as_str().unwrap().to_string();
+    let user = app.register("agent-user", PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (app, dir, admin, user)
+}
+
+async fn agent_ids(app: &TestApp, token: &str) -> Vec<String> {
+    let (status, body) = status_and_json(app.authed_get("/api/agents", token).await).await;
+    assert_eq!(status, 200, "{body}");
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn reload(app: &TestApp, token: &str) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url("/api/agents/reload"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    status_and_json(response).await
+}
+
+#[tokio::test]
+async fn users_see_the_agents_their_role_allows_and_never_keys_or_urls() {
+    let (app, _dir, admin, user) = app_with_agents(TWO_AGENTS).await;
+    assert_eq!(agent_ids(&app, &user).await, ["demo"]);
+    assert_eq!(agent_ids(&app, &admin).await, ["demo", "staff-only"]);
+
+    let (status, body) = status_and_json(app.authed_get("/api/agents/staff-only", &admin).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["provider"], "openai");
+    assert_eq!(body["avatar"], "🔒");
+    let text = body.to_string();
+    assert!(!text.contains("sk-secret") && !text.contains("api.openai.com"), "{text}");
+    assert_eq!(app.authed_get("/api/agents/staff-only", &user).await.status(), 404);
+    assert_eq!(app.authed_get("/api/agents/nope", &user).await.status(), 404);
+    assert_eq!(app.get("/api/agents").await.status(), 401);
+}
+
+#[tokio::test]
+async fn an_api_key_limited_to_some_agents_sees_only_those() {
+    let (app, _dir, admin, _) = app_with_agents(TWO_AGENTS).await;
+    let created: Value = app
+        .client
+        .post(app.url("/api/keys"))
+        .bearer_auth(&admin)
+        .json(&json!({ "name": "scoped", "allowed_agents": ["staff-only"] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = created["key"].as_str().unwrap();
+    assert_eq!(agent_ids(&app, key).await, ["staff-only"]);
+    assert_eq!(app.authed_get("/api/agents/demo", key).await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_valid_change_appears_at_once_and_an_invalid_one_changes_nothing() {
+    let (app, dir, admin, user) = app_with_agents(TWO_AGENTS).await;
+    let path = dir.path().join("agents.yaml");
+
+    let added = format!(
+        "{TWO_AGENTS}  - id: newcomer\n    name: Newcomer\n    provider: {{type: demo}}\n"
+    );
+    std::fs::write(&path, added).unwrap();
+    let (status, body) = reload(&app, &admin).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["agents"], json!(["demo", "staff-only", "newcomer"]));
+    assert_eq!(agent_ids(&app, &user).await, ["demo", "newcomer"]);
+
+    std::fs::write(
+        &path,
+        "agents:\n  - id: broken\n    name: Broken\n    provider: {type: openai, base_url: nope}\n    fallbacks: [ghost]\n",
+    )
+    .unwrap();
+    let (status, body) = reload(&app, &admin).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_configuration");
+    assert!(body["error"]["request_id"].is_string());
+    let fields: Vec<&str> = body["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"provider.base_url") && fields.contains(&"fallbacks"), "{body}");
+    assert_eq!(agent_ids(&app, &user).await, ["demo", "newcomer"], "the running set stays");
+
+    assert_eq!(reload(&app, &user).await.0, 403, "admins only");
+    let (_, audit) = status_and_json(
+        app.authed_get("/api/admin/audit?action=admin.agents_reload", &admin).await,
+    )
+    .await;
+    let results: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results, ["failure", "success"]);
+}
+
+#[tokio::test]
+async fn an_admin_api_key_can_reload_for_scripts() {
+    let (app, _dir, admin, _) = app_with_agents(TWO_AGENTS).await;
+    let created: Value = app
+        .client
+        .post(app.url("/api/keys"))
+        .bearer_auth(&admin)
+        .json(&json!({ "name": "deploy script" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (status, body) = reload(&app, created["key"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+}
