@@ -194,7 +194,10 @@ pub fn read_file(path: &Path) -> Result<AgentsFile, Report> {
 
 /// Replaces `${VAR}` in the provider's strings with the environment's values; names that are
 /// not set are returned (an error only for enabled agents).
-pub fn resolve_placeholders(agent: &mut AgentDef, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+pub fn resolve_placeholders(
+    agent: &mut AgentDef,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<String> {
     let mut missing = Vec::new();
     let Some(upstream) = agent.provider.upstream_mut() else {
         return missing;
@@ -205,13 +208,21 @@ pub fn resolve_placeholders(agent: &mut AgentDef, env: &dyn Fn(&str) -> Option<S
         upstream.model.as_mut(),
         upstream.app_id.as_mut(),
     ];
-    for value in fields.into_iter().flatten().chain(upstream.headers.values_mut()) {
+    for value in fields
+        .into_iter()
+        .flatten()
+        .chain(upstream.headers.values_mut())
+    {
         *value = substitute(value, env, &mut missing);
     }
     missing
 }
 
-fn substitute(text: &str, env: &dyn Fn(&str) -> Option<String>, missing: &mut Vec<String>) -> String {
+fn substitute(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    missing: &mut Vec<String>,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {

@@ -13,8 +13,13 @@ fn parse(yaml: &str) -> Result<AgentsFile, Report> {
 }
 
 fn load(yaml: &str, env: &[(&str, &str)]) -> Result<Runtime, Report> {
-    let env: HashMap<String, String> = env.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
-    Runtime::from_defs(parse(yaml)?.agents, AgentSource::File, &|name| env.get(name).cloned())
+    let env: HashMap<String, String> = env
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
+    Runtime::from_defs(parse(yaml)?.agents, AgentSource::File, &|name| {
+        env.get(name).cloned()
+    })
 }
 
 const OPENAI: &str = r#"
@@ -51,7 +56,10 @@ fn placeholders_are_resolved_from_the_environment() {
     assert_eq!(upstream.api_key.as_deref(), Some("sk-test"));
     assert_eq!(upstream.headers["X-Org"], "acme-team");
     assert_eq!(agent.def.temperature, Some(0.0), "0 is a valid temperature");
-    assert_eq!(agent.def.visible_to, [crate::auth::Role::User, crate::auth::Role::Admin]);
+    assert_eq!(
+        agent.def.visible_to,
+        [crate::auth::Role::User, crate::auth::Role::Admin]
+    );
 }
 
 #[test]
@@ -61,16 +69,25 @@ fn an_unset_placeholder_fails_an_enabled_agent_but_not_a_disabled_one() {
         report.to_string(),
         "agent gpt-4o-mini: provider: ${OPENAI_API_KEY} not set in the environment"
     );
-    let disabled = OPENAI.replace("    fallbacks: [demo]", "    fallbacks: [demo]\n    enabled: false");
+    let disabled = OPENAI.replace(
+        "    fallbacks: [demo]",
+        "    fallbacks: [demo]\n    enabled: false",
+    );
     assert!(load(&disabled, &[]).is_ok());
 }
 
 #[test]
 fn unknown_keys_are_reported_with_their_path_and_file() {
-    let report = parse("agents:\n  - id: a\n    name: A\n    provider: {type: demo}\n    temprature: 1\n").unwrap_err();
+    let report =
+        parse("agents:\n  - id: a\n    name: A\n    provider: {type: demo}\n    temprature: 1\n")
+            .unwrap_err();
     let text = report.to_string();
-    assert!(text.contains("temprature") && text.contains("agents.yaml"), "{text}");
-    let report = parse("agents:\n  - id: a\n    name: A\n    provider: {type: gemini}\n").unwrap_err();
+    assert!(
+        text.contains("temprature") && text.contains("agents.yaml"),
+        "{text}"
+    );
+    let report =
+        parse("agents:\n  - id: a\n    name: A\n    provider: {type: gemini}\n").unwrap_err();
     assert!(report.to_string().contains("gemini"), "{report}");
 }
 
@@ -105,7 +122,10 @@ agents:
         (Some("twin"), "provider.model"),
         (Some("twin"), "fallbacks"),
     ] {
-        assert!(found.contains(&expected), "{expected:?} missing from {report}");
+        assert!(
+            found.contains(&expected),
+            "{expected:?} missing from {report}"
+        );
     }
 }
 
@@ -119,7 +139,19 @@ agents:
   - {id: d, name: D, provider: {type: demo}, fallbacks: [a]}
 "#;
     let report = load(yaml, &[]).unwrap_err();
-    let cycles: Vec<&Problem> = report.problems.iter().filter(|p| p.message.contains("cycle")).collect();
-    assert_eq!(cycles.len(), 3, "a, b and c each sit on the cycle; d only leads into it: {report}");
-    assert!(cycles[0].message.contains("a → b → c → a"), "{}", cycles[0].message);
+    let cycles: Vec<&Problem> = report
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("cycle"))
+        .collect();
+    assert_eq!(
+        cycles.len(),
+        3,
+        "a, b and c each sit on the cycle; d only leads into it: {report}"
+    );
+    assert!(
+        cycles[0].message.contains("a → b → c → a"),
+        "{}",
+        cycles[0].message
+    );
 }

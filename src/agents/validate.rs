@@ -98,9 +98,15 @@ pub fn validate(agents: &[AgentDef], unresolved: &HashMap<String, Vec<String>>) 
                     format!("{:?} is not an http(s) URL", upstream.base_url),
                 ),
             }
-            let needs_model = matches!(agent.provider, ProviderDef::Openai(_) | ProviderDef::Anthropic(_));
+            let needs_model = matches!(
+                agent.provider,
+                ProviderDef::Openai(_) | ProviderDef::Anthropic(_)
+            );
             if needs_model && upstream.model.as_deref().is_none_or(str::is_empty) {
-                problem("provider.model", "is required for this provider type".into());
+                problem(
+                    "provider.model",
+                    "is required for this provider type".into(),
+                );
             }
         }
     }
@@ -110,9 +116,9 @@ pub fn validate(agents: &[AgentDef], unresolved: &HashMap<String, Vec<String>>) 
 
 fn valid_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
+        && id.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+        })
 }
 
 /// Unknown fallback ids and fallback cycles (`a → b → a`).

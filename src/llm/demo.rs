@@ -46,7 +46,11 @@ pub fn script(request: &ChatRequest) -> Vec<ChatEvent> {
          - [ ] A real model configured\n\n\
          你好！这是内置演示智能体的回复。\n"
     );
-    let prompt_chars: usize = request.messages.iter().map(|m| m.joined_text().chars().count()).sum();
+    let prompt_chars: usize = request
+        .messages
+        .iter()
+        .map(|m| m.joined_text().chars().count())
+        .sum();
     let mut events: Vec<ChatEvent> = pieces(&reasoning).map(ChatEvent::Reasoning).collect();
     events.extend(pieces(&answer).map(ChatEvent::Text));
     events.push(ChatEvent::Usage(Usage {
@@ -61,16 +65,18 @@ pub fn script(request: &ChatRequest) -> Vec<ChatEvent> {
 pub fn stream(chars_per_second: Option<u32>, request: &ChatRequest) -> ChatStream {
     let pace = f64::from(chars_per_second.unwrap_or(DEFAULT_PACE).max(1));
     let events = script(request);
-    Box::pin(futures_util::stream::iter(events).then(move |event| async move {
-        let chars = match &event {
-            ChatEvent::Text(t) | ChatEvent::Reasoning(t) => t.chars().count(),
-            _ => 0,
-        };
-        if chars > 0 {
-            tokio::time::sleep(Duration::from_secs_f64(chars as f64 / pace)).await;
-        }
-        Ok(event)
-    }))
+    Box::pin(
+        futures_util::stream::iter(events).then(move |event| async move {
+            let chars = match &event {
+                ChatEvent::Text(t) | ChatEvent::Reasoning(t) => t.chars().count(),
+                _ => 0,
+            };
+            if chars > 0 {
+                tokio::time::sleep(Duration::from_secs_f64(chars as f64 / pace)).await;
+            }
+            Ok(event)
+        }),
+    )
 }
 
 /// Word-sized pieces, keeping whitespace and line breaks with the word before them.
@@ -131,10 +137,15 @@ mod tests {
     fn reasoning_comes_first_and_the_reply_ends_with_usage_then_one_finish() {
         let events = script(&ask("hello"));
         assert!(matches!(events[0], ChatEvent::Reasoning(_)));
-        let finishes = events.iter().filter(|e| matches!(e, ChatEvent::Finish(_))).count();
+        let finishes = events
+            .iter()
+            .filter(|e| matches!(e, ChatEvent::Finish(_)))
+            .count();
         assert_eq!(finishes, 1);
         assert_eq!(events.last(), Some(&ChatEvent::Finish(FinishReason::Stop)));
-        assert!(matches!(events[events.len() - 2], ChatEvent::Usage(u) if u.completion_tokens > 100));
+        assert!(
+            matches!(events[events.len() - 2], ChatEvent::Usage(u) if u.completion_tokens > 100)
+        );
     }
 
     #[tokio::test(start_paused = true)]

@@ -74,7 +74,7 @@ fn may_use(user: &AuthUser, agent: &Agent) -> bool {
         Via::ApiKey {
             allowed_agents: Some(allowed),
             ..
-        } => allowed.iter().any(|id| *id == agent.def.id),
+        } => allowed.contains(&agent.def.id),
         _ => true,
     };
     agent.def.enabled && agent.def.visible_to.contains(&user.role) && allowed_by_key

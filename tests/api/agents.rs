@@ -71,14 +71,26 @@ async fn users_see_the_agents_their_role_allows_and_never_keys_or_urls() {
     assert_eq!(agent_ids(&app, &user).await, ["demo"]);
     assert_eq!(agent_ids(&app, &admin).await, ["demo", "staff-only"]);
 
-    let (status, body) = status_and_json(app.authed_get("/api/agents/staff-only", &admin).await).await;
+    let (status, body) =
+        status_and_json(app.authed_get("/api/agents/staff-only", &admin).await).await;
     assert_eq!(status, 200);
     assert_eq!(body["provider"], "openai");
     assert_eq!(body["avatar"], "🔒");
     let text = body.to_string();
-    assert!(!text.contains("sk-secret") && !text.contains("api.openai.com"), "{text}");
-    assert_eq!(app.authed_get("/api/agents/staff-only", &user).await.status(), 404);
-    assert_eq!(app.authed_get("/api/agents/nope", &user).await.status(), 404);
+    assert!(
+        !text.contains("sk-secret") && !text.contains("api.openai.com"),
+        "{text}"
+    );
+    assert_eq!(
+        app.authed_get("/api/agents/staff-only", &user)
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.authed_get("/api/agents/nope", &user).await.status(),
+        404
+    );
     assert_eq!(app.get("/api/agents").await.status(), 401);
 }
 
@@ -106,9 +118,8 @@ async fn a_valid_change_appears_at_once_and_an_invalid_one_changes_nothing() {
     let (app, dir, admin, user) = app_with_agents(TWO_AGENTS).await;
     let path = dir.path().join("agents.yaml");
 
-    let added = format!(
-        "{TWO_AGENTS}  - id: newcomer\n    name: Newcomer\n    provider: {{type: demo}}\n"
-    );
+    let added =
+        format!("{TWO_AGENTS}  - id: newcomer\n    name: Newcomer\n    provider: {{type: demo}}\n");
     std::fs::write(&path, added).unwrap();
     let (status, body) = reload(&app, &admin).await;
     assert_eq!(status, 200, "{body}");
@@ -130,12 +141,20 @@ async fn a_valid_change_appears_at_once_and_an_invalid_one_changes_nothing() {
         .iter()
         .map(|p| p["field"].as_str().unwrap())
         .collect();
-    assert!(fields.contains(&"provider.base_url") && fields.contains(&"fallbacks"), "{body}");
-    assert_eq!(agent_ids(&app, &user).await, ["demo", "newcomer"], "the running set stays");
+    assert!(
+        fields.contains(&"provider.base_url") && fields.contains(&"fallbacks"),
+        "{body}"
+    );
+    assert_eq!(
+        agent_ids(&app, &user).await,
+        ["demo", "newcomer"],
+        "the running set stays"
+    );
 
     assert_eq!(reload(&app, &user).await.0, 403, "admins only");
     let (_, audit) = status_and_json(
-        app.authed_get("/api/admin/audit?action=admin.agents_reload", &admin).await,
+        app.authed_get("/api/admin/audit?action=admin.agents_reload", &admin)
+            .await,
     )
     .await;
     let results: Vec<&str> = audit["items"]
