@@ -10,6 +10,7 @@
 mod helpers;
 
 mod admin;
+mod agents;
 mod attacks;
 mod auth;
 mod health;
@@ -19,4 +20,3 @@ mod migrations;
 mod ops;
 mod process;
 mod ratelimit;
-mod agents;
