@@ -3,8 +3,14 @@
 //! translation (build the HTTP request; turn one upstream event into `ChatEvent`s); sending,
 //! retries, timeouts and SSE decoding live once, in the shared transport.
 
+pub mod anthropic;
 pub mod demo;
+pub mod dify;
+pub mod fastgpt;
+pub mod openai;
+pub mod provider;
 pub mod sse;
+pub mod transport;
 
 use std::pin::Pin;
 
