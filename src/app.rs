@@ -15,6 +15,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::auth::{self, Auth, Role, password};
 use crate::config::Settings;
+use crate::llm::transport::Transport;
 use crate::ratelimit::RateLimiter;
 use crate::runtime::Runtime;
 use crate::shared::Redis;
@@ -60,6 +61,7 @@ impl App {
                 &settings.redis.key_prefix,
             ),
             runtime: runtime.shared(),
+            transport: Transport::new(settings.outbound.allow_link_local)?,
             settings: settings.clone(),
             db,
             redis,

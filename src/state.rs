@@ -9,6 +9,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::auth::Auth;
 use crate::config::Settings;
+use crate::llm::transport::Transport;
 use crate::ratelimit::RateLimiter;
 use crate::runtime::{Runtime, SharedRuntime};
 use crate::shared::Redis;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub limiter: RateLimiter,
     /// Agents in force; swapped whole on reload.
     pub runtime: SharedRuntime,
+    /// The HTTP client for LLM providers.
+    pub transport: Transport,
     pub lifecycle: Arc<Lifecycle>,
     /// Background work that shutdown waits for.
     pub tasks: TaskTracker,

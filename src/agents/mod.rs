@@ -128,7 +128,7 @@ impl ProviderDef {
         }
     }
 
-    fn upstream_mut(&mut self) -> Option<&mut UpstreamDef> {
+    pub fn upstream_mut(&mut self) -> Option<&mut UpstreamDef> {
         match self {
             ProviderDef::Openai(u)
             | ProviderDef::Anthropic(u)

@@ -69,6 +69,7 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     pub metrics: MetricsSettings,
     pub agents: AgentsSettings,
+    pub outbound: OutboundSettings,
     /// How long in-flight requests and background tasks get after SIGTERM.
     #[serde(with = "humantime_serde")]
     pub shutdown_grace: Duration,
@@ -192,6 +193,15 @@ impl Default for AgentsSettings {
     }
 }
 
+/// Requests to LLM providers.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutboundSettings {
+    /// Allow link-local and cloud metadata addresses (169.254.0.0/16, fd00:ec2::254, …) as
+    /// upstreams; off, so that an agent's URL cannot reach the host's credentials.
+    pub allow_link_local: bool,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MetricsSettings {
@@ -213,6 +223,7 @@ impl Default for Settings {
             rate_limit: RateLimitSettings::default(),
             metrics: MetricsSettings::default(),
             agents: AgentsSettings::default(),
+            outbound: OutboundSettings::default(),
             shutdown_grace: Duration::from_secs(30),
             shutdown_drain: Duration::ZERO,
             admin_username: None,

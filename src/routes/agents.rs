@@ -12,6 +12,7 @@ use crate::agents::{Capability, Problem, ProviderKind};
 use crate::audit::{Event, record};
 use crate::auth::{AdminUser, AuthUser, ClientInfo, Via};
 use crate::error::{Error, ErrorBody, ErrorResponse, Result};
+use crate::llm::{ChatMessage, ChatRequest, LlmError, MessageRole, provider};
 use crate::runtime::Agent;
 use crate::state::AppState;
 
@@ -61,11 +62,107 @@ pub struct InvalidConfiguration {
     pub problems: Vec<Problem>,
 }
 
+/// The outcome of a connection test.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConnectionTest {
+    pub ok: bool,
+    /// Time to the first event of the reply, or to the failure.
+    pub latency_ms: f64,
+    /// The model asked, for providers that take one.
+    pub model: Option<String>,
+    pub error: Option<UpstreamFailure>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UpstreamFailure {
+    /// The upstream's HTTP status, when it answered with one.
+    pub status: Option<u16>,
+    pub code: Option<String>,
+    pub message: String,
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_agents))
         .routes(routes!(get_agent))
         .routes(routes!(reload_agents))
+        .routes(routes!(test_agent))
+}
+
+/// Sends a minimal real request to the agent's provider (no retries, no fallbacks) and reports
+/// how long the first event took, or the upstream's error.
+#[utoipa::path(post, path = "/api/admin/agents/{id}/test", tag = "agents", security(("bearer" = [])),
+    params(("id" = String, Path, description = "agent id")),
+    responses(
+        (status = 200, description = "the outcome, successful or not", body = ConnectionTest),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+        (status = 404, description = "no such agent", body = ErrorResponse),
+    ))]
+async fn test_agent(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    Path(id): Path<String>,
+) -> Result<axum::Json<ConnectionTest>> {
+    use futures_util::StreamExt;
+
+    let runtime = state.runtime.load();
+    let agent = runtime.agent(&id).ok_or(Error::NotFound)?;
+    let mut def = agent.def.clone();
+    let model = def.provider.upstream().and_then(|u| u.model.clone());
+    if let Some(upstream) = def.provider.upstream_mut() {
+        upstream.max_retries = Some(0);
+    }
+    let request = ChatRequest {
+        model: model.clone().unwrap_or_default(),
+        messages: vec![ChatMessage::text(MessageRole::User, "Reply with OK.")],
+        max_tokens: Some(16),
+        stream: true,
+        user: Some(admin.id.clone()),
+        ..ChatRequest::default()
+    };
+    let started = std::time::Instant::now();
+    let outcome = async {
+        let mut stream = provider::chat(&state.transport, &def, &request).await?;
+        match stream.next().await {
+            Some(Err(error)) => Err(error),
+            _ => Ok(()),
+        }
+    };
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(60), outcome)
+        .await
+        .unwrap_or(Err(LlmError::IdleTimeout(60)));
+    let latency_ms = (started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0;
+    let error = outcome.err().map(|error| match error {
+        LlmError::Upstream {
+            status,
+            code,
+            message,
+            ..
+        } => UpstreamFailure {
+            status,
+            code,
+            message,
+        },
+        other => UpstreamFailure {
+            status: None,
+            code: None,
+            message: other.to_string(),
+        },
+    });
+    let event = Event::new("admin.agent_test", Some(&admin.id)).target("agent", &id);
+    let event = if error.is_some() {
+        event.failed()
+    } else {
+        event
+    };
+    record(&state, &client, event).await;
+    Ok(axum::Json(ConnectionTest {
+        ok: error.is_none(),
+        latency_ms,
+        model,
+        error,
+    }))
 }
 
 /// Whether the caller may use the agent: its role, and an API key's agent list.

@@ -183,3 +183,55 @@ async fn an_admin_api_key_can_reload_for_scripts() {
     let (status, body) = reload(&app, created["key"].as_str().unwrap()).await;
     assert_eq!(status, 200, "{body}");
 }
+
+async fn connection_test(app: &TestApp, token: &str, id: &str) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url(&format!("/api/admin/agents/{id}/test")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    status_and_json(response).await
+}
+
+#[tokio::test]
+async fn the_connection_test_reports_success_refusals_and_dead_upstreams() {
+    let closed = crate::helpers::closed_port();
+    let yaml = format!(
+        r#"
+agents:
+  - id: demo
+    name: Demo
+    provider: {{type: demo, chars_per_second: 100000}}
+  - id: metadata
+    name: Metadata thief
+    provider: {{type: openai, base_url: "http://169.254.169.254/latest", api_key: sk-never-sent, model: m}}
+  - id: dead
+    name: Dead
+    provider: {{type: openai, base_url: "http://127.0.0.1:{closed}/v1", api_key: sk-dead-key, model: gpt-x}}
+"#
+    );
+    let (app, _dir, admin, user) = app_with_agents(&yaml).await;
+
+    let (status, ok) = connection_test(&app, &admin, "demo").await;
+    assert_eq!(status, 200, "{ok}");
+    assert_eq!(ok["ok"], true);
+    assert!(ok["latency_ms"].as_f64().unwrap() >= 0.0);
+
+    let (_, refused) = connection_test(&app, &admin, "metadata").await;
+    assert_eq!(refused["ok"], false);
+    let message = refused["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("metadata"),
+        "the outbound guard says why: {message}"
+    );
+
+    let (_, dead) = connection_test(&app, &admin, "dead").await;
+    assert_eq!(dead["ok"], false);
+    assert_eq!(dead["model"], "gpt-x");
+    assert!(!dead.to_string().contains("sk-dead-key"), "{dead}");
+
+    assert_eq!(connection_test(&app, &user, "demo").await.0, 403);
+    assert_eq!(connection_test(&app, &admin, "nope").await.0, 404);
+}
