@@ -114,7 +114,7 @@ pub fn parse_event(state: &mut StreamState, event: &SseEvent) -> Result<Vec<Chat
     if data.is_empty() {
         return Ok(Vec::new());
     }
-    // vLLM and some gateways name the event rather than (or besides) sending an error object.
+    // Some gateways name the event `error` instead of sending an error object.
     if event.event.as_deref() == Some("error") {
         return Err(error_from_body(None, data.as_bytes()));
     }
@@ -128,7 +128,7 @@ pub fn parse_event(state: &mut StreamState, event: &SseEvent) -> Result<Vec<Chat
     if let Some(delta) = choice.and_then(|choice| choice.get("delta")) {
         push_message_parts(&mut events, delta);
     }
-    // Moonshot puts the usage inside the choice rather than beside it.
+    // Some servers (Moonshot) put the usage inside the choice rather than beside it.
     if let Some(usage) = usage(chunk.get("usage")).or_else(|| usage(choice?.get("usage"))) {
         events.push(ChatEvent::Usage(usage));
     }
