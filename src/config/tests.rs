@@ -333,3 +333,31 @@ fn empty_values_count_as_unset() {
     assert_eq!(s.server.port, 3001);
     assert!(s.database_url().starts_with("sqlite://"));
 }
+
+#[test]
+fn cors_origins_come_as_a_list_and_wildcards_are_refused() {
+    let mut f = Fixture::new();
+    f.var(
+        "LLMCHAT_SERVER__CORS_ORIGINS",
+        "https://a.example.com, https://b.example.com",
+    )
+    .var("LLMCHAT_SERVER__TRUSTED_PROXIES", "10.0.0.0/8,127.0.0.1/32");
+    let s = f.load().unwrap();
+    assert_eq!(
+        s.server.cors_origins,
+        ["https://a.example.com", "https://b.example.com"]
+    );
+    assert_eq!(s.server.trusted_proxies.len(), 2);
+
+    f.var("LLMCHAT_SERVER__CORS_ORIGINS", "*");
+    let e = f.load().unwrap_err().to_string();
+    assert!(
+        e.contains("server.cors_origins") && e.contains("no wildcards"),
+        "{e}"
+    );
+
+    let mut g = Fixture::new();
+    g.var("LLMCHAT_SERVER__TRUSTED_PROXIES", "10.0.0.0/33");
+    let e = g.load().unwrap_err().to_string();
+    assert!(e.contains("TRUSTED_PROXIES"), "{e}");
+}

@@ -194,3 +194,44 @@ async fn security_headers_are_on_every_response(backend: Backend) {
     let response = prod.get("/api/health/live").await;
     assert!(response.headers().contains_key("strict-transport-security"));
 }
+
+#[tokio::test]
+async fn cors_answers_only_the_configured_origins() {
+    let app = spawn_app_with(Backend::Sqlite, |s| {
+        s.server.cors_origins = vec!["https://chat.example.com".into()];
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/api/auth/login"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+    };
+    let allowed = preflight("https://chat.example.com").await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://chat.example.com"
+    );
+    assert_eq!(
+        allowed.headers()["access-control-allow-credentials"],
+        "true"
+    );
+    let other = preflight("https://evil.example").await.unwrap();
+    assert!(!other.headers().contains_key("access-control-allow-origin"));
+
+    let same_origin_only = spawn_app(Backend::Sqlite).await;
+    let response = same_origin_only
+        .client
+        .get(same_origin_only.url("/api/health/live"))
+        .header("origin", "https://chat.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !response
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+}
