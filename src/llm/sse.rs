@@ -108,6 +108,50 @@ impl SseDecoder {
     }
 }
 
+/// Shared by the provider modules' tests: fixtures fed one byte at a time.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{SseDecoder, SseEvent};
+    use crate::llm::{ChatEvent, LlmError};
+
+    /// `tests/fixtures/{provider}/{name}`.
+    pub fn fixture(provider: &str, name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/{provider}/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// Decodes `bytes` fed one byte at a time, then `finish()`.
+    pub fn bytewise(bytes: &[u8]) -> Vec<SseEvent> {
+        let mut decoder = SseDecoder::new();
+        let mut events = Vec::new();
+        for byte in bytes {
+            events.extend(decoder.feed(std::slice::from_ref(byte)));
+        }
+        events.extend(decoder.finish());
+        events
+    }
+
+    /// Parses every event with a fresh `S`; stops at the first error, returned beside the
+    /// events before it.
+    pub fn parse_all<S: Default>(
+        sse: &[SseEvent],
+        parse: impl Fn(&mut S, &SseEvent) -> Result<Vec<ChatEvent>, LlmError>,
+    ) -> (Vec<ChatEvent>, Option<LlmError>) {
+        let mut state = S::default();
+        let mut events = Vec::new();
+        for event in sse {
+            match parse(&mut state, event) {
+                Ok(more) => events.extend(more),
+                Err(error) => return (events, Some(error)),
+            }
+        }
+        (events, None)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::llm::ChatMessage;
-use crate::llm::sse::SseDecoder;
+use crate::llm::sse::testing;
 
 const KEY: &str = "sk-ant-api03-test-SECRET-0123456789";
 
@@ -16,11 +16,7 @@ fn endpoint<'a>(api_key: Option<&'a str>, headers: &'a [(String, String)]) -> En
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/anthropic/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    testing::fixture("anthropic", name)
 }
 
 fn fixture_json(name: &str) -> Value {
@@ -30,12 +26,7 @@ fn fixture_json(name: &str) -> Value {
 /// Feeds a recorded stream to the decoder one byte at a time (then `finish()`), and each event
 /// to `parse_event`; stops at the first error, which it returns beside the events before it.
 fn replay(name: &str) -> (Vec<ChatEvent>, Option<LlmError>) {
-    let mut decoder = SseDecoder::new();
-    let mut sse = Vec::new();
-    for byte in fixture(name) {
-        sse.extend(decoder.feed(&[byte]));
-    }
-    sse.extend(decoder.finish());
+    let sse = testing::bytewise(&fixture(name));
     for event in &sse {
         let data: Value = serde_json::from_str(&event.data).unwrap();
         assert_eq!(event.event.as_deref(), data["type"].as_str(), "{name}");
@@ -44,15 +35,7 @@ fn replay(name: &str) -> (Vec<ChatEvent>, Option<LlmError>) {
 }
 
 fn replay_events(sse: &[SseEvent]) -> (Vec<ChatEvent>, Option<LlmError>) {
-    let mut state = StreamState::default();
-    let mut events = Vec::new();
-    for event in sse {
-        match parse_event(&mut state, event) {
-            Ok(more) => events.extend(more),
-            Err(error) => return (events, Some(error)),
-        }
-    }
-    (events, None)
+    testing::parse_all(sse, parse_event)
 }
 
 fn replay_ok(name: &str) -> Vec<ChatEvent> {

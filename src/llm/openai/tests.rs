@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::llm::sse::SseDecoder;
+use crate::llm::sse::testing;
 
 const KEY: &str = "sk-proj-test-SECRET-0123456789wxyz";
 
@@ -15,11 +15,7 @@ fn endpoint<'a>(api_key: Option<&'a str>, headers: &'a [(String, String)]) -> En
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/openai/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    testing::fixture("openai", name)
 }
 
 fn fixture_json(name: &str) -> Value {
@@ -29,21 +25,7 @@ fn fixture_json(name: &str) -> Value {
 /// Feeds a recorded stream to the decoder one byte at a time (then `finish()`), and each event
 /// to `parse_event`; stops at the first error, which it returns beside the events before it.
 fn replay(name: &str) -> (Vec<ChatEvent>, Option<LlmError>) {
-    let mut decoder = SseDecoder::new();
-    let mut sse = Vec::new();
-    for byte in fixture(name) {
-        sse.extend(decoder.feed(&[byte]));
-    }
-    sse.extend(decoder.finish());
-    let mut state = StreamState::default();
-    let mut events = Vec::new();
-    for event in &sse {
-        match parse_event(&mut state, event) {
-            Ok(more) => events.extend(more),
-            Err(error) => return (events, Some(error)),
-        }
-    }
-    (events, None)
+    testing::parse_all(&testing::bytewise(&fixture(name)), parse_event)
 }
 
 fn replay_ok(name: &str) -> Vec<ChatEvent> {

@@ -1,7 +1,7 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::llm::sse::SseDecoder;
+use crate::llm::sse::testing;
 use crate::llm::{
     AppInit, Citation, Interactive, InteractiveField, InteractiveKind, InteractiveOption,
     NodeState, UpstreamIds, Usage,
@@ -60,21 +60,7 @@ fn conversation() -> ChatRequest {
 /// Feeds `bytes` to the decoder one byte at a time, then `finish()`, and parses every event;
 /// stops at the first error.
 fn replay(bytes: &[u8]) -> (Vec<ChatEvent>, Option<LlmError>) {
-    let mut decoder = SseDecoder::new();
-    let mut sse = Vec::new();
-    for byte in bytes {
-        sse.extend(decoder.feed(std::slice::from_ref(byte)));
-    }
-    sse.extend(decoder.finish());
-    let mut state = StreamState::default();
-    let mut events = Vec::new();
-    for event in &sse {
-        match parse_event(&mut state, event) {
-            Ok(more) => events.extend(more),
-            Err(error) => return (events, Some(error)),
-        }
-    }
-    (events, None)
+    testing::parse_all(&testing::bytewise(bytes), parse_event)
 }
 
 fn finishes(events: &[ChatEvent]) -> usize {
