@@ -19,4 +19,5 @@ mod keys;
 mod migrations;
 mod ops;
 mod process;
+mod providers;
 mod ratelimit;
