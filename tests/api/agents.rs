@@ -235,3 +235,49 @@ agents:
     assert_eq!(connection_test(&app, &user, "demo").await.0, 403);
     assert_eq!(connection_test(&app, &admin, "nope").await.0, 404);
 }
+
+#[tokio::test]
+async fn a_request_in_flight_during_a_reload_completes_on_its_old_snapshot() {
+    let mut mock = std::process::Command::new(env!("CARGO_BIN_EXE_llmchat-mock"))
+        .args(["--port", "0", "--exit-on-eof"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(mock.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let addr = line.trim().trim_start_matches("listening on ").to_string();
+    // The upstream takes 1.5 s to answer: long enough to reload meanwhile.
+    let yaml = format!(
+        "agents:\n  - id: slow\n    name: Slow\n    provider: {{type: openai, base_url: \"http://{addr}/k/first_delay_ms=1500/openai/v1\", model: m}}\n"
+    );
+    let (app, dir, admin, user) = app_with_agents(&yaml).await;
+
+    let in_flight = {
+        let client = app.client.clone();
+        let url = app.url("/api/admin/agents/slow/test");
+        let admin = admin.clone();
+        tokio::spawn(async move {
+            let response = client.post(url).bearer_auth(admin).send().await.unwrap();
+            response.json::<Value>().await.unwrap()
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    std::fs::write(
+        dir.path().join("agents.yaml"),
+        "agents:\n  - id: demo\n    name: Demo\n    provider: {type: demo}\n",
+    )
+    .unwrap();
+    assert_eq!(reload(&app, &admin).await.0, 200);
+    assert_eq!(agent_ids(&app, &user).await, ["demo"], "the new set is in force at once");
+
+    let outcome = in_flight.await.unwrap();
+    assert_eq!(outcome["ok"], true, "the running request kept its agent: {outcome}");
+    assert!(outcome["latency_ms"].as_f64().unwrap() >= 1400.0);
+    let _ = mock.kill();
+    let _ = mock.wait();
+}
