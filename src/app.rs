@@ -42,6 +42,15 @@ impl App {
     /// Prepares everything and binds the listener; the schema is migrated now when the
     /// database answers, or in the background as soon as it does.
     pub async fn build(settings: Settings) -> anyhow::Result<App> {
+        App::build_with_sources(settings, None).await
+    }
+
+    /// Like [`App::build`], with `/api/config/reload` reading `sources` instead of the process
+    /// environment (tests).
+    pub async fn build_with_sources(
+        settings: Settings,
+        sources: Option<crate::config::Sources>,
+    ) -> anyhow::Result<App> {
         let settings = Arc::new(settings);
         install_tls_provider();
         telemetry::metrics();
@@ -62,7 +71,8 @@ impl App {
             ),
             runtime: runtime.shared(),
             transport: Transport::new(settings.outbound.allow_link_local)?,
-            settings: settings.clone(),
+            config_sources: sources.map(Arc::new),
+            settings: Arc::new(arc_swap::ArcSwap::new(settings.clone())),
             db,
             redis,
             lifecycle: Arc::new(Lifecycle::new()),
@@ -102,7 +112,7 @@ impl App {
             router,
             state,
         } = self;
-        let settings = state.settings.clone();
+        let settings = state.settings();
         let lifecycle = state.lifecycle.clone();
         let drain = settings.shutdown_drain;
         let grace = settings.shutdown_grace;
@@ -193,7 +203,7 @@ async fn prepare_schema(state: &AppState) -> anyhow::Result<()> {
 /// `Ok(None)` when ready, `Ok(Some(reason))` when worth retrying, `Err` when fatal.
 async fn schema_step(state: &AppState) -> anyhow::Result<Option<String>> {
     let db = &state.db;
-    let outcome = if state.settings.database.auto_migrate {
+    let outcome = if state.settings().database.auto_migrate {
         db.migrate().await.map(|()| 0)
     } else {
         db.pending_migrations().await
@@ -216,9 +226,10 @@ async fn schema_step(state: &AppState) -> anyhow::Result<Option<String>> {
 /// Creates the admin named by `LLMCHAT_ADMIN_USERNAME`/`LLMCHAT_ADMIN_PASSWORD` when the
 /// database has no active admin yet; there is never a default account.
 async fn create_first_admin(state: &AppState) -> anyhow::Result<()> {
+    let settings = state.settings();
     let (Some(username), Some(secret)) = (
-        state.settings.admin_username.as_deref(),
-        state.settings.admin_password.as_ref(),
+        settings.admin_username.as_deref(),
+        settings.admin_password.as_ref(),
     ) else {
         return Ok(());
     };

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod http;
 pub mod llm;
 pub mod ratelimit;
+pub mod reload;
 pub mod routes;
 pub mod runtime;
 pub mod shared;

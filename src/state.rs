@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use arc_swap::ArcSwap;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -17,7 +18,8 @@ use crate::store::Db;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub settings: Arc<Settings>,
+    /// In force now; `/api/config/reload` swaps in a new value (restart-only fields kept).
+    pub settings: Arc<ArcSwap<Settings>>,
     pub db: Db,
     pub redis: Option<Arc<Redis>>,
     pub auth: Arc<Auth>,
@@ -26,6 +28,8 @@ pub struct AppState {
     pub runtime: SharedRuntime,
     /// The HTTP client for LLM providers.
     pub transport: Transport,
+    /// Where `/api/config/reload` reads from; `None`: the process environment and `./config`.
+    pub config_sources: Option<Arc<crate::config::Sources>>,
     pub lifecycle: Arc<Lifecycle>,
     /// Background work that shutdown waits for.
     pub tasks: TaskTracker,
@@ -68,10 +72,15 @@ impl Default for Lifecycle {
 }
 
 impl AppState {
+    /// The settings in force (cheap: an `Arc` clone).
+    pub fn settings(&self) -> Arc<Settings> {
+        self.settings.load_full()
+    }
+
     /// Re-reads the agents, validates them, and swaps them in; the running set stays when
     /// they are not valid.
     pub fn reload_agents(&self) -> Result<std::sync::Arc<Runtime>, crate::agents::Report> {
-        let runtime = std::sync::Arc::new(Runtime::load(&self.settings)?);
+        let runtime = std::sync::Arc::new(Runtime::load(&self.settings())?);
         self.runtime.store(runtime.clone());
         Ok(runtime)
     }

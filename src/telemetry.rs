@@ -25,12 +25,21 @@ pub fn log_filter(settings: &Settings, rust_log: Option<&str>) -> String {
     }
 }
 
+type FilterHandle = tracing_subscriber::reload::Handle<EnvFilter, tracing_subscriber::Registry>;
+
+/// The handle that changes the log filter of the running process (`/api/config/reload`).
+static FILTER: OnceLock<FilterHandle> = OnceLock::new();
+
 /// Installs the global subscriber. Calling it again (tests) is harmless.
 pub fn init_logs(settings: &Settings) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
     let rust_log = std::env::var("RUST_LOG").ok();
     let filter = EnvFilter::builder()
         .parse(log_filter(settings, rust_log.as_deref()))
         .unwrap_or_else(|_| EnvFilter::new("info"));
+    let (filter, handle) = tracing_subscriber::reload::Layer::new(filter);
     let pretty = match settings.log.format {
         LogFormat::Pretty => true,
         LogFormat::Json => false,
@@ -38,21 +47,26 @@ pub fn init_logs(settings: &Settings) {
             settings.environment == Environment::Development && std::io::stdout().is_terminal()
         }
     };
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stdout);
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stdout);
     let result = if pretty {
-        builder.try_init()
+        tracing_subscriber::registry()
+            .with(filter)
+            .with(fmt)
+            .try_init()
     } else {
-        builder
+        let json = fmt
             .json()
             .flatten_event(true)
             .with_current_span(true)
-            .with_span_list(false)
+            .with_span_list(false);
+        tracing_subscriber::registry()
+            .with(filter)
+            .with(json)
             .try_init()
     };
     // Already installed (a second app in one test process): keep the first.
     if result.is_ok() {
+        let _ = FILTER.set(handle);
         // Panics become one structured log line (with the request's span) instead of raw stderr.
         std::panic::set_hook(Box::new(|info| {
             let location = info
@@ -66,6 +80,19 @@ pub fn init_logs(settings: &Settings) {
                 .unwrap_or_default();
             tracing::error!(location, %message, "panic");
         }));
+    }
+}
+
+/// Applies the log level of `settings` to the running process (unless `RUST_LOG` rules).
+/// Returns whether a subscriber was there to change.
+pub fn apply_log_level(settings: &Settings) -> bool {
+    let Some(handle) = FILTER.get() else {
+        return false;
+    };
+    let rust_log = std::env::var("RUST_LOG").ok();
+    match EnvFilter::builder().parse(log_filter(settings, rust_log.as_deref())) {
+        Ok(filter) => handle.reload(filter).is_ok(),
+        Err(_) => false,
     }
 }
 

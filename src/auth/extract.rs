@@ -64,7 +64,7 @@ impl FromRequestParts<AppState> for ClientInfo {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Error> {
-        Ok(client_info(parts, &state.settings.server.trusted_proxies))
+        Ok(client_info(parts, &state.settings().server.trusted_proxies))
     }
 }
 

@@ -92,7 +92,7 @@ async fn register(
     jar: CookieJar,
     Json(body): Json<RegisterRequest>,
 ) -> Result<impl IntoResponse> {
-    if state.settings.registration() == Registration::Closed {
+    if state.settings().registration() == Registration::Closed {
         return Err(Error::Forbidden(
             "registration is closed; ask an administrator",
         ));
@@ -144,7 +144,7 @@ async fn login(
     jar: CookieJar,
     Json(body): Json<LoginRequest>,
 ) -> Result<impl IntoResponse> {
-    let settings = &state.settings.auth;
+    let settings = &state.settings().auth;
     // Guessing from one address is slowed before any account locks.
     let ip = client.ip_string().unwrap_or_default();
     let per_ip = state
@@ -291,7 +291,7 @@ async fn logout(
     let expired = Cookie::build((REFRESH_COOKIE, ""))
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.settings.environment != Environment::Development)
+        .secure(state.settings().environment != Environment::Development)
         .path("/api/auth")
         .max_age(time::Duration::ZERO);
     let jar = jar.add(expired);
@@ -395,7 +395,7 @@ async fn start_session(
     let role = Role::parse(&user.role).ok_or(Error::Unauthorized)?;
     let family = family.unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let refresh_token = random_token();
-    let ttl = state.settings.auth.refresh_token_ttl;
+    let ttl = state.settings().auth.refresh_token_ttl;
     let ip = client.ip_string();
     refresh_tokens::insert_refresh_token(
         &state.db,
@@ -413,7 +413,7 @@ async fn start_session(
     let cookie = Cookie::build((REFRESH_COOKIE, refresh_token.clone()))
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.settings.environment != Environment::Development)
+        .secure(state.settings().environment != Environment::Development)
         .path("/api/auth")
         .max_age(time::Duration::seconds(
             i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX),

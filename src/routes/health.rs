@@ -176,7 +176,7 @@ async fn health(State(state): State<AppState>, headers: HeaderMap) -> Response {
         status,
         version: build_info::VERSION.to_string(),
         uptime_s: state.lifecycle.started.elapsed().as_secs(),
-        environment: state.settings.environment.as_str().to_string(),
+        environment: state.settings().environment.as_str().to_string(),
         components,
     };
     let code = if status == HealthStatus::Down {

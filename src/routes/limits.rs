@@ -1,6 +1,9 @@
 //! Request limits applied around the routes: the per-principal rate limit (`API_RATE_LIMIT`
 //! per user, API key, or client IP when anonymous) and the CORS allow-list.
 
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
@@ -8,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::client_info;
+use crate::config::Settings;
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -34,7 +38,7 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     let key = match &user {
         Some(user) => user.rate_key(),
         None => {
-            let client = client_info(&parts, &state.settings.server.trusted_proxies);
+            let client = client_info(&parts, &state.settings().server.trusted_proxies);
             format!(
                 "ip:{}",
                 client.ip.map(|ip| ip.to_string()).unwrap_or_default()
@@ -43,7 +47,7 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     };
     let decision = match state
         .limiter
-        .check(&key, state.settings.rate_limit.requests_per_minute)
+        .check(&key, state.settings.load().rate_limit.requests_per_minute)
         .await
     {
         Ok(decision) => decision,
@@ -62,42 +66,40 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     response
 }
 
-/// CORS for the configured origins only (credentials allowed, so never `*`); `None` keeps the
-/// API same-origin.
-pub fn cors(origins: &[String]) -> Option<CorsLayer> {
-    if origins.is_empty() {
-        return None;
-    }
-    let origins: Vec<HeaderValue> = origins
-        .iter()
-        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
-        .collect();
+/// CORS for the configured origins only (credentials allowed, so never `*`), read at each
+/// request so that `/api/config/reload` changes them; no origins keeps the API same-origin.
+pub fn cors(settings: Arc<ArcSwap<Settings>>) -> CorsLayer {
     let header = HeaderName::from_static;
-    Some(
-        CorsLayer::new()
-            .allow_origin(AllowOrigin::list(origins))
-            .allow_credentials(true)
-            .allow_methods([
-                Method::GET,
-                Method::POST,
-                Method::PUT,
-                Method::PATCH,
-                Method::DELETE,
-            ])
-            .allow_headers([
-                header("authorization"),
-                header("content-type"),
-                header("x-api-key"),
-                header("x-request-id"),
-                header("last-event-id"),
-            ])
-            .expose_headers([
-                header("x-request-id"),
-                header("retry-after"),
-                header("ratelimit-limit"),
-                header("ratelimit-remaining"),
-                header("ratelimit-reset"),
-            ])
-            .max_age(std::time::Duration::from_secs(600)),
-    )
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, _| {
+            let settings = settings.load();
+            settings
+                .server
+                .cors_origins
+                .iter()
+                .any(|allowed| allowed.trim_end_matches('/').as_bytes() == origin.as_bytes())
+        }))
+        .allow_credentials(true)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header("authorization"),
+            header("content-type"),
+            header("x-api-key"),
+            header("x-request-id"),
+            header("last-event-id"),
+        ])
+        .expose_headers([
+            header("x-request-id"),
+            header("retry-after"),
+            header("ratelimit-limit"),
+            header("ratelimit-remaining"),
+            header("ratelimit-reset"),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
 }

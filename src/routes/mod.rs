@@ -100,10 +100,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 state.clone(),
                 limits::rate_limit,
             ));
-    match limits::cors(&state.settings.server.cors_origins) {
-        Some(cors) => router.layer(cors),
-        None => router,
-    }
+    router.layer(limits::cors(state.settings.clone()))
 }
 
 /// The OpenAPI 3.1 document, generated once from the routes.
@@ -118,7 +115,8 @@ pub fn openapi_json() -> &'static str {
 /// Whether the caller may see internals: always when no `METRICS_TOKEN` is configured,
 /// otherwise only with `Authorization: Bearer <token>`.
 pub(crate) fn metrics_token_ok(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(token) = &state.settings.metrics.token else {
+    let settings = state.settings();
+    let Some(token) = &settings.metrics.token else {
         return true;
     };
     headers

@@ -9,8 +9,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::audit::{Event, record};
+use crate::auth::{AdminUser, ClientInfo};
 use crate::build_info;
-use crate::error::{Error, ErrorResponse};
+use crate::error::{Error, ErrorBody, ErrorResponse};
 use crate::routes::{metrics_token_ok, openapi_json};
 use crate::state::AppState;
 use crate::telemetry;
@@ -32,6 +34,63 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(metrics))
         .routes(routes!(version))
         .routes(routes!(openapi))
+        .routes(routes!(reload_config))
+}
+
+/// A configuration reload refused: why, and nothing changed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReloadRefused {
+    pub error: ErrorBody,
+    /// For invalid agents: every problem.
+    pub problems: Vec<crate::agents::Problem>,
+}
+
+/// Re-reads the configuration files, the environment layers and the agents; applies what can
+/// change without a restart (agents, rate limits, auth limits and registration, log level,
+/// CORS origins, trusted proxies, the metrics token) and lists what needs one. Admins only (an
+/// admin's API key works, for scripts).
+#[utoipa::path(post, path = "/api/config/reload", tag = "operations", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "reloaded", body = crate::reload::Outcome),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+        (status = 422, description = "the configuration or the agents are not valid; nothing changed", body = ReloadRefused),
+    ))]
+async fn reload_config(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+) -> axum::response::Response {
+    let sources = match &state.config_sources {
+        Some(sources) => sources.as_ref().clone(),
+        None => crate::config::Sources::from_process(),
+    };
+    let event = Event::new("admin.config_reload", Some(&admin.id));
+    let (message, problems) = match crate::reload::reload(&state, &sources) {
+        Ok(outcome) => {
+            let details = serde_json::json!({
+                "applied": outcome.applied,
+                "restart_required": outcome.restart_required,
+            });
+            record(&state, &client, event.details(details)).await;
+            return axum::Json(outcome).into_response();
+        }
+        Err(crate::reload::ReloadError::Config(e)) => (e.to_string(), Vec::new()),
+        Err(crate::reload::ReloadError::Agents(report)) => (report.to_string(), report.problems),
+    };
+    record(&state, &client, event.failed()).await;
+    let body = ReloadRefused {
+        error: ErrorBody {
+            code: "invalid_configuration".into(),
+            message,
+            request_id: client.request_id,
+        },
+        problems,
+    };
+    (
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 /// Prometheus text exposition: HTTP, process and build metrics.
@@ -64,7 +123,7 @@ async fn version(State(state): State<AppState>) -> axum::Json<Version> {
         build_time: build_info::build_time(),
         rustc: build_info::RUSTC_VERSION.into(),
         features: build_info::FEATURES.iter().map(|f| f.to_string()).collect(),
-        environment: state.settings.environment.as_str().into(),
+        environment: state.settings().environment.as_str().into(),
     })
 }
 

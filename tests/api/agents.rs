@@ -273,10 +273,17 @@ async fn a_request_in_flight_during_a_reload_completes_on_its_old_snapshot() {
     )
     .unwrap();
     assert_eq!(reload(&app, &admin).await.0, 200);
-    assert_eq!(agent_ids(&app, &user).await, ["demo"], "the new set is in force at once");
+    assert_eq!(
+        agent_ids(&app, &user).await,
+        ["demo"],
+        "the new set is in force at once"
+    );
 
     let outcome = in_flight.await.unwrap();
-    assert_eq!(outcome["ok"], true, "the running request kept its agent: {outcome}");
+    assert_eq!(
+        outcome["ok"], true,
+        "the running request kept its agent: {outcome}"
+    );
     assert!(outcome["latency_ms"].as_f64().unwrap() >= 1400.0);
     let _ = mock.kill();
     let _ = mock.wait();

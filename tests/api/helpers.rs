@@ -174,11 +174,22 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with_sources(backend, configure, None).await
+}
+
+/// `spawn_app_with`, with `/api/config/reload` reading `sources`.
+pub async fn spawn_app_with_sources(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+    sources: Option<llmchat::config::Sources>,
+) -> TestApp {
     let db = TestDatabase::create(backend).await;
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut settings = test_settings(&db, data_dir.path());
     configure(&mut settings);
-    let app = App::build(settings).await.expect("app builds");
+    let app = App::build_with_sources(settings, sources)
+        .await
+        .expect("app builds");
     let addr = app.local_addr().expect("bound");
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run(async {

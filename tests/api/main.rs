@@ -13,6 +13,7 @@ mod admin;
 mod agents;
 mod attacks;
 mod auth;
+mod config_reload;
 mod health;
 mod http_behaviour;
 mod keys;
