@@ -72,6 +72,7 @@ impl App {
             runtime: runtime.shared(),
             transport: Transport::new(settings.outbound.allow_link_local)?,
             config_sources: sources.map(Arc::new),
+            cipher: crate::crypto::load(&settings)?,
             settings: Arc::new(arc_swap::ArcSwap::new(settings.clone())),
             db,
             redis,
@@ -212,6 +213,10 @@ async fn schema_step(state: &AppState) -> anyhow::Result<Option<String>> {
         Ok(0) => {
             tracing::info!(backend = db.backend().as_str(), "database schema ready");
             create_first_admin(state).await?;
+            // Now the admins' agents can join the file's.
+            if let Err(report) = state.reload_agents().await {
+                tracing::error!(%report, "stored agents not loaded; serving the file's agents");
+            }
             state.lifecycle.mark_schema_ready();
             Ok(None)
         }
@@ -285,7 +290,7 @@ fn spawn_reload_on_sighup(state: &AppState) {
                         if received.is_none() {
                             return;
                         }
-                        match state.reload_agents() {
+                        match state.reload_agents().await {
                             Ok(runtime) => tracing::info!(agents = runtime.len(), "SIGHUP: agents reloaded"),
                             Err(report) => tracing::error!(%report, "SIGHUP: agents not reloaded; the running set stays"),
                         }

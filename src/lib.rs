@@ -7,6 +7,7 @@ pub mod auth;
 pub mod build_info;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod error;
 pub mod extract;
 pub mod http;

@@ -31,6 +31,7 @@ const RESTART_ONLY: &[&str] = &[
     "shutdown_drain",
     "admin_username",
     "admin_password",
+    "encryption_key",
 ];
 
 /// What a reload did.
@@ -51,12 +52,15 @@ pub enum ReloadError {
 }
 
 /// Reloads from `sources`; on any error nothing changes.
-pub fn reload(state: &AppState, sources: &Sources) -> Result<Outcome, ReloadError> {
+pub async fn reload(state: &AppState, sources: &Sources) -> Result<Outcome, ReloadError> {
     let fresh = Settings::load(sources).map_err(ReloadError::Config)?;
     let current = state.settings();
     let (applied, restart_required) = changed_keys(&current, &fresh);
     let next = keep_restart_only(&current, fresh);
-    let runtime = Arc::new(Runtime::load(&next).map_err(ReloadError::Agents)?);
+    let runtime = Runtime::load_with_db(&next, &state.db, state.cipher.as_ref())
+        .await
+        .map_err(ReloadError::Agents)?;
+    let runtime = Arc::new(runtime);
     let agents = runtime.ids().map(String::from).collect();
     state.runtime.store(runtime);
     telemetry::apply_log_level(&next);
@@ -87,6 +91,9 @@ fn changed_keys(current: &Settings, fresh: &Settings) -> (Vec<String>, Vec<Strin
     }
     if current.admin_password != fresh.admin_password {
         changed.push("admin_password".into());
+    }
+    if current.encryption_key != fresh.encryption_key {
+        changed.push("encryption_key".into());
     }
     changed.sort();
     changed.dedup();
@@ -119,6 +126,7 @@ fn keep_restart_only(current: &Settings, mut next: Settings) -> Settings {
     next.shutdown_drain = current.shutdown_drain;
     next.admin_username = current.admin_username.clone();
     next.admin_password = current.admin_password.clone();
+    next.encryption_key = current.encryption_key.clone();
     next
 }
 

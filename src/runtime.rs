@@ -18,12 +18,16 @@ use crate::config::Settings;
 pub enum AgentSource {
     File,
     Builtin,
+    /// Defined by an admin; may override a file agent with the same id.
+    Database,
 }
 
 #[derive(Debug, Clone)]
 pub struct Agent {
     pub def: AgentDef,
     pub source: AgentSource,
+    /// A database agent whose id the file (or the built-in demo) also defines.
+    pub overrides_file: bool,
 }
 
 /// One consistent set of agents.
@@ -35,16 +39,59 @@ pub struct Runtime {
 pub type SharedRuntime = Arc<ArcSwap<Runtime>>;
 
 impl Runtime {
-    /// Reads and validates everything; the report lists every problem when it is not valid.
+    /// Reads and validates the agents file alone (`llmchat agents validate`).
     pub fn load(settings: &Settings) -> Result<Runtime, Report> {
-        let path = &settings.agents.config;
-        let (defs, source) = if path.is_file() {
-            (agents::read_file(path)?.agents, AgentSource::File)
-        } else {
-            tracing::info!(path = %path.display(), "no agents file; only the built-in demo agent is available");
-            (vec![agents::builtin_demo()], AgentSource::Builtin)
-        };
+        let (defs, source) = file_agents(settings)?;
         Runtime::from_defs(defs, source, &|name| std::env::var(name).ok())
+    }
+
+    /// The file's agents overridden and extended by the admins' agents in the database,
+    /// validated as one set.
+    pub async fn load_with_db(
+        settings: &Settings,
+        db: &crate::store::Db,
+        cipher: Option<&crate::crypto::KeyCipher>,
+    ) -> Result<Runtime, Report> {
+        let (file, source) = file_agents(settings)?;
+        let stored = stored_agents(db, cipher).await?;
+        Runtime::merged(file, source, stored, &|name| std::env::var(name).ok())
+    }
+
+    /// `file` agents with `stored` ones replacing those of the same id and added after them.
+    pub fn merged(
+        file: Vec<AgentDef>,
+        source: AgentSource,
+        stored: Vec<AgentDef>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Runtime, Report> {
+        let file_ids: std::collections::HashSet<String> =
+            file.iter().map(|d| d.id.clone()).collect();
+        let mut sources: Vec<(AgentSource, bool)> = Vec::new();
+        let mut defs: Vec<AgentDef> = Vec::new();
+        for def in file {
+            sources.push((source, false));
+            defs.push(def);
+        }
+        for def in stored {
+            match defs.iter().position(|d| d.id == def.id) {
+                Some(i) => {
+                    defs[i] = def;
+                    sources[i] = (AgentSource::Database, true);
+                }
+                None => {
+                    let overrides = file_ids.contains(&def.id);
+                    defs.push(def);
+                    sources.push((AgentSource::Database, overrides));
+                }
+            }
+        }
+        let mut runtime = Runtime::from_defs(defs, source, env)?;
+        for (agent, (source, overrides_file)) in runtime.agents.values_mut().zip(sources) {
+            let agent = Arc::make_mut(agent);
+            agent.source = source;
+            agent.overrides_file = overrides_file;
+        }
+        Ok(runtime)
     }
 
     /// Resolves placeholders with `env` and validates `defs` as one set.
@@ -63,7 +110,14 @@ impl Runtime {
         }
         let agents = defs
             .into_iter()
-            .map(|def| (def.id.clone(), Arc::new(Agent { def, source })))
+            .map(|def| {
+                let agent = Agent {
+                    def,
+                    source,
+                    overrides_file: false,
+                };
+                (agent.def.id.clone(), Arc::new(agent))
+            })
             .collect();
         Ok(Runtime { agents })
     }
@@ -94,4 +148,57 @@ impl Runtime {
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.agents.keys().map(String::as_str)
     }
+}
+
+fn file_agents(settings: &Settings) -> Result<(Vec<AgentDef>, AgentSource), Report> {
+    let path = &settings.agents.config;
+    if path.is_file() {
+        Ok((agents::read_file(path)?.agents, AgentSource::File))
+    } else {
+        tracing::info!(path = %path.display(), "no agents file; only the built-in demo agent is available");
+        Ok((vec![agents::builtin_demo()], AgentSource::Builtin))
+    }
+}
+
+/// The admins' agents, keys decrypted.
+async fn stored_agents(
+    db: &crate::store::Db,
+    cipher: Option<&crate::crypto::KeyCipher>,
+) -> Result<Vec<AgentDef>, Report> {
+    let problem = |agent: Option<String>, field: &str, message: String| {
+        Report::single(agents::Problem {
+            agent,
+            field: field.into(),
+            message,
+        })
+    };
+    let rows = crate::store::agents::list_agents(db).await.map_err(|e| {
+        problem(
+            None,
+            "database",
+            format!("cannot read the stored agents: {e}"),
+        )
+    })?;
+    let mut defs = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut def: AgentDef = serde_json::from_str(&row.definition)
+            .map_err(|e| problem(Some(row.id.clone()), "definition", e.to_string()))?;
+        if let Some(upstream) = def.provider.upstream_mut()
+            && let Some(key) = upstream.api_key.as_mut()
+            && crate::crypto::KeyCipher::is_encrypted(key)
+        {
+            let cipher = cipher.ok_or_else(|| {
+                problem(
+                    Some(row.id.clone()),
+                    "provider.api_key",
+                    "stored encrypted, but LLMCHAT_ENCRYPTION_KEY is not set".into(),
+                )
+            })?;
+            *key = cipher
+                .decrypt(key)
+                .map_err(|e| problem(Some(row.id.clone()), "provider.api_key", e.to_string()))?;
+        }
+        defs.push(def);
+    }
+    Ok(defs)
 }

@@ -28,6 +28,8 @@ pub struct AppState {
     pub runtime: SharedRuntime,
     /// The HTTP client for LLM providers.
     pub transport: Transport,
+    /// Encrypts provider keys stored in the database; `None` when none may be stored.
+    pub cipher: Option<crate::crypto::KeyCipher>,
     /// Where `/api/config/reload` reads from; `None`: the process environment and `./config`.
     pub config_sources: Option<Arc<crate::config::Sources>>,
     pub lifecycle: Arc<Lifecycle>,
@@ -77,10 +79,12 @@ impl AppState {
         self.settings.load_full()
     }
 
-    /// Re-reads the agents, validates them, and swaps them in; the running set stays when
-    /// they are not valid.
-    pub fn reload_agents(&self) -> Result<std::sync::Arc<Runtime>, crate::agents::Report> {
-        let runtime = std::sync::Arc::new(Runtime::load(&self.settings())?);
+    /// Re-reads the agents (file and database), validates them, and swaps them in; the
+    /// running set stays when they are not valid.
+    pub async fn reload_agents(&self) -> Result<Arc<Runtime>, crate::agents::Report> {
+        let settings = self.settings();
+        let runtime = Runtime::load_with_db(&settings, &self.db, self.cipher.as_ref()).await?;
+        let runtime = Arc::new(runtime);
         self.runtime.store(runtime.clone());
         Ok(runtime)
     }

@@ -49,7 +49,8 @@ pub fn jwt_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     Ok(generated.into_bytes())
 }
 
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+/// Writes a file only its owner can read (0600 on Unix).
+pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;

@@ -77,6 +77,9 @@ pub struct Settings {
     /// so that load balancers stop routing here first.
     #[serde(with = "humantime_serde")]
     pub shutdown_drain: Duration,
+    /// Key for provider keys stored in the database (AES-256-GCM), at least 32 characters;
+    /// development generates one in the data directory.
+    pub encryption_key: Option<Secret>,
     /// With `admin_password`: the first admin, created at start when no admin exists.
     pub admin_username: Option<String>,
     pub admin_password: Option<Secret>,
@@ -226,6 +229,7 @@ impl Default for Settings {
             outbound: OutboundSettings::default(),
             shutdown_grace: Duration::from_secs(30),
             shutdown_drain: Duration::ZERO,
+            encryption_key: None,
             admin_username: None,
             admin_password: None,
         }
@@ -368,6 +372,13 @@ impl Settings {
                 ));
             }
             _ => {}
+        }
+        if self
+            .encryption_key
+            .as_ref()
+            .is_some_and(|k| k.expose().len() < 32)
+        {
+            return Err(("encryption_key", "must be at least 32 characters".into()));
         }
         if self.admin_username.is_some() != self.admin_password.is_some() {
             return Err((

@@ -229,7 +229,7 @@ async fn reload_agents(
     client: ClientInfo,
 ) -> Response {
     let event = Event::new("admin.agents_reload", Some(&admin.id));
-    match state.reload_agents() {
+    match state.reload_agents().await {
         Ok(runtime) => {
             let agents: Vec<String> = runtime.ids().map(String::from).collect();
             let details = serde_json::json!({ "agents": agents });

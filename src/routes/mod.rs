@@ -3,6 +3,7 @@
 //! a test fails when a route is added any other way.
 
 mod admin;
+mod admin_agents;
 mod agents;
 mod auth;
 mod health;
@@ -84,6 +85,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(keys::router())
         .merge(admin::router())
         .merge(agents::router())
+        .merge(admin_agents::router())
         .merge(ops::router())
 }
 

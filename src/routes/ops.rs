@@ -65,7 +65,7 @@ async fn reload_config(
         None => crate::config::Sources::from_process(),
     };
     let event = Event::new("admin.config_reload", Some(&admin.id));
-    let (message, problems) = match crate::reload::reload(&state, &sources) {
+    let (message, problems) = match crate::reload::reload(&state, &sources).await {
         Ok(outcome) => {
             let details = serde_json::json!({
                 "applied": outcome.applied,

@@ -14,6 +14,7 @@ use sqlx::{AnyPool, Executor};
 use crate::config::Settings;
 use crate::error::Error;
 
+pub mod agents;
 pub mod api_keys;
 pub mod audit;
 pub mod refresh_tokens;

@@ -10,6 +10,7 @@
 mod helpers;
 
 mod admin;
+mod admin_agents;
 mod agents;
 mod attacks;
 mod auth;

@@ -1,0 +1,284 @@
+//! Admin agent management: agents stored in the database, provider keys write-only (masked in
+//! reads, encrypted at rest). A file agent cannot be deleted here; PUT stores an override
+//! with its id and DELETE of the override brings the file's definition back. Every change is
+//! validated with the whole set before it is stored, swapped in at once, and audited.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::agents::{AgentDef, Report};
+use crate::audit::{Event, record};
+use crate::auth::{AdminUser, ClientInfo};
+use crate::error::{Error, ErrorResponse, Result};
+use crate::extract::Json;
+use crate::routes::agents::AgentView;
+use crate::runtime::{AgentSource, Runtime};
+use crate::state::AppState;
+use crate::store::agents as store;
+
+const MASK: &str = "********";
+
+/// An agent as admins see it: the whole definition, with the provider key masked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminAgentView {
+    #[serde(flatten)]
+    pub summary: AgentView,
+    /// `file`, `builtin` or `database`.
+    pub source: AgentSource,
+    /// A database agent that replaces the file's agent of the same id.
+    pub overrides_file: bool,
+    /// The definition as in agents.yaml; `provider.api_key` is `********` when set.
+    #[schema(value_type = Object)]
+    pub definition: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdminAgentList {
+    pub items: Vec<AdminAgentView>,
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_agents, create_agent))
+        .routes(routes!(get_agent, put_agent, delete_agent))
+}
+
+fn view(agent: &crate::runtime::Agent) -> AdminAgentView {
+    let mut definition = serde_json::to_value(&agent.def).unwrap_or_default();
+    if let Some(key) = definition.pointer_mut("/provider/api_key")
+        && !key.is_null()
+    {
+        *key = serde_json::Value::String(MASK.into());
+    }
+    AdminAgentView {
+        summary: AgentView::from(agent),
+        source: agent.source,
+        overrides_file: agent.overrides_file,
+        definition,
+    }
+}
+
+/// Every agent, enabled or not, whatever its source.
+#[utoipa::path(get, path = "/api/admin/agents", tag = "admin", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "all agents", body = AdminAgentList),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+    ))]
+async fn list_agents(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+) -> axum::Json<AdminAgentList> {
+    let runtime = state.runtime.load();
+    let items = runtime
+        .ids()
+        .filter_map(|id| runtime.agent(id))
+        .map(|a| view(a))
+        .collect();
+    axum::Json(AdminAgentList { items })
+}
+
+/// One agent.
+#[utoipa::path(get, path = "/api/admin/agents/{id}", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "agent id")),
+    responses(
+        (status = 200, description = "the agent", body = AdminAgentView),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+        (status = 404, description = "no such agent", body = ErrorResponse),
+    ))]
+async fn get_agent(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<AdminAgentView>> {
+    let runtime = state.runtime.load();
+    let agent = runtime.agent(&id).ok_or(Error::NotFound)?;
+    Ok(axum::Json(view(agent)))
+}
+
+/// Creates an agent in the database (the body has the agents.yaml shape).
+#[utoipa::path(post, path = "/api/admin/agents", tag = "admin", security(("bearer" = [])),
+    request_body(content = Object, description = "an agent definition, as in agents.yaml"),
+    responses(
+        (status = 201, description = "created and in force", body = AdminAgentView),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+        (status = 409, description = "an agent with this id exists", body = ErrorResponse),
+        (status = 422, description = "the definition is not valid", body = ErrorResponse),
+    ))]
+async fn create_agent(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    Json(def): Json<AgentDef>,
+) -> Result<(StatusCode, axum::Json<AdminAgentView>)> {
+    if state.runtime.load().agent(&def.id).is_some() {
+        return Err(Error::Conflict(
+            "an agent with this id exists; PUT it to change it",
+        ));
+    }
+    let id = def.id.clone();
+    store_and_swap(&state, def, &admin.id).await?;
+    let event = Event::new("admin.agent_create", Some(&admin.id)).target("agent", &id);
+    record(&state, &client, event).await;
+    let runtime = state.runtime.load();
+    let agent = runtime.agent(&id).ok_or(Error::NotFound)?;
+    Ok((StatusCode::CREATED, axum::Json(view(agent))))
+}
+
+/// Replaces an agent's definition; for a file agent this stores an override. An `api_key`
+/// that is absent or `********` keeps the current key.
+#[utoipa::path(put, path = "/api/admin/agents/{id}", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "agent id")),
+    request_body(content = Object, description = "the full agent definition"),
+    responses(
+        (status = 200, description = "stored and in force", body = AdminAgentView),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+        (status = 404, description = "no such agent", body = ErrorResponse),
+        (status = 422, description = "the definition is not valid, or its id differs from the path", body = ErrorResponse),
+    ))]
+async fn put_agent(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    Path(id): Path<String>,
+    Json(mut def): Json<AgentDef>,
+) -> Result<axum::Json<AdminAgentView>> {
+    if def.id != id {
+        return Err(invalid("id", "must be the id in the path"));
+    }
+    let current = state
+        .runtime
+        .load()
+        .agent(&id)
+        .cloned()
+        .ok_or(Error::NotFound)?;
+    // Keys are write-only: a masked or missing key means "keep the one in force".
+    if let (Some(new), Some(old)) = (def.provider.upstream_mut(), current.def.provider.upstream())
+        && new.api_key.as_deref().is_none_or(|k| k == MASK)
+        && new.base_url == old.base_url
+    {
+        new.api_key = old.api_key.clone();
+    }
+    store_and_swap(&state, def, &admin.id).await?;
+    let event = Event::new("admin.agent_update", Some(&admin.id)).target("agent", &id);
+    record(&state, &client, event).await;
+    let runtime = state.runtime.load();
+    let agent = runtime.agent(&id).ok_or(Error::NotFound)?;
+    Ok(axum::Json(view(agent)))
+}
+
+/// Deletes a database agent; an override's deletion brings back the file's definition. A file
+/// agent cannot be deleted here.
+#[utoipa::path(delete, path = "/api/admin/agents/{id}", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "agent id")),
+    responses(
+        (status = 204, description = "deleted"),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+        (status = 404, description = "no such agent", body = ErrorResponse),
+        (status = 409, description = "defined in the agents file, or other agents fall back to it", body = ErrorResponse),
+    ))]
+async fn delete_agent(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    let current = state
+        .runtime
+        .load()
+        .agent(&id)
+        .cloned()
+        .ok_or(Error::NotFound)?;
+    if current.source != AgentSource::Database {
+        return Err(Error::Conflict(
+            "this agent is defined in the agents file: edit the file and reload",
+        ));
+    }
+    let mut stored = stored_defs(&state).await?;
+    stored.retain(|d| d.id != id);
+    candidate(&state, stored).map_err(|_| {
+        Error::Conflict("other agents name this one as a fallback; change them first")
+    })?;
+    store::delete_agent(&state.db, &id).await?;
+    swap(&state).await?;
+    let event = Event::new("admin.agent_delete", Some(&admin.id)).target("agent", &id);
+    record(&state, &client, event).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Validates the set with `def` in it, encrypts its key, stores it, and swaps the agents.
+async fn store_and_swap(state: &AppState, mut def: AgentDef, by: &str) -> Result<()> {
+    let mut stored = stored_defs(state).await?;
+    stored.retain(|d| d.id != def.id);
+    stored.push(def.clone());
+    candidate(state, stored).map_err(|report| Error::Invalid {
+        field: "agent".into(),
+        message: report.to_string(),
+    })?;
+    if let Some(upstream) = def.provider.upstream_mut()
+        && let Some(key) = upstream.api_key.as_mut()
+        && !key.contains("${")
+    {
+        let cipher = state.cipher.as_ref().ok_or_else(|| {
+            invalid("provider.api_key", "set LLMCHAT_ENCRYPTION_KEY to store provider keys, or use a ${ENV_VAR} placeholder")
+        })?;
+        *key = cipher.encrypt(key)?;
+    }
+    let json = serde_json::to_string(&def).map_err(anyhow::Error::from)?;
+    store::upsert_agent(&state.db, &def.id, &json, def.enabled, by).await?;
+    swap(state).await
+}
+
+/// The stored definitions as the runtime holds them (keys decrypted).
+async fn stored_defs(state: &AppState) -> Result<Vec<AgentDef>> {
+    let runtime = state.runtime.load();
+    let ids: Vec<String> = store::list_agents(&state.db)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    Ok(ids
+        .iter()
+        .filter_map(|id| runtime.agent(id))
+        .filter(|a| a.source == AgentSource::Database)
+        .map(|a| a.def.clone())
+        .collect())
+}
+
+/// The file's agents with `stored` merged in, validated.
+fn candidate(state: &AppState, stored: Vec<AgentDef>) -> Result<Runtime, Report> {
+    let settings = state.settings();
+    let file = Runtime::load(&settings)?;
+    let source = file
+        .ids()
+        .next()
+        .and_then(|id| file.agent(id))
+        .map_or(AgentSource::File, |a| a.source);
+    let file_defs = file
+        .ids()
+        .filter_map(|id| file.agent(id))
+        .map(|a| a.def.clone())
+        .collect();
+    Runtime::merged(file_defs, source, stored, &|name| std::env::var(name).ok())
+}
+
+async fn swap(state: &AppState) -> Result<()> {
+    state
+        .reload_agents()
+        .await
+        .map(|_| ())
+        .map_err(|report| Error::Invalid {
+            field: "agents".into(),
+            message: report.to_string(),
+        })
+}
+
+fn invalid(field: &str, message: &str) -> Error {
+    Error::Invalid {
+        field: field.into(),
+        message: message.into(),
+    }
+}
