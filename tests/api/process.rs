@@ -339,6 +339,30 @@ async fn logs_never_contain_passwords_tokens_or_keys() {
     let dir = tempfile::tempdir().unwrap();
     let log_path = dir.path().join("server.log");
     let log = std::fs::File::create(&log_path).unwrap();
+    let agents_path = dir.path().join("agents.yaml");
+    let closed = crate::helpers::closed_port();
+    // A real upstream too, so that the key travels in a header while trace logging is on.
+    let mut mock = Command::new(env!("CARGO_BIN_EXE_llmchat-mock"))
+        .args(["--port", "0", "--exit-on-eof"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut mock_line = String::new();
+    BufReader::new(mock.stdout.take().unwrap())
+        .read_line(&mut mock_line)
+        .unwrap();
+    let mock_addr = mock_line
+        .trim()
+        .trim_start_matches("listening on ")
+        .to_string();
+    std::fs::write(
+        &agents_path,
+        format!(
+            "agents:\n  - id: keyed\n    name: Keyed\n    provider: {{type: openai, base_url: \"http://127.0.0.1:{closed}/v1\", api_key: \"${{UPSTREAM_KEY}}\", model: m, max_retries: 1}}\n  - id: mocked\n    name: Mocked\n    provider: {{type: anthropic, base_url: \"http://{mock_addr}/anthropic\", api_key: \"${{UPSTREAM_KEY}}\", model: m}}\n"
+        ),
+    )
+    .unwrap();
     let mut child = llmchat(
         dir.path(),
         &["serve"],
@@ -349,6 +373,8 @@ async fn logs_never_contain_passwords_tokens_or_keys() {
             ("RUST_LOG", "trace"),
             ("LLMCHAT_ADMIN_USERNAME", "logadmin"),
             ("LLMCHAT_ADMIN_PASSWORD", "admin secret passphrase"),
+            ("AGENTS_CONFIG", agents_path.to_str().unwrap()),
+            ("UPSTREAM_KEY", "sk-upstream-provider-secret"),
         ],
     )
     .stdout(log)
@@ -428,16 +454,52 @@ async fn logs_never_contain_passwords_tokens_or_keys() {
     .await
     .unwrap();
     post("/api/auth/password", serde_json::json!({ "current_password": user_password, "new_password": "next secret passphrase" }), Some(&access2)).await.unwrap();
-    post(
+    let admin: serde_json::Value = post(
         "/api/auth/login",
         serde_json::json!({ "username": "logadmin", "password": "admin secret passphrase" }),
         None,
     )
     .await
+    .unwrap()
+    .json()
+    .await
     .unwrap();
+    let admin_token = admin["access_token"].as_str().unwrap().to_string();
+    let tested: serde_json::Value = post(
+        "/api/admin/agents/keyed/test",
+        serde_json::json!({}),
+        Some(&admin_token),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(tested["ok"], false, "{tested}");
+    let reached: serde_json::Value = post(
+        "/api/admin/agents/mocked/test",
+        serde_json::json!({}),
+        Some(&admin_token),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(reached["ok"], true, "{reached}");
+    let stored = post(
+        "/api/admin/agents",
+        serde_json::json!({"id": "stored-keyed", "name": "S", "provider": {"type": "openai", "base_url": "https://api.example.com/v1", "api_key": "sk-stored-provider-secret", "model": "m"}}),
+        Some(&admin_token),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored.status(), 201);
 
     signal(&child, "TERM");
     wait_with_timeout(&mut child, Duration::from_secs(15));
+    let _ = mock.kill();
+    let _ = mock.wait();
     let logs = std::fs::read_to_string(&log_path).unwrap();
     assert!(
         logs.lines().count() > 20,
@@ -453,10 +515,87 @@ async fn logs_never_contain_passwords_tokens_or_keys() {
         access2.as_str(),
         refresh.as_str(),
         key.as_str(),
+        admin_token.as_str(),
+        "sk-upstream-provider-secret",
+        "sk-stored-provider-secret",
     ] {
         assert!(
             !logs.contains(secret),
             "a secret reached the logs: {secret}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_agents_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let agents = dir.path().join("agents.yaml");
+    std::fs::write(
+        &agents,
+        "agents:\n  - {id: demo, name: Demo, provider: {type: demo}}\n",
+    )
+    .unwrap();
+    let mut server = start_server(
+        dir.path(),
+        &[
+            ("AGENTS_CONFIG", agents.to_str().unwrap()),
+            ("LLMCHAT_ADMIN_USERNAME", "hupadmin"),
+            ("LLMCHAT_ADMIN_PASSWORD", "hangup passphrase"),
+        ],
+    );
+    let client = crate::helpers::http_client();
+    let base = format!("http://{}", server.addr);
+    let session: serde_json::Value = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({ "username": "hupadmin", "password": "hangup passphrase" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = session["access_token"].as_str().unwrap().to_string();
+    let ids = || async {
+        let body: serde_json::Value = client
+            .get(format!("{base}/api/agents"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids().await, ["demo"]);
+
+    std::fs::write(
+        &agents,
+        "agents:\n  - {id: demo, name: Demo, provider: {type: demo}}\n  - {id: second, name: Second, provider: {type: demo}}\n",
+    )
+    .unwrap();
+    signal(&server.child, "HUP");
+    let mut seen = Vec::new();
+    for _ in 0..50 {
+        seen = ids().await;
+        if seen.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, ["demo", "second"]);
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "SIGHUP does not stop the server"
+    );
+    signal(&server.child, "TERM");
+    assert_eq!(
+        wait_with_timeout(&mut server.child, Duration::from_secs(15)).code(),
+        Some(0)
+    );
 }
