@@ -166,7 +166,7 @@ async fn test_agent(
 }
 
 /// Whether the caller may use the agent: its role, and an API key's agent list.
-fn may_use(user: &AuthUser, agent: &Agent) -> bool {
+pub(crate) fn may_use(user: &AuthUser, agent: &Agent) -> bool {
     let allowed_by_key = match &user.via {
         Via::ApiKey {
             allowed_agents: Some(allowed),

@@ -6,6 +6,7 @@ mod admin;
 mod admin_agents;
 mod agents;
 mod auth;
+mod conversations;
 mod health;
 mod keys;
 mod limits;
@@ -44,6 +45,7 @@ use crate::state::AppState;
         (name = "keys", description = "API keys for programmatic access"),
         (name = "admin", description = "User management and the audit log (admins only)"),
         (name = "agents", description = "The agents users chat with, and their reload"),
+        (name = "conversations", description = "A user's conversations with agents"),
     )
 )]
 struct ApiDoc;
@@ -86,6 +88,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(agents::router())
         .merge(admin_agents::router())
+        .merge(conversations::router())
         .merge(ops::router())
 }
 

@@ -17,6 +17,8 @@ use crate::error::Error;
 pub mod agents;
 pub mod api_keys;
 pub mod audit;
+pub mod conversations;
+pub mod messages;
 pub mod refresh_tokens;
 pub mod users;
 

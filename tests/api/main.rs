@@ -15,6 +15,7 @@ mod agents;
 mod attacks;
 mod auth;
 mod config_reload;
+mod conversations;
 mod health;
 mod http_behaviour;
 mod keys;

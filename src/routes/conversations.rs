@@ -1,0 +1,251 @@
+//! Conversations: list (search, filters, keyset pages), create, read, change, delete. Another
+//! user's conversation is 404 everywhere.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::AuthUser;
+use crate::error::{Error, ErrorResponse, Result};
+use crate::extract::Json;
+use crate::routes::agents::may_use;
+use crate::routes::views::{Page, PageQuery, decode_cursor, page, rfc3339};
+use crate::state::AppState;
+use crate::store::conversations::{
+    self as store, ConversationFilter, ConversationPatch, ConversationRow,
+};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationView {
+    pub id: String,
+    pub agent_id: String,
+    pub title: String,
+    pub pinned: bool,
+    pub archived: bool,
+    /// The tip of the branch being shown.
+    pub current_message_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<&ConversationRow> for ConversationView {
+    fn from(row: &ConversationRow) -> ConversationView {
+        ConversationView {
+            id: row.id.clone(),
+            agent_id: row.agent_id.clone(),
+            title: row.title.clone(),
+            pinned: row.pinned != 0,
+            archived: row.archived != 0,
+            current_message_id: row.current_message_id.clone(),
+            created_at: rfc3339(row.created_at),
+            updated_at: rfc3339(row.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ConversationQuery {
+    /// A substring of the title or of any message (Chinese included).
+    pub q: Option<String>,
+    pub agent_id: Option<String>,
+    pub archived: Option<bool>,
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewConversation {
+    pub agent_id: String,
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConversationChanges {
+    pub title: Option<String>,
+    pub pinned: Option<bool>,
+    pub archived: Option<bool>,
+    pub agent_id: Option<String>,
+    /// Switch to another branch: any message of this conversation.
+    pub current_message_id: Option<String>,
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_conversations, create_conversation))
+        .routes(routes!(
+            get_conversation,
+            update_conversation,
+            delete_conversation
+        ))
+}
+
+/// The caller's conversations, most recently active first.
+#[utoipa::path(get, path = "/api/conversations", tag = "conversations", security(("bearer" = [])),
+    params(ConversationQuery),
+    responses(
+        (status = 200, description = "one page", body = Page<ConversationView>),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+    ))]
+async fn list_conversations(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(query): Query<ConversationQuery>,
+) -> Result<axum::Json<Page<ConversationView>>> {
+    let paging = PageQuery {
+        cursor: query.cursor.clone(),
+        limit: query.limit,
+    };
+    let cursor = paging.cursor.as_deref().map(decode_cursor).transpose()?;
+    let limit = paging.limit();
+    let filter = ConversationFilter {
+        q: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()),
+        agent_id: query.agent_id.as_deref(),
+        archived: query.archived,
+    };
+    let rows = store::list_conversations(
+        &state.db,
+        &user.id,
+        &filter,
+        cursor.as_ref().map(|(ts, id)| (*ts, id.as_str())),
+        limit + 1,
+    )
+    .await?;
+    Ok(axum::Json(page(
+        rows,
+        limit,
+        |r| (r.updated_at, r.id.as_str()),
+        |r| ConversationView::from(r),
+    )))
+}
+
+/// Starts a conversation with an agent the caller may use.
+#[utoipa::path(post, path = "/api/conversations", tag = "conversations", security(("bearer" = [])),
+    request_body = NewConversation,
+    responses(
+        (status = 201, description = "created", body = ConversationView),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 422, description = "no such agent for the caller, or a bad title", body = ErrorResponse),
+    ))]
+async fn create_conversation(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(body): Json<NewConversation>,
+) -> Result<(StatusCode, axum::Json<ConversationView>)> {
+    check_agent(&state, &user, &body.agent_id)?;
+    let title = check_title(body.title.as_deref().unwrap_or(""))?;
+    let row = store::insert_conversation(&state.db, &user.id, &body.agent_id, title).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(ConversationView::from(&row)),
+    ))
+}
+
+/// One of the caller's conversations.
+#[utoipa::path(get, path = "/api/conversations/{id}", tag = "conversations", security(("bearer" = [])),
+    params(("id" = String, Path, description = "conversation id")),
+    responses(
+        (status = 200, description = "the conversation", body = ConversationView),
+        (status = 404, description = "no such conversation of the caller's", body = ErrorResponse),
+    ))]
+async fn get_conversation(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<ConversationView>> {
+    let row = store::get_conversation(&state.db, &user.id, &id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(axum::Json(ConversationView::from(&row)))
+}
+
+/// Renames, pins, archives, moves to another agent, or switches branch.
+#[utoipa::path(patch, path = "/api/conversations/{id}", tag = "conversations", security(("bearer" = [])),
+    params(("id" = String, Path, description = "conversation id")), request_body = ConversationChanges,
+    responses(
+        (status = 200, description = "the changed conversation", body = ConversationView),
+        (status = 404, description = "no such conversation of the caller's", body = ErrorResponse),
+        (status = 422, description = "a bad title, agent or message id", body = ErrorResponse),
+    ))]
+async fn update_conversation(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<ConversationChanges>,
+) -> Result<axum::Json<ConversationView>> {
+    store::get_conversation(&state.db, &user.id, &id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let title = body.title.as_deref().map(check_title).transpose()?;
+    if let Some(agent_id) = &body.agent_id {
+        check_agent(&state, &user, agent_id)?;
+    }
+    if let Some(message_id) = &body.current_message_id
+        && !store::message_in_conversation(&state.db, &id, message_id).await?
+    {
+        return Err(invalid(
+            "current_message_id",
+            "is not a message of this conversation",
+        ));
+    }
+    let patch = ConversationPatch {
+        title,
+        pinned: body.pinned,
+        archived: body.archived,
+        agent_id: body.agent_id.as_deref(),
+        current_message_id: body.current_message_id.as_deref(),
+    };
+    store::update_conversation(&state.db, &user.id, &id, &patch).await?;
+    let row = store::get_conversation(&state.db, &user.id, &id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(axum::Json(ConversationView::from(&row)))
+}
+
+/// Deletes the conversation and all its messages.
+#[utoipa::path(delete, path = "/api/conversations/{id}", tag = "conversations", security(("bearer" = [])),
+    params(("id" = String, Path, description = "conversation id")),
+    responses(
+        (status = 204, description = "deleted"),
+        (status = 404, description = "no such conversation of the caller's", body = ErrorResponse),
+    ))]
+async fn delete_conversation(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
+    store::delete_conversation(&state.db, &user.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The agent exists, is enabled, and the caller (and their API key) may use it.
+fn check_agent(state: &AppState, user: &AuthUser, agent_id: &str) -> Result<()> {
+    let runtime = state.runtime.load();
+    if runtime
+        .agent(agent_id)
+        .is_some_and(|agent| may_use(user, agent))
+    {
+        Ok(())
+    } else {
+        Err(invalid("agent_id", "is not an agent you can use"))
+    }
+}
+
+fn check_title(title: &str) -> Result<&str> {
+    let title = title.trim();
+    if title.chars().count() > 200 {
+        return Err(invalid("title", "must be at most 200 characters"));
+    }
+    Ok(title)
+}
+
+fn invalid(field: &str, message: &str) -> Error {
+    Error::Invalid {
+        field: field.into(),
+        message: message.into(),
+    }
+}

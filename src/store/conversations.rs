@@ -1,0 +1,177 @@
+//! Conversations: a user's chats with one agent, newest first, searchable by title and by the
+//! text of their messages (substrings, Chinese included).
+
+use sqlx::FromRow;
+
+use crate::error::{Error, Result};
+use crate::store::users::escape_like;
+use crate::store::{Backend, Db, now_ms};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ConversationRow {
+    pub id: String,
+    pub user_id: String,
+    pub agent_id: String,
+    pub title: String,
+    pub pinned: i64,
+    pub archived: i64,
+    pub current_message_id: Option<String>,
+    pub variables: String,
+    pub upstream: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "c.id, c.user_id, c.agent_id, c.title, c.pinned, c.archived, \
+                       c.current_message_id, c.variables, c.upstream, c.created_at, c.updated_at";
+
+pub async fn insert_conversation(
+    db: &Db,
+    user_id: &str,
+    agent_id: &str,
+    title: &str,
+) -> Result<ConversationRow> {
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO conversations (id, user_id, agent_id, title, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(agent_id)
+    .bind(title)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    get_conversation(db, user_id, &id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// The user's conversation; another user's is `None`, exactly like a missing one.
+pub async fn get_conversation(db: &Db, user_id: &str, id: &str) -> Result<Option<ConversationRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM conversations c WHERE c.id = $1 AND c.user_id = $2");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
+#[derive(Debug, Default)]
+pub struct ConversationFilter<'a> {
+    /// A substring of the title or of any message's text.
+    pub q: Option<&'a str>,
+    pub agent_id: Option<&'a str>,
+    pub archived: Option<bool>,
+}
+
+/// One page, most recently updated first; keyset on (updated_at, id).
+pub async fn list_conversations(
+    db: &Db,
+    user_id: &str,
+    filter: &ConversationFilter<'_>,
+    before: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<ConversationRow>> {
+    let (before_ts, before_id) = before.unwrap_or((i64::MAX, "\u{10FFFF}"));
+    let pattern = filter
+        .q
+        .map(|q| format!("%{}%", escape_like(&q.to_lowercase())));
+    let long_query = filter.q.is_some_and(|q| q.chars().count() >= 3);
+    // Message text: the trigram index where it can serve the query, a plain LIKE otherwise.
+    let in_messages = match (db.backend(), long_query) {
+        (Backend::Sqlite, true) => {
+            "c.id IN (SELECT m.conversation_id FROM messages m WHERE m.rowid IN \
+             (SELECT rowid FROM messages_search WHERE search_text LIKE $5 ESCAPE '\\'))"
+        }
+        _ => {
+            "EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id \
+             AND lower(m.search_text) LIKE $5 ESCAPE '\\')"
+        }
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations c WHERE c.user_id = $1 \
+         AND ($2 IS NULL OR c.agent_id = $2) AND ($3 IS NULL OR c.archived = $3) \
+         AND ($4 IS NULL OR lower(c.title) LIKE $5 ESCAPE '\\' OR {in_messages}) \
+         AND (c.updated_at < $6 OR (c.updated_at = $6 AND c.id < $7)) \
+         ORDER BY c.updated_at DESC, c.id DESC LIMIT $8"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .bind(filter.agent_id)
+        .bind(filter.archived.map(i64::from))
+        .bind(filter.q)
+        .bind(pattern)
+        .bind(before_ts)
+        .bind(before_id)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// What the owner may change.
+#[derive(Debug, Default)]
+pub struct ConversationPatch<'a> {
+    pub title: Option<&'a str>,
+    pub pinned: Option<bool>,
+    pub archived: Option<bool>,
+    pub agent_id: Option<&'a str>,
+    pub current_message_id: Option<&'a str>,
+}
+
+pub async fn update_conversation(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+    patch: &ConversationPatch<'_>,
+) -> Result<()> {
+    let result = sqlx::query(
+        "UPDATE conversations SET title = COALESCE($3, title), pinned = COALESCE($4, pinned), \
+         archived = COALESCE($5, archived), agent_id = COALESCE($6, agent_id), \
+         current_message_id = COALESCE($7, current_message_id), updated_at = $8 \
+         WHERE id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(patch.title)
+    .bind(patch.pinned.map(i64::from))
+    .bind(patch.archived.map(i64::from))
+    .bind(patch.agent_id)
+    .bind(patch.current_message_id)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    if result.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes the conversation and its messages.
+pub async fn delete_conversation(db: &Db, user_id: &str, id: &str) -> Result<()> {
+    let result = sqlx::query("DELETE FROM conversations WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    if result.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+/// Whether `message_id` is a message of this conversation (for branch switching).
+pub async fn message_in_conversation(
+    db: &Db,
+    conversation_id: &str,
+    message_id: &str,
+) -> Result<bool> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM messages WHERE id = $1 AND conversation_id = $2")
+            .bind(message_id)
+            .bind(conversation_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(found.is_some())
+}
