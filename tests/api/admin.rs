@@ -30,48 +30,31 @@ async fn app_with_admin(backend: Backend) -> (TestApp, String) {
     (app, token)
 }
 
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 async fn the_first_admin_comes_from_the_environment_and_lists_users(backend: Backend) {
     let (app, admin) = app_with_admin(backend).await;
     for name in ["user-one", "user-two", "another"] {
         app.register(name, PASSWORD).await;
     }
-    let (status, page1) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/admin/users?limit=2",
-        &admin,
-        None,
-    )
-    .await;
+    let (status, page1) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/admin/users?limit=2",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{page1}");
     assert_eq!(page1["items"].as_array().unwrap().len(), 2);
     assert_eq!(page1["items"][0]["username"], ADMIN, "oldest first");
     let cursor = page1["next_cursor"].as_str().unwrap();
-    let (_, page2) = send(
-        &app,
-        reqwest::Method::GET,
-        &format!("/api/admin/users?limit=2&cursor={cursor}"),
-        &admin,
-        None,
-    )
-    .await;
+    let (_, page2) = app
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/admin/users?limit=2&cursor={cursor}"),
+            &admin,
+            None,
+        )
+        .await;
     let names: Vec<&str> = page2["items"]
         .as_array()
         .unwrap()
@@ -81,28 +64,28 @@ async fn the_first_admin_comes_from_the_environment_and_lists_users(backend: Bac
     assert_eq!(names, ["user-two", "another"]);
     assert!(page2["next_cursor"].is_null());
 
-    let (_, found) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/admin/users?q=USER-",
-        &admin,
-        None,
-    )
-    .await;
+    let (_, found) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/admin/users?q=USER-",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(found["items"].as_array().unwrap().len(), 2);
     assert!(
         !found.to_string().contains("argon2"),
         "hashes never leave the server"
     );
 
-    let (status, body) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/admin/users?cursor=garbage",
-        &admin,
-        None,
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/admin/users?cursor=garbage",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
 }
 
@@ -121,7 +104,7 @@ async fn users_get_403_on_admin_routes_and_anonymous_callers_401(backend: Backen
     ] {
         let body = (method != reqwest::Method::GET && method != reqwest::Method::DELETE)
             .then(|| json!({}));
-        let (status, error) = send(&app, method.clone(), path, &user, body).await;
+        let (status, error) = app.send(method.clone(), path, &user, body).await;
         assert_eq!(status, 403, "{method} {path}: {error}");
         assert_eq!(error["error"]["code"], "forbidden");
         let anonymous = app
@@ -136,9 +119,7 @@ async fn users_get_403_on_admin_routes_and_anonymous_callers_401(backend: Backen
 
 async fn admin_creates_disables_resets_and_deletes_users(backend: Backend) {
     let (app, admin) = app_with_admin(backend).await;
-    let (status, created) = send(
-        &app,
-        reqwest::Method::POST,
+    let (status, created) = app.send(reqwest::Method::POST,
         "/api/admin/users",
         &admin,
         Some(json!({ "username": "staffer", "password": PASSWORD, "email": "staff@example.com" })),
@@ -147,14 +128,14 @@ async fn admin_creates_disables_resets_and_deletes_users(backend: Backend) {
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["role"], "user");
     let id = created["id"].as_str().unwrap().to_string();
-    let (status, _) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/admin/users",
-        &admin,
-        Some(json!({ "username": "STAFFER", "password": PASSWORD })),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/users",
+            &admin,
+            Some(json!({ "username": "STAFFER", "password": PASSWORD })),
+        )
+        .await;
     assert_eq!(status, 409);
 
     let session: Value = app
@@ -168,14 +149,14 @@ async fn admin_creates_disables_resets_and_deletes_users(backend: Backend) {
     assert_eq!(app.authed_get("/api/auth/me", token).await.status(), 200);
 
     // Disabled: the live access token stops working at once, the refresh token too.
-    let (status, patched) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &format!("/api/admin/users/{id}"),
-        &admin,
-        Some(json!({ "disabled": true })),
-    )
-    .await;
+    let (status, patched) = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/admin/users/{id}"),
+            &admin,
+            Some(json!({ "disabled": true })),
+        )
+        .await;
     assert_eq!(
         (status, patched["disabled"].as_bool()),
         (200, Some(true)),
@@ -190,14 +171,14 @@ async fn admin_creates_disables_resets_and_deletes_users(backend: Backend) {
     );
 
     // Re-enabled with a reset password: the old one no longer works.
-    let (status, _) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &format!("/api/admin/users/{id}"),
-        &admin,
-        Some(json!({ "disabled": false, "password": "a brand new passphrase" })),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/admin/users/{id}"),
+            &admin,
+            Some(json!({ "disabled": false, "password": "a brand new passphrase" })),
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(app.login("staffer", PASSWORD).await.status(), 401);
     assert_eq!(
@@ -206,43 +187,43 @@ async fn admin_creates_disables_resets_and_deletes_users(backend: Backend) {
             .status(),
         200
     );
-    let (status, weak) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &format!("/api/admin/users/{id}"),
-        &admin,
-        Some(json!({ "password": "short" })),
-    )
-    .await;
+    let (status, weak) = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/admin/users/{id}"),
+            &admin,
+            Some(json!({ "password": "short" })),
+        )
+        .await;
     assert_eq!(status, 422, "{weak}");
-    let (status, _) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &format!("/api/admin/users/{id}"),
-        &admin,
-        Some(json!({ "username": "renamed" })),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/admin/users/{id}"),
+            &admin,
+            Some(json!({ "username": "renamed" })),
+        )
+        .await;
     assert_eq!(status, 422, "unknown fields are refused");
 
     // Promoted, then deleted: gone from lists and logins, the name free again.
-    let (_, promoted) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &format!("/api/admin/users/{id}"),
-        &admin,
-        Some(json!({ "role": "admin" })),
-    )
-    .await;
+    let (_, promoted) = app
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/admin/users/{id}"),
+            &admin,
+            Some(json!({ "role": "admin" })),
+        )
+        .await;
     assert_eq!(promoted["role"], "admin");
-    let (status, _) = send(
-        &app,
-        reqwest::Method::DELETE,
-        &format!("/api/admin/users/{id}"),
-        &admin,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/admin/users/{id}"),
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 204);
     assert_eq!(
         app.login("staffer", "a brand new passphrase")
@@ -250,16 +231,18 @@ async fn admin_creates_disables_resets_and_deletes_users(backend: Backend) {
             .status(),
         401
     );
-    let (status, _) = send(
-        &app,
-        reqwest::Method::DELETE,
-        &format!("/api/admin/users/{id}"),
-        &admin,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/admin/users/{id}"),
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 404);
-    let (_, list) = send(&app, reqwest::Method::GET, "/api/admin/users", &admin, None).await;
+    let (_, list) = app
+        .send(reqwest::Method::GET, "/api/admin/users", &admin, None)
+        .await;
     assert!(!list.to_string().contains("staffer"));
     app.register("staffer", PASSWORD).await;
 }
@@ -270,7 +253,9 @@ async fn the_last_admin_cannot_be_demoted_disabled_or_deleted(backend: Backend) 
     let id = me["id"].as_str().unwrap();
     let path = format!("/api/admin/users/{id}");
     for change in [json!({ "role": "user" }), json!({ "disabled": true })] {
-        let (status, body) = send(&app, reqwest::Method::PATCH, &path, &admin, Some(change)).await;
+        let (status, body) = app
+            .send(reqwest::Method::PATCH, &path, &admin, Some(change))
+            .await;
         assert_eq!(status, 409, "{body}");
         assert!(
             body["error"]["message"]
@@ -279,7 +264,7 @@ async fn the_last_admin_cannot_be_demoted_disabled_or_deleted(backend: Backend) 
                 .contains("last active admin")
         );
     }
-    let (status, _) = send(&app, reqwest::Method::DELETE, &path, &admin, None).await;
+    let (status, _) = app.send(reqwest::Method::DELETE, &path, &admin, None).await;
     assert_eq!(status, 409);
     assert_eq!(
         app.authed_get("/api/auth/me", &admin).await.status(),
@@ -288,25 +273,27 @@ async fn the_last_admin_cannot_be_demoted_disabled_or_deleted(backend: Backend) 
     );
 
     // With a second admin the first may step down.
-    let (_, second) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/admin/users",
-        &admin,
-        Some(json!({ "username": "second-admin", "password": PASSWORD, "role": "admin" })),
-    )
-    .await;
+    let (_, second) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/users",
+            &admin,
+            Some(json!({ "username": "second-admin", "password": PASSWORD, "role": "admin" })),
+        )
+        .await;
     assert_eq!(second["role"], "admin");
-    let (status, demoted) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &path,
-        &admin,
-        Some(json!({ "role": "user" })),
-    )
-    .await;
+    let (status, demoted) = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            &admin,
+            Some(json!({ "role": "user" })),
+        )
+        .await;
     assert_eq!((status, demoted["role"].as_str()), (200, Some("user")));
-    let (status, _) = send(&app, reqwest::Method::GET, "/api/admin/users", &admin, None).await;
+    let (status, _) = app
+        .send(reqwest::Method::GET, "/api/admin/users", &admin, None)
+        .await;
     assert_eq!(
         status, 403,
         "the demotion applies to the live token at once"
@@ -315,17 +302,16 @@ async fn the_last_admin_cannot_be_demoted_disabled_or_deleted(backend: Backend) 
 
 async fn the_audit_log_records_admin_actions_and_filters(backend: Backend) {
     let (app, admin) = app_with_admin(backend).await;
-    let (_, created) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/admin/users",
-        &admin,
-        Some(json!({ "username": "audited", "password": PASSWORD })),
-    )
-    .await;
+    let (_, created) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/users",
+            &admin,
+            Some(json!({ "username": "audited", "password": PASSWORD })),
+        )
+        .await;
     let id = created["id"].as_str().unwrap();
-    send(
-        &app,
+    app.send(
         reqwest::Method::PATCH,
         &format!("/api/admin/users/{id}"),
         &admin,
@@ -334,14 +320,14 @@ async fn the_audit_log_records_admin_actions_and_filters(backend: Backend) {
     .await;
     assert_eq!(app.login(ADMIN, "wrong password!").await.status(), 401);
 
-    let (status, updates) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/admin/audit?action=admin.user_update",
-        &admin,
-        None,
-    )
-    .await;
+    let (status, updates) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/admin/audit?action=admin.user_update",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{updates}");
     let entries = updates["items"].as_array().unwrap();
     assert_eq!(entries.len(), 1);
@@ -351,14 +337,14 @@ async fn the_audit_log_records_admin_actions_and_filters(backend: Backend) {
     assert_eq!(entries[0]["ip"], "127.0.0.1");
     assert!(entries[0]["request_id"].as_str().is_some());
 
-    let (_, logins) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/admin/audit?action=auth.login",
-        &admin,
-        None,
-    )
-    .await;
+    let (_, logins) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/admin/audit?action=auth.login",
+            &admin,
+            None,
+        )
+        .await;
     let results: Vec<&str> = logins["items"]
         .as_array()
         .unwrap()
@@ -371,37 +357,37 @@ async fn the_audit_log_records_admin_actions_and_filters(backend: Backend) {
         "passwords are never audited"
     );
 
-    let (_, actor) = send(
-        &app,
-        reqwest::Method::GET,
-        &format!(
-            "/api/admin/audit?actor={}&limit=1",
-            entries[0]["actor_id"].as_str().unwrap()
-        ),
-        &admin,
-        None,
-    )
-    .await;
+    let (_, actor) = app
+        .send(
+            reqwest::Method::GET,
+            &format!(
+                "/api/admin/audit?actor={}&limit=1",
+                entries[0]["actor_id"].as_str().unwrap()
+            ),
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(actor["items"].as_array().unwrap().len(), 1);
     assert!(actor["next_cursor"].is_string());
 
-    let (_, future) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/admin/audit?from=2999-01-01T00:00:00Z",
-        &admin,
-        None,
-    )
-    .await;
+    let (_, future) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/admin/audit?from=2999-01-01T00:00:00Z",
+            &admin,
+            None,
+        )
+        .await;
     assert!(future["items"].as_array().unwrap().is_empty());
-    let (status, bad) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/admin/audit?from=yesterday",
-        &admin,
-        None,
-    )
-    .await;
+    let (status, bad) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/admin/audit?from=yesterday",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(bad["error"]["message"].as_str().unwrap().contains("from"));
 }

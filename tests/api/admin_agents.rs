@@ -31,23 +31,6 @@ async fn app(
     (app, token)
 }
 
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 fn openai_agent(id: &str, key: &str) -> Value {
     json!({
         "id": id,
@@ -60,14 +43,14 @@ fn openai_agent(id: &str, key: &str) -> Value {
 
 async fn an_admin_creates_an_agent_whose_key_is_encrypted_and_never_shown(backend: Backend) {
     let (app, admin) = app(backend, |_| {}).await;
-    let (status, created) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/admin/agents",
-        &admin,
-        Some(openai_agent("stored", "sk-admin-secret-1")),
-    )
-    .await;
+    let (status, created) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/agents",
+            &admin,
+            Some(openai_agent("stored", "sk-admin-secret-1")),
+        )
+        .await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["source"], "database");
     assert_eq!(created["definition"]["provider"]["api_key"], "********");
@@ -89,14 +72,9 @@ async fn an_admin_creates_an_agent_whose_key_is_encrypted_and_never_shown(backen
         .collect();
     assert_eq!(ids, ["demo", "stored"], "in force at once");
 
-    let (_, list) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/admin/agents",
-        &admin,
-        None,
-    )
-    .await;
+    let (_, list) = app
+        .send(reqwest::Method::GET, "/api/admin/agents", &admin, None)
+        .await;
     assert!(!list.to_string().contains("sk-admin-secret-1"));
     let db = app.store();
     let stored: String = sqlx::query_scalar("SELECT definition FROM agents WHERE id = $1")
@@ -109,27 +87,27 @@ async fn an_admin_creates_an_agent_whose_key_is_encrypted_and_never_shown(backen
         "{stored}"
     );
 
-    let (status, _) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/admin/agents",
-        &admin,
-        Some(openai_agent("stored", "x")),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/agents",
+            &admin,
+            Some(openai_agent("stored", "x")),
+        )
+        .await;
     assert_eq!(status, 409, "ids are unique");
 
     // A masked key in a PUT keeps the key; the rename applies.
     let mut renamed = openai_agent("stored", "********");
     renamed["name"] = json!("Renamed");
-    let (status, updated) = send(
-        &app,
-        reqwest::Method::PUT,
-        "/api/admin/agents/stored",
-        &admin,
-        Some(renamed),
-    )
-    .await;
+    let (status, updated) = app
+        .send(
+            reqwest::Method::PUT,
+            "/api/admin/agents/stored",
+            &admin,
+            Some(renamed),
+        )
+        .await;
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated["name"], "Renamed");
     let stored_after: String = sqlx::query_scalar("SELECT definition FROM agents WHERE id = $1")
@@ -142,14 +120,14 @@ async fn an_admin_creates_an_agent_whose_key_is_encrypted_and_never_shown(backen
         "the key is still there, encrypted"
     );
 
-    let (status, _) = send(
-        &app,
-        reqwest::Method::DELETE,
-        "/api/admin/agents/stored",
-        &admin,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/admin/agents/stored",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 204);
     let (_, visible) = status_and_json(app.authed_get("/api/agents", &user).await).await;
     assert_eq!(visible["items"].as_array().unwrap().len(), 1);
@@ -173,7 +151,7 @@ async fn an_admin_creates_an_agent_whose_key_is_encrypted_and_never_shown(backen
         );
     }
     assert_eq!(
-        send(&app, reqwest::Method::GET, "/api/admin/agents", &user, None)
+        app.send(reqwest::Method::GET, "/api/admin/agents", &user, None)
             .await
             .0,
         403
@@ -182,14 +160,14 @@ async fn an_admin_creates_an_agent_whose_key_is_encrypted_and_never_shown(backen
 
 async fn a_file_agent_can_be_overridden_and_restored_but_not_deleted(backend: Backend) {
     let (app, admin) = app(backend, |_| {}).await;
-    let (status, body) = send(
-        &app,
-        reqwest::Method::DELETE,
-        "/api/admin/agents/demo",
-        &admin,
-        None,
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/admin/agents/demo",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 409, "{body}");
     assert!(
         body["error"]["message"]
@@ -200,47 +178,42 @@ async fn a_file_agent_can_be_overridden_and_restored_but_not_deleted(backend: Ba
 
     let override_def =
         json!({"id": "demo", "name": "Demo (house style)", "provider": {"type": "demo"}});
-    let (status, overridden) = send(
-        &app,
-        reqwest::Method::PUT,
-        "/api/admin/agents/demo",
-        &admin,
-        Some(override_def),
-    )
-    .await;
+    let (status, overridden) = app
+        .send(
+            reqwest::Method::PUT,
+            "/api/admin/agents/demo",
+            &admin,
+            Some(override_def),
+        )
+        .await;
     assert_eq!(status, 200, "{overridden}");
     assert_eq!(overridden["source"], "database");
     assert_eq!(overridden["overrides_file"], true);
     assert_eq!(overridden["name"], "Demo (house style)");
 
-    let (status, _) = send(
-        &app,
-        reqwest::Method::DELETE,
-        "/api/admin/agents/demo",
-        &admin,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/admin/agents/demo",
+            &admin,
+            None,
+        )
+        .await;
     assert_eq!(status, 204);
-    let (_, restored) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/admin/agents/demo",
-        &admin,
-        None,
-    )
-    .await;
+    let (_, restored) = app
+        .send(reqwest::Method::GET, "/api/admin/agents/demo", &admin, None)
+        .await;
     assert_eq!(restored["name"], "Demo", "the file's definition is back");
     assert_ne!(restored["source"], "database");
 
-    let (status, _) = send(
-        &app,
-        reqwest::Method::PUT,
-        "/api/admin/agents/ghost",
-        &admin,
-        Some(json!({"id": "ghost", "name": "G", "provider": {"type": "demo"}})),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::PUT,
+            "/api/admin/agents/ghost",
+            &admin,
+            Some(json!({"id": "ghost", "name": "G", "provider": {"type": "demo"}})),
+        )
+        .await;
     assert_eq!(status, 404);
 }
 
@@ -248,14 +221,14 @@ async fn an_invalid_agent_is_refused_and_nothing_is_stored(backend: Backend) {
     let (app, admin) = app(backend, |_| {}).await;
     let mut bad = openai_agent("broken", "sk-x");
     bad["fallbacks"] = json!(["nowhere"]);
-    let (status, body) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/admin/agents",
-        &admin,
-        Some(bad),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/agents",
+            &admin,
+            Some(bad),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     assert!(
         body["error"]["message"]
@@ -264,14 +237,14 @@ async fn an_invalid_agent_is_refused_and_nothing_is_stored(backend: Backend) {
             .contains("nowhere"),
         "{body}"
     );
-    let (status, body) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/admin/agents",
-        &admin,
-        Some(json!({"id": "x", "name": "X", "provider": {"type": "demo"}, "colour": "red"})),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/agents",
+            &admin,
+            Some(json!({"id": "x", "name": "X", "provider": {"type": "demo"}, "colour": "red"})),
+        )
+        .await;
     assert_eq!(status, 422, "unknown keys are refused: {body}");
     let db = app.store();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agents")
@@ -282,14 +255,14 @@ async fn an_invalid_agent_is_refused_and_nothing_is_stored(backend: Backend) {
 
     // Outside development a key cannot be stored without an encryption key.
     let (prod, prod_admin) = app_in_production(backend).await;
-    let (status, body) = send(
-        &prod,
-        reqwest::Method::POST,
-        "/api/admin/agents",
-        &prod_admin,
-        Some(openai_agent("keyed", "sk-plain")),
-    )
-    .await;
+    let (status, body) = prod
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/agents",
+            &prod_admin,
+            Some(openai_agent("keyed", "sk-plain")),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     assert!(
         body["error"]["message"]
@@ -298,14 +271,14 @@ async fn an_invalid_agent_is_refused_and_nothing_is_stored(backend: Backend) {
             .contains("LLMCHAT_ENCRYPTION_KEY")
     );
     let placeholder = openai_agent("placeholder", "${SOME_KEY_ENV}");
-    let (status, body) = send(
-        &prod,
-        reqwest::Method::POST,
-        "/api/admin/agents",
-        &prod_admin,
-        Some(placeholder),
-    )
-    .await;
+    let (status, body) = prod
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/agents",
+            &prod_admin,
+            Some(placeholder),
+        )
+        .await;
     assert_eq!(
         status, 422,
         "an unset placeholder in an enabled agent is refused: {body}"
@@ -323,8 +296,7 @@ async fn stored_agents_survive_a_restart(backend: Backend) {
     let (app, admin) = app(backend, |_| {}).await;
     let def = json!({"id": "keeper", "name": "Keeper", "provider": {"type": "demo"}});
     assert_eq!(
-        send(
-            &app,
+        app.send(
             reqwest::Method::POST,
             "/api/admin/agents",
             &admin,

@@ -12,23 +12,6 @@ on_both_databases!(
     another_users_conversation_is_404_everywhere,
 );
 
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
-
 async fn user(app: &TestApp, name: &str) -> String {
     app.register(name, PASSWORD).await["access_token"]
         .as_str()
@@ -37,14 +20,14 @@ async fn user(app: &TestApp, name: &str) -> String {
 }
 
 async fn create(app: &TestApp, token: &str, title: &str) -> Value {
-    let (status, body) = send(
-        app,
-        reqwest::Method::POST,
-        "/api/conversations",
-        token,
-        Some(json!({ "agent_id": "demo", "title": title })),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/conversations",
+            token,
+            Some(json!({ "agent_id": "demo", "title": title })),
+        )
+        .await;
     assert_eq!(status, 201, "{body}");
     body
 }
@@ -64,36 +47,36 @@ async fn conversations_are_created_listed_newest_first_and_paged(backend: Backen
     for title in ["first", "second", "third"] {
         create(&app, &token, title).await;
     }
-    let (status, page1) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/conversations?limit=2",
-        &token,
-        None,
-    )
-    .await;
+    let (status, page1) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/conversations?limit=2",
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(titles(&page1), ["third", "second"]);
     let cursor = page1["next_cursor"].as_str().unwrap();
-    let (_, page2) = send(
-        &app,
-        reqwest::Method::GET,
-        &format!("/api/conversations?limit=2&cursor={cursor}"),
-        &token,
-        None,
-    )
-    .await;
+    let (_, page2) = app
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/conversations?limit=2&cursor={cursor}"),
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(titles(&page2), ["first"]);
     assert!(page2["next_cursor"].is_null());
 
-    let (status, body) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/conversations",
-        &token,
-        Some(json!({ "agent_id": "no-such-agent" })),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/conversations",
+            &token,
+            Some(json!({ "agent_id": "no-such-agent" })),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     assert!(
         body["error"]["message"]
@@ -101,14 +84,14 @@ async fn conversations_are_created_listed_newest_first_and_paged(backend: Backen
             .unwrap()
             .contains("agent_id")
     );
-    let (status, _) = send(
-        &app,
-        reqwest::Method::POST,
-        "/api/conversations",
-        &token,
-        Some(json!({ "agent_id": "demo", "user_id": "someone" })),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/conversations",
+            &token,
+            Some(json!({ "agent_id": "demo", "user_id": "someone" })),
+        )
+        .await;
     assert_eq!(status, 422, "no mass assignment");
 }
 
@@ -143,7 +126,7 @@ async fn search_finds_titles_and_message_text_including_chinese_substrings(backe
         let token = &token;
         async move {
             let url = format!("/api/conversations?q={}", urlencode(q));
-            let (status, page) = send(app, reqwest::Method::GET, &url, token, None).await;
+            let (status, page) = app.send(reqwest::Method::GET, &url, token, None).await;
             assert_eq!(status, 200, "{page}");
             titles(&page)
         }
@@ -179,14 +162,14 @@ async fn owners_rename_pin_archive_and_delete(backend: Backend) {
     let id = conversation["id"].as_str().unwrap();
     let path = format!("/api/conversations/{id}");
 
-    let (status, changed) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &path,
-        &token,
-        Some(json!({ "title": "Final", "pinned": true, "archived": true })),
-    )
-    .await;
+    let (status, changed) = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            &token,
+            Some(json!({ "title": "Final", "pinned": true, "archived": true })),
+        )
+        .await;
     assert_eq!(status, 200, "{changed}");
     assert_eq!(
         (
@@ -197,47 +180,47 @@ async fn owners_rename_pin_archive_and_delete(backend: Backend) {
         (Some("Final"), Some(true), Some(true))
     );
 
-    let (_, archived) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/conversations?archived=true",
-        &token,
-        None,
-    )
-    .await;
+    let (_, archived) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/conversations?archived=true",
+            &token,
+            None,
+        )
+        .await;
     assert_eq!(titles(&archived), ["Final"]);
-    let (_, active) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/conversations?archived=false",
-        &token,
-        None,
-    )
-    .await;
+    let (_, active) = app
+        .send(
+            reqwest::Method::GET,
+            "/api/conversations?archived=false",
+            &token,
+            None,
+        )
+        .await;
     assert!(titles(&active).is_empty());
 
-    let (status, body) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &path,
-        &token,
-        Some(json!({ "current_message_id": "not-a-message" })),
-    )
-    .await;
+    let (status, body) = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            &token,
+            Some(json!({ "current_message_id": "not-a-message" })),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
-    let (status, _) = send(
-        &app,
-        reqwest::Method::PATCH,
-        &path,
-        &token,
-        Some(json!({ "agent_id": "ghost" })),
-    )
-    .await;
+    let (status, _) = app
+        .send(
+            reqwest::Method::PATCH,
+            &path,
+            &token,
+            Some(json!({ "agent_id": "ghost" })),
+        )
+        .await;
     assert_eq!(status, 422);
 
-    let (status, _) = send(&app, reqwest::Method::DELETE, &path, &token, None).await;
+    let (status, _) = app.send(reqwest::Method::DELETE, &path, &token, None).await;
     assert_eq!(status, 204);
-    let (status, _) = send(&app, reqwest::Method::GET, &path, &token, None).await;
+    let (status, _) = app.send(reqwest::Method::GET, &path, &token, None).await;
     assert_eq!(status, 404);
 }
 
@@ -251,14 +234,13 @@ async fn another_users_conversation_is_404_everywhere(backend: Backend) {
         conversation["id"].as_str().unwrap()
     );
     assert_eq!(
-        send(&app, reqwest::Method::GET, &path, &mallory, None)
+        app.send(reqwest::Method::GET, &path, &mallory, None)
             .await
             .0,
         404
     );
     assert_eq!(
-        send(
-            &app,
+        app.send(
             reqwest::Method::PATCH,
             &path,
             &mallory,
@@ -269,21 +251,16 @@ async fn another_users_conversation_is_404_everywhere(backend: Backend) {
         404
     );
     assert_eq!(
-        send(&app, reqwest::Method::DELETE, &path, &mallory, None)
+        app.send(reqwest::Method::DELETE, &path, &mallory, None)
             .await
             .0,
         404
     );
-    let (_, list) = send(
-        &app,
-        reqwest::Method::GET,
-        "/api/conversations",
-        &mallory,
-        None,
-    )
-    .await;
+    let (_, list) = app
+        .send(reqwest::Method::GET, "/api/conversations", &mallory, None)
+        .await;
     assert!(titles(&list).is_empty());
-    let (_, still) = send(&app, reqwest::Method::GET, &path, &alice, None).await;
+    let (_, still) = app.send(reqwest::Method::GET, &path, &alice, None).await;
     assert_eq!(still["title"], "private");
     assert_eq!(app.get("/api/conversations").await.status(), 401);
 }

@@ -264,6 +264,31 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Any request with `Authorization: Bearer {token}` and an optional JSON body; the status
+    /// and the JSON body (`Null` when there is none).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
     /// A GET with `Authorization: Bearer {token}`.
     pub async fn authed_get(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
