@@ -38,6 +38,9 @@ pub enum Error {
     UnsupportedMediaType,
     #[error("{0}")]
     Unavailable(&'static str),
+    /// The agent's provider failed; the message is the upstream's (never a key).
+    #[error("the agent's provider failed: {0}")]
+    BadGateway(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -73,6 +76,7 @@ impl Error {
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,6 +87,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::Locked { .. } => "account_locked",
             Error::InvalidCredentials => "invalid_credentials",
+            Error::BadGateway(_) => "upstream_error",
             other => code_for_status(other.status()),
         }
     }
@@ -118,7 +123,9 @@ pub struct InternalDetail(pub String);
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = if status.is_server_error() && !matches!(self, Error::Unavailable(_)) {
+        let message = if status.is_server_error()
+            && !matches!(self, Error::Unavailable(_) | Error::BadGateway(_))
+        {
             "internal error".to_string()
         } else {
             self.to_string()

@@ -36,6 +36,12 @@ pub struct AgentDef {
     /// An emoji or an image URL.
     #[serde(default)]
     pub avatar: Option<String>,
+    /// Shown on a new conversation (app agents bring their own; this fills in or overrides).
+    #[serde(default)]
+    pub welcome: Option<String>,
+    /// Questions offered on a new conversation.
+    #[serde(default)]
+    pub suggested_questions: Vec<String>,
     pub provider: ProviderDef,
     #[serde(default)]
     pub system_prompt: Option<String>,
@@ -252,6 +258,12 @@ pub fn builtin_demo() -> AgentDef {
                       without any provider key."
             .into(),
         avatar: Some("🧪".into()),
+        welcome: Some(
+            "This is the built-in demo agent: it answers locally with sample Markdown, so you \
+             can try LLMChat before configuring a real model."
+                .into(),
+        ),
+        suggested_questions: vec!["What can you show me?".into(), "如何部署服务？".into()],
         provider: ProviderDef::Demo(DemoDef::default()),
         system_prompt: None,
         temperature: None,

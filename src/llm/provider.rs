@@ -11,8 +11,8 @@ use futures_util::StreamExt;
 use super::sse::SseEvent;
 use super::transport::{SendError, Transport, sse_events};
 use super::{
-    ChatEvent, ChatRequest, ChatStream, Endpoint, HttpRequest, LlmError, anthropic, demo, dify,
-    fastgpt, openai,
+    AppInit, ChatEvent, ChatRequest, ChatStream, Endpoint, HttpRequest, LlmError, anthropic, demo,
+    dify, fastgpt, openai,
 };
 use crate::agents::{AgentDef, ProviderDef, UpstreamDef};
 use crate::runtime::Runtime;
@@ -283,6 +283,55 @@ fn events_of(
             }
         },
     ))
+}
+
+/// What an app-style agent shows before the first message (FastGPT `core/chat/init`, Dify
+/// `parameters`); `None` for providers without such data.
+pub async fn app_init(
+    transport: &Transport,
+    agent: &AgentDef,
+) -> Result<Option<AppInit>, LlmError> {
+    let Some((protocol, upstream)) = Protocol::of(&agent.provider) else {
+        return Ok(None);
+    };
+    let headers: Vec<(String, String)> = upstream
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let endpoint = Endpoint {
+        base_url: &upstream.base_url,
+        api_key: upstream.api_key.as_deref(),
+        headers: &headers,
+        app_id: upstream.app_id.as_deref(),
+    };
+    let http = match protocol {
+        Protocol::FastGpt => fastgpt::init_request(&endpoint, None),
+        Protocol::Dify => dify::parameters_request(&endpoint),
+        Protocol::OpenAi | Protocol::Anthropic => return Ok(None),
+    };
+    let idle = upstream.idle_timeout.unwrap_or(DEFAULT_IDLE);
+    let response = match transport.send(&http, idle).await {
+        Ok(response) => response,
+        Err(SendError::Status { status, body, .. }) => {
+            return Err(protocol.parse_error(status, &body));
+        }
+        Err(SendError::Refused(reason) | SendError::Connect(reason)) => {
+            return Err(LlmError::Connect(reason));
+        }
+        Err(SendError::Timeout(wait)) => return Err(LlmError::IdleTimeout(wait.as_secs())),
+    };
+    let body = tokio::time::timeout(idle, response.bytes())
+        .await
+        .map_err(|_| LlmError::IdleTimeout(idle.as_secs()))?
+        .map_err(|e| LlmError::Connect(e.without_url().to_string()))?;
+    let json: serde_json::Value = serde_json::from_slice(&body)
+        .map_err(|e| LlmError::Protocol(format!("the reply is not JSON: {e}")))?;
+    let init = match protocol {
+        Protocol::FastGpt => fastgpt::parse_init(&json)?,
+        _ => dify::parse_parameters(&json)?,
+    };
+    Ok(Some(init))
 }
 
 /// Worth another try: the connection, a timeout, rate limiting or a server error.

@@ -85,6 +85,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_agents))
         .routes(routes!(get_agent))
+        .routes(routes!(agent_init))
         .routes(routes!(reload_agents))
         .routes(routes!(test_agent))
 }
@@ -212,6 +213,42 @@ async fn get_agent(
         .filter(|agent| may_use(&user, agent))
         .ok_or(Error::NotFound)?;
     Ok(axum::Json(AgentView::from(agent.as_ref())))
+}
+
+/// What a new conversation with the agent shows: the welcome text, suggested questions and
+/// the input variables form — from FastGPT's init or Dify's parameters for app agents (the
+/// agent's own `welcome`/`suggested_questions` fill in or override), from the configuration
+/// for the others.
+#[utoipa::path(get, path = "/api/agents/{id}/init", tag = "agents", security(("bearer" = [])),
+    params(("id" = String, Path, description = "agent id")),
+    responses(
+        (status = 200, description = "opening data", body = Object),
+        (status = 404, description = "no such agent for the caller", body = ErrorResponse),
+        (status = 502, description = "the app's provider failed", body = ErrorResponse),
+    ))]
+async fn agent_init(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<axum::Json<crate::llm::AppInit>> {
+    let runtime = state.runtime.load();
+    let agent = runtime
+        .agent(&id)
+        .filter(|agent| may_use(&user, agent))
+        .ok_or(Error::NotFound)?
+        .clone();
+    drop(runtime);
+    let mut init = provider::app_init(&state.transport, &agent.def)
+        .await
+        .map_err(|e| Error::BadGateway(e.to_string()))?
+        .unwrap_or_default();
+    if agent.def.welcome.is_some() {
+        init.welcome = agent.def.welcome.clone();
+    }
+    if !agent.def.suggested_questions.is_empty() {
+        init.suggested_questions = agent.def.suggested_questions.clone();
+    }
+    Ok(axum::Json(init))
 }
 
 /// Re-reads the agents file, validates it and swaps the agents in at once (as SIGHUP does).

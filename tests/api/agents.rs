@@ -288,3 +288,78 @@ async fn a_request_in_flight_during_a_reload_completes_on_its_old_snapshot() {
     let _ = mock.kill();
     let _ = mock.wait();
 }
+
+#[tokio::test]
+async fn a_new_conversation_shows_the_apps_opening_data_or_the_configured_one() {
+    let mut mock = std::process::Command::new(env!("CARGO_BIN_EXE_llmchat-mock"))
+        .args(["--port", "0", "--exit-on-eof"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(mock.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let addr = line.trim().trim_start_matches("listening on ").to_string();
+    let yaml = format!(
+        r#"
+agents:
+  - id: demo
+    name: Demo
+    provider: {{type: demo}}
+    welcome: Try me.
+    suggested_questions: [Hello?]
+  - id: kb
+    name: KB
+    provider: {{type: fastgpt, base_url: "http://{addr}/fastgpt/api", api_key: k, app_id: app1}}
+  - id: helpdesk
+    name: Helpdesk
+    provider: {{type: dify, base_url: "http://{addr}/dify/v1", api_key: k}}
+    suggested_questions: [Our own question]
+  - id: broken-app
+    name: Broken
+    provider: {{type: dify, base_url: "http://{addr}/k/fault=500/dify/v1", api_key: k}}
+"#
+    );
+    let (app, _dir, _admin, user) = app_with_agents(&yaml).await;
+    let init = |id: &'static str| {
+        let app = &app;
+        let user = &user;
+        async move {
+            status_and_json(
+                app.authed_get(&format!("/api/agents/{id}/init"), user)
+                    .await,
+            )
+            .await
+        }
+    };
+
+    let (status, demo) = init("demo").await;
+    assert_eq!(status, 200, "{demo}");
+    assert_eq!(demo["welcome"], "Try me.");
+    assert_eq!(demo["suggested_questions"], json!(["Hello?"]));
+
+    let (status, kb) = init("kb").await;
+    assert_eq!(status, 200, "{kb}");
+    assert!(kb["welcome"].as_str().unwrap().contains("查询订单"), "{kb}");
+    let (_, helpdesk) = init("helpdesk").await;
+    assert!(
+        helpdesk["welcome"].as_str().unwrap().contains("iPhones"),
+        "{helpdesk}"
+    );
+    assert_eq!(
+        helpdesk["suggested_questions"],
+        json!(["Our own question"]),
+        "the agent's own override"
+    );
+
+    let (status, broken) = init("broken-app").await;
+    assert_eq!(status, 502, "{broken}");
+    assert_eq!(broken["error"]["code"], "upstream_error");
+    assert_eq!(init("nope").await.0, 404);
+    let _ = mock.kill();
+    let _ = mock.wait();
+}
