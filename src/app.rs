@@ -62,6 +62,7 @@ impl App {
         let jwt_secret = auth::secret::jwt_secret(&settings)?;
         let runtime = Runtime::load(&settings)
             .map_err(|report| anyhow::anyhow!("the agents are not valid:\n{report}"))?;
+        let (usage, usage_queue) = crate::usage::UsageRecorder::new();
         let state = AppState {
             auth: Arc::new(Auth::new(&settings, &jwt_secret)),
             limiter: RateLimiter::from_settings(
@@ -77,10 +78,16 @@ impl App {
             db,
             redis,
             lifecycle: Arc::new(Lifecycle::new()),
+            usage,
             tasks: TaskTracker::new(),
         };
         prepare_schema(&state).await?;
         spawn_key_usage_writer(&state);
+        state.tasks.spawn(crate::usage::run_writer(
+            state.db.clone(),
+            usage_queue,
+            state.lifecycle.shutdown.clone(),
+        ));
         spawn_reload_on_sighup(&state);
 
         let router = http::layers(routes::router(&state), &settings).with_state(state.clone());

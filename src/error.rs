@@ -30,6 +30,13 @@ pub enum Error {
     Invalid { field: String, message: String },
     #[error("rate limited; retry in {retry_after_s} s")]
     RateLimited { retry_after_s: u64 },
+    /// An agent limit or a quota; the message names it.
+    #[error("{message}")]
+    LimitReached {
+        code: &'static str,
+        message: String,
+        retry_after_s: u64,
+    },
     #[error("too many failed logins: the account is locked; try again in {retry_after_s} s")]
     Locked { retry_after_s: u64 },
     #[error("request body too large")]
@@ -71,7 +78,7 @@ impl Error {
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::RateLimited { .. } | Error::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Locked { .. } => StatusCode::LOCKED,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -83,7 +90,7 @@ impl Error {
 
     fn code(&self) -> &'static str {
         match self {
-            Error::BadRequest { code, .. } => code,
+            Error::BadRequest { code, .. } | Error::LimitReached { code, .. } => code,
             Error::Invalid { .. } => "invalid",
             Error::Locked { .. } => "account_locked",
             Error::InvalidCredentials => "invalid_credentials",
@@ -136,7 +143,9 @@ impl IntoResponse for Error {
             request_id: None,
         };
         let mut response = status.into_response();
-        if let Error::RateLimited { retry_after_s } | Error::Locked { retry_after_s } = &self
+        if let Error::RateLimited { retry_after_s }
+        | Error::Locked { retry_after_s }
+        | Error::LimitReached { retry_after_s, .. } = &self
             && let Ok(value) = retry_after_s.to_string().parse()
         {
             response

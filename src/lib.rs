@@ -5,6 +5,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod build_info;
+pub mod chat;
 pub mod cli;
 pub mod config;
 pub mod crypto;
@@ -20,5 +21,6 @@ pub mod shared;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod usage;
 
 pub use error::{Error, Result};

@@ -33,6 +33,8 @@ pub struct AppState {
     /// Where `/api/config/reload` reads from; `None`: the process environment and `./config`.
     pub config_sources: Option<Arc<crate::config::Sources>>,
     pub lifecycle: Arc<Lifecycle>,
+    /// Usage records, written to the database in batches.
+    pub usage: crate::usage::UsageRecorder,
     /// Background work that shutdown waits for.
     pub tasks: TaskTracker,
 }

@@ -11,6 +11,10 @@ use crate::build_info;
 use crate::config::{Environment, LogFormat, Settings};
 
 /// Seconds; tuned for an API whose alert fires at a p95 of 500 ms.
+/// Time to first token: from a fast local model to a slow reasoning one.
+const TTFT_BUCKETS: &[f64] = &[
+    0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 20.0, 60.0,
+];
 const HTTP_BUCKETS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
@@ -114,6 +118,12 @@ impl Metrics {
                 Matcher::Full("http_request_duration_seconds".into()),
                 HTTP_BUCKETS,
             )
+            .and_then(|b| {
+                b.set_buckets_for_metric(
+                    Matcher::Full("llm_time_to_first_token_seconds".into()),
+                    TTFT_BUCKETS,
+                )
+            })
             .unwrap_or_else(|_| PrometheusBuilder::new());
         let recorder = builder.build_recorder();
         let handle = recorder.handle();
@@ -132,6 +142,28 @@ impl Metrics {
             "HTTP request duration until the response head"
         );
         metrics::describe_gauge!("llmchat_build_info", "Build facts; the value is always 1");
+        metrics::describe_counter!(
+            "llm_requests_total",
+            "Requests to agents by agent, provider and outcome (ok, error, stopped)"
+        );
+        metrics::describe_histogram!(
+            "llm_time_to_first_token_seconds",
+            metrics::Unit::Seconds,
+            "Time from sending a request upstream to its first token, by agent"
+        );
+        metrics::describe_counter!(
+            "llm_tokens_total",
+            "Tokens by agent and type (prompt, completion); estimates where the upstream gave none"
+        );
+        metrics::describe_gauge!("llm_active_streams", "Replies being streamed right now");
+        metrics::describe_counter!(
+            "llm_upstream_errors_total",
+            "Failed upstream calls by provider and kind"
+        );
+        metrics::describe_counter!(
+            "llmchat_usage_dropped_total",
+            "Usage records that could not be written"
+        );
         metrics::gauge!(
             "llmchat_build_info",
             "version" => build_info::VERSION,

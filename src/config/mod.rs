@@ -70,6 +70,9 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub agents: AgentsSettings,
     pub outbound: OutboundSettings,
+    pub chat: ChatSettings,
+    pub uploads: UploadSettings,
+    pub compat: CompatSettings,
     /// How long in-flight requests and background tasks get after SIGTERM.
     #[serde(with = "humantime_serde")]
     pub shutdown_grace: Duration,
@@ -212,6 +215,75 @@ pub struct MetricsSettings {
     pub token: Option<Secret>,
 }
 
+/// Chat turns: titles, quotas, and how running turns are kept safe.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChatSettings {
+    /// How a new conversation gets its title: `first_message` (its first words) or `agent`
+    /// (the agent is asked for a short title after the first answer).
+    pub titles: TitleMode,
+    /// Tokens (prompt + completion) one user may spend per UTC day across all agents; none
+    /// when unset.
+    pub daily_token_quota: Option<u64>,
+    /// How often a running turn's partial answer is written to the database.
+    #[serde(with = "humantime_serde")]
+    pub flush_interval: Duration,
+    /// How often this instance proves it is alive (and checks for dead instances' turns).
+    #[serde(with = "humantime_serde")]
+    pub heartbeat_interval: Duration,
+    /// After how long without a heartbeat a turn's owner counts as dead.
+    #[serde(with = "humantime_serde")]
+    pub heartbeat_timeout: Duration,
+    /// How long a finished turn's events stay available for replay by `/stream`.
+    #[serde(with = "humantime_serde")]
+    pub replay_retention: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TitleMode {
+    #[default]
+    FirstMessage,
+    Agent,
+}
+
+impl Default for ChatSettings {
+    fn default() -> Self {
+        ChatSettings {
+            titles: TitleMode::FirstMessage,
+            daily_token_quota: None,
+            flush_interval: Duration::from_secs(2),
+            heartbeat_interval: Duration::from_secs(10),
+            heartbeat_timeout: Duration::from_secs(45),
+            replay_retention: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Files users attach to messages (stored in the database).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UploadSettings {
+    /// Largest accepted file.
+    pub max_size: ByteSize,
+}
+
+impl Default for UploadSettings {
+    fn default() -> Self {
+        UploadSettings {
+            max_size: ByteSize::mib(10),
+        }
+    }
+}
+
+/// The OpenAI- and Anthropic-compatible APIs under `/v1`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CompatSettings {
+    /// Also keep each `/v1` exchange as a conversation of the key's owner.
+    pub store_conversations: bool,
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -227,6 +299,9 @@ impl Default for Settings {
             metrics: MetricsSettings::default(),
             agents: AgentsSettings::default(),
             outbound: OutboundSettings::default(),
+            chat: ChatSettings::default(),
+            uploads: UploadSettings::default(),
+            compat: CompatSettings::default(),
             shutdown_grace: Duration::from_secs(30),
             shutdown_drain: Duration::ZERO,
             encryption_key: None,

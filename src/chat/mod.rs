@@ -1,0 +1,4 @@
+//! Chat turns: a turn is a task that builds the context, streams from the agent's provider
+//! into a hub, and persists the answer; HTTP responses only read the hub.
+
+pub mod limits;

@@ -1,0 +1,332 @@
+//! Usage accounting: every turn and every `/v1` request becomes one [`UsageRecord`], counted in
+//! the LLM metrics at once and written to `usage_records` in batches by a background task, so
+//! that no response ever waits for the database.
+
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::store::{Db, now_ms};
+
+/// At most this many records wait in memory; beyond it new ones are dropped (and counted)
+/// rather than slowing answers down.
+const QUEUE: usize = 16_384;
+/// Rows per INSERT.
+const BATCH: usize = 256;
+/// Longest a record waits before being written.
+const FLUSH_EVERY: Duration = Duration::from_millis(250);
+
+/// How a request ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Error,
+    Stopped,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Error => "error",
+            Outcome::Stopped => "stopped",
+        }
+    }
+}
+
+/// One request to an agent, as accounted.
+#[derive(Debug, Clone)]
+pub struct UsageRecord {
+    pub user_id: Option<String>,
+    pub api_key_id: Option<String>,
+    pub conversation_id: Option<String>,
+    pub message_id: Option<String>,
+    pub agent_id: String,
+    /// `openai`, `anthropic`, `fastgpt`, `dify` or `demo`.
+    pub provider: &'static str,
+    pub model: Option<String>,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// The counts are our estimate, not the upstream's.
+    pub estimated: bool,
+    pub ttft_ms: Option<u64>,
+    pub duration_ms: Option<u64>,
+    pub outcome: Outcome,
+    /// A short machine-readable reason when `outcome` is `Error`.
+    pub error_code: Option<String>,
+    /// Unix milliseconds; set by [`UsageRecord::new`].
+    pub created_at: i64,
+}
+
+impl UsageRecord {
+    /// A record for `agent_id` on `provider`, timestamped now, with everything else empty.
+    pub fn new(agent_id: &str, provider: &'static str) -> UsageRecord {
+        UsageRecord {
+            user_id: None,
+            api_key_id: None,
+            conversation_id: None,
+            message_id: None,
+            agent_id: agent_id.to_string(),
+            provider,
+            model: None,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            estimated: false,
+            ttft_ms: None,
+            duration_ms: None,
+            outcome: Outcome::Ok,
+            error_code: None,
+            created_at: now_ms(),
+        }
+    }
+}
+
+/// Hands records to the background writer; cheap to clone.
+#[derive(Clone)]
+pub struct UsageRecorder {
+    tx: mpsc::Sender<UsageRecord>,
+}
+
+/// The receiving end, drained by [`run_writer`].
+pub struct UsageQueue {
+    rx: mpsc::Receiver<UsageRecord>,
+}
+
+impl UsageRecorder {
+    pub fn new() -> (UsageRecorder, UsageQueue) {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        (UsageRecorder { tx }, UsageQueue { rx })
+    }
+
+    /// Counts the record in the metrics now and queues it for the database.
+    pub fn record(&self, record: UsageRecord) {
+        count(&record);
+        if self.tx.try_send(record).is_err() {
+            metrics::counter!("llmchat_usage_dropped_total").increment(1);
+            tracing::warn!("usage queue full; a usage record was dropped");
+        }
+    }
+}
+
+fn count(record: &UsageRecord) {
+    let status = record.outcome.as_str();
+    metrics::counter!(
+        "llm_requests_total",
+        "agent" => record.agent_id.clone(),
+        "provider" => record.provider,
+        "status" => status,
+    )
+    .increment(1);
+    if record.prompt_tokens > 0 {
+        metrics::counter!("llm_tokens_total", "agent" => record.agent_id.clone(), "type" => "prompt")
+            .increment(record.prompt_tokens);
+    }
+    if record.completion_tokens > 0 {
+        metrics::counter!("llm_tokens_total", "agent" => record.agent_id.clone(), "type" => "completion")
+            .increment(record.completion_tokens);
+    }
+    if let Some(ttft) = record.ttft_ms {
+        metrics::histogram!("llm_time_to_first_token_seconds", "agent" => record.agent_id.clone())
+            .record(ttft as f64 / 1000.0);
+    }
+}
+
+/// Counts an upstream failure by provider and kind (`connect`, `timeout`, `status_429`,
+/// `status_5xx`, `status_4xx`, `protocol`).
+pub fn count_upstream_error(provider: &'static str, error: &crate::llm::LlmError) {
+    use crate::llm::LlmError;
+    let kind = match error {
+        LlmError::Connect(_) => "connect",
+        LlmError::IdleTimeout(_) => "timeout",
+        LlmError::Protocol(_) => "protocol",
+        LlmError::Upstream {
+            status: Some(429), ..
+        } => "status_429",
+        LlmError::Upstream {
+            status: Some(500..=599),
+            ..
+        } => "status_5xx",
+        LlmError::Upstream {
+            status: Some(_), ..
+        } => "status_4xx",
+        LlmError::Upstream { status: None, .. } => "error_event",
+    };
+    metrics::counter!("llm_upstream_errors_total", "provider" => provider, "kind" => kind)
+        .increment(1);
+}
+
+/// Counts a stream while it is open (`llm_active_streams`).
+pub struct ActiveStream(());
+
+impl ActiveStream {
+    pub fn open() -> ActiveStream {
+        metrics::gauge!("llm_active_streams").increment(1.0);
+        ActiveStream(())
+    }
+}
+
+impl Drop for ActiveStream {
+    fn drop(&mut self) {
+        metrics::gauge!("llm_active_streams").decrement(1.0);
+    }
+}
+
+/// Writes queued records in batches until `shutdown`, then writes what is left.
+pub async fn run_writer(
+    db: Db,
+    mut queue: UsageQueue,
+    shutdown: tokio_util::sync::CancellationToken,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        let stop = tokio::select! {
+            n = queue.rx.recv_many(&mut batch, BATCH) => n == 0,
+            () = shutdown.cancelled() => true,
+        };
+        if stop {
+            queue.rx.close();
+            while queue.rx.recv_many(&mut batch, BATCH).await > 0 {
+                write(&db, &mut batch).await;
+            }
+            return;
+        }
+        // Let a burst gather into one INSERT.
+        if batch.len() < BATCH {
+            let deadline = tokio::time::sleep(FLUSH_EVERY);
+            tokio::pin!(deadline);
+            while batch.len() < BATCH {
+                let room = BATCH - batch.len();
+                tokio::select! {
+                    n = queue.rx.recv_many(&mut batch, room) => if n == 0 { break },
+                    () = &mut deadline => break,
+                }
+            }
+        }
+        write(&db, &mut batch).await;
+    }
+}
+
+async fn write(db: &Db, batch: &mut Vec<UsageRecord>) {
+    if batch.is_empty() {
+        return;
+    }
+    for attempt in 0..2 {
+        match insert(db, batch).await {
+            Ok(()) => {
+                batch.clear();
+                return;
+            }
+            Err(e) if attempt == 0 => {
+                tracing::warn!(error = %e, rows = batch.len(), "cannot write usage records; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, rows = batch.len(), "usage records lost");
+                metrics::counter!("llmchat_usage_dropped_total").increment(batch.len() as u64);
+            }
+        }
+    }
+    batch.clear();
+}
+
+const COLUMNS: usize = 16;
+
+async fn insert(db: &Db, batch: &[UsageRecord]) -> sqlx::Result<()> {
+    let mut sql = String::from(
+        "INSERT INTO usage_records (id, user_id, api_key_id, conversation_id, message_id, \
+         agent_id, provider, model, prompt_tokens, completion_tokens, estimated, ttft_ms, \
+         duration_ms, outcome, error_code, created_at) VALUES ",
+    );
+    for row in 0..batch.len() {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for col in 0..COLUMNS {
+            if col > 0 {
+                sql.push(',');
+            }
+            sql.push('$');
+            sql.push_str(&(row * COLUMNS + col + 1).to_string());
+        }
+        sql.push(')');
+    }
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for r in batch {
+        query = query
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(r.user_id.clone())
+            .bind(r.api_key_id.clone())
+            .bind(r.conversation_id.clone())
+            .bind(r.message_id.clone())
+            .bind(r.agent_id.clone())
+            .bind(r.provider)
+            .bind(r.model.clone())
+            .bind(r.prompt_tokens as i64)
+            .bind(r.completion_tokens as i64)
+            .bind(i64::from(r.estimated))
+            .bind(r.ttft_ms.map(|v| v as i64))
+            .bind(r.duration_ms.map(|v| v as i64))
+            .bind(r.outcome.as_str())
+            .bind(r.error_code.clone())
+            .bind(r.created_at);
+    }
+    query.execute(db.pool()).await.map(drop)
+}
+
+/// A rough token count for text no upstream counted: one per CJK character, one per four
+/// other characters, at least one for non-empty text.
+pub fn estimate_tokens(text: &str) -> u64 {
+    let mut cjk = 0u64;
+    let mut other = 0u64;
+    for c in text.chars() {
+        if is_cjk(c) {
+            cjk += 1;
+        } else {
+            other += 1;
+        }
+    }
+    let tokens = cjk + other.div_ceil(4);
+    if tokens == 0 && !text.is_empty() {
+        1
+    } else {
+        tokens
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
+/// Tokens spent by `user_id` since `since_ms`, on one agent or on all.
+pub async fn tokens_since(
+    db: &Db,
+    user_id: &str,
+    agent_id: Option<&str>,
+    since_ms: i64,
+) -> crate::error::Result<u64> {
+    let total: Option<i64> = sqlx::query_scalar(
+        "SELECT CAST(SUM(prompt_tokens + completion_tokens) AS BIGINT) FROM usage_records \
+         WHERE user_id = $1 AND created_at >= $2 AND ($3 IS NULL OR agent_id = $3)",
+    )
+    .bind(user_id)
+    .bind(since_ms)
+    .bind(agent_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(total.unwrap_or(0).max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimates_count_chinese_characters_and_english_words() {
+        assert_eq!(estimate_tokens(""), 0);
+        assert_eq!(estimate_tokens("a"), 1);
+        assert_eq!(estimate_tokens("hello world!"), 3);
+        assert_eq!(estimate_tokens("如何部署服务"), 6);
+    }
+}
