@@ -231,7 +231,8 @@ async fn write(db: &Db, batch: &mut Vec<UsageRecord>) {
 
 const COLUMNS: usize = 16;
 
-async fn insert(db: &Db, batch: &[UsageRecord]) -> sqlx::Result<()> {
+/// Writes `batch` now, in one INSERT (the writer task's path; tests and imports use it too).
+pub async fn insert(db: &Db, batch: &[UsageRecord]) -> sqlx::Result<()> {
     let mut sql = String::from(
         "INSERT INTO usage_records (id, user_id, api_key_id, conversation_id, message_id, \
          agent_id, provider, model, prompt_tokens, completion_tokens, estimated, ttft_ms, \
