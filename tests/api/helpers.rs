@@ -2,7 +2,9 @@
 //! new database created on the PostgreSQL server of `TEST_DATABASE_URL` — and, when asked,
 //! the Redis of `TEST_REDIS_URL`.
 
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
 
 use llmchat::app::App;
 use llmchat::config::Settings;
@@ -368,5 +370,64 @@ impl TestApp {
             _data_dir: data_dir,
             _stop: stop,
         }
+    }
+}
+
+/// `llmchat-mock` on a free port, stopped on drop.
+pub struct Mock {
+    child: Child,
+    pub base: String,
+}
+
+impl Mock {
+    pub fn start() -> Mock {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_llmchat-mock"))
+            .args(["--port", "0", "--exit-on-eof", "--fixtures"])
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("llmchat-mock runs");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        Mock {
+            child,
+            base: format!("http://{addr}"),
+        }
+    }
+
+    /// The base URL of `protocol` (`openai/v1`, `anthropic`, …) with `knobs` (`fault=500,…`).
+    pub fn url(&self, knobs: &str, protocol: &str) -> String {
+        if knobs.is_empty() {
+            format!("{}/{protocol}", self.base)
+        } else {
+            format!("{}/k/{knobs}/{protocol}", self.base)
+        }
+    }
+
+    /// The requests the mock received, oldest first.
+    pub async fn requests(&self) -> serde_json::Value {
+        crate::helpers::http_client()
+            .get(format!("{}/_mock/requests", self.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }

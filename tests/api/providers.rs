@@ -2,8 +2,6 @@
 //! vendor's wire protocol on loopback — streaming and not, every fault, retries, fallbacks.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -14,65 +12,9 @@ use llmchat::llm::{
 };
 use llmchat::runtime::{AgentSource, Runtime};
 
+use crate::helpers::Mock;
+
 const KEY: &str = "sk-mock-upstream-secret-42";
-
-/// `llmchat-mock` on a free port, stopped on drop.
-struct Mock {
-    child: Child,
-    base: String,
-}
-
-impl Mock {
-    fn start() -> Mock {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_llmchat-mock"))
-            .args(["--port", "0", "--exit-on-eof", "--fixtures"])
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("llmchat-mock runs");
-        let stdout = child.stdout.take().unwrap();
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
-        Mock {
-            child,
-            base: format!("http://{addr}"),
-        }
-    }
-
-    /// The base URL of `protocol` (`openai/v1`, `anthropic`, …) with `knobs` (`fault=500,…`).
-    fn url(&self, knobs: &str, protocol: &str) -> String {
-        if knobs.is_empty() {
-            format!("{}/{protocol}", self.base)
-        } else {
-            format!("{}/k/{knobs}/{protocol}", self.base)
-        }
-    }
-
-    async fn requests(&self) -> serde_json::Value {
-        crate::helpers::http_client()
-            .get(format!("{}/_mock/requests", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn agent(id: &str, kind: &str, base_url: String) -> AgentDef {
     let upstream = UpstreamDef {
