@@ -13,6 +13,8 @@ mod limits;
 mod ops;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
+mod uploads;
+mod usage;
 pub mod views;
 
 pub(crate) use auth::check_username;
@@ -46,6 +48,8 @@ use crate::state::AppState;
         (name = "admin", description = "User management and the audit log (admins only)"),
         (name = "agents", description = "The agents users chat with, and their reload"),
         (name = "conversations", description = "A user's conversations with agents"),
+        (name = "uploads", description = "Images and text files to attach to messages"),
+        (name = "usage", description = "Usage reports, and statistics for admins"),
     )
 )]
 struct ApiDoc;
@@ -89,6 +93,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(agents::router())
         .merge(admin_agents::router())
         .merge(conversations::router())
+        .merge(uploads::router())
+        .merge(usage::router())
         .merge(ops::router())
 }
 

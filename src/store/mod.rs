@@ -20,6 +20,8 @@ pub mod audit;
 pub mod conversations;
 pub mod messages;
 pub mod refresh_tokens;
+pub mod uploads;
+pub mod usage;
 pub mod users;
 
 /// Now as unix milliseconds, the schema's timestamp unit.

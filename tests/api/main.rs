@@ -24,3 +24,5 @@ mod ops;
 mod process;
 mod providers;
 mod ratelimit;
+mod uploads;
+mod usage;
