@@ -11,6 +11,7 @@ mod helpers;
 
 mod admin;
 mod admin_agents;
+mod admin_stats;
 mod agents;
 mod attacks;
 mod auth;

@@ -11,16 +11,15 @@ use crate::on_both_databases;
 on_both_databases!(
     users_see_only_their_own_usage_by_day_and_agent,
     admins_group_usage_by_user_agent_and_day_with_ttft_figures,
-    admin_stats_count_users_messages_tokens_errors_and_p95,
     only_admins_see_usage_of_others_and_stats,
 );
 
-const ADMIN: &str = "usage-admin";
-const ADMIN_PASSWORD: &str = "a long admin passphrase";
-const DAY: i64 = 86_400_000;
-const HOUR: i64 = 3_600_000;
+pub(crate) const ADMIN: &str = "usage-admin";
+pub(crate) const ADMIN_PASSWORD: &str = "a long admin passphrase";
+pub(crate) const DAY: i64 = 86_400_000;
+pub(crate) const HOUR: i64 = 3_600_000;
 
-async fn app_with_admin(backend: Backend) -> (TestApp, String) {
+pub(crate) async fn app_with_admin(backend: Backend) -> (TestApp, String) {
     let app = spawn_app_with(backend, |s| {
         s.admin_username = Some(ADMIN.into());
         s.admin_password = Some(llmchat::config::Secret::new(ADMIN_PASSWORD));
@@ -32,7 +31,7 @@ async fn app_with_admin(backend: Backend) -> (TestApp, String) {
 }
 
 /// Registers a user: (token, id).
-async fn user(app: &TestApp, name: &str) -> (String, String) {
+pub(crate) async fn user(app: &TestApp, name: &str) -> (String, String) {
     let body = app.register(name, PASSWORD).await;
     (
         body["access_token"].as_str().unwrap().to_string(),
@@ -40,17 +39,22 @@ async fn user(app: &TestApp, name: &str) -> (String, String) {
     )
 }
 
-struct Rec {
-    user: Option<&'static str>,
-    agent: &'static str,
-    provider: &'static str,
-    at: i64,
-    tokens: (u64, u64),
-    ttft: Option<u64>,
-    error: bool,
+pub(crate) struct Rec {
+    pub(crate) user: Option<&'static str>,
+    pub(crate) agent: &'static str,
+    pub(crate) provider: &'static str,
+    pub(crate) at: i64,
+    pub(crate) tokens: (u64, u64),
+    pub(crate) ttft: Option<u64>,
+    pub(crate) error: bool,
 }
 
-fn rec(user: Option<&'static str>, agent: &'static str, at: i64, tokens: (u64, u64)) -> Rec {
+pub(crate) fn rec(
+    user: Option<&'static str>,
+    agent: &'static str,
+    at: i64,
+    tokens: (u64, u64),
+) -> Rec {
     Rec {
         user,
         agent,
@@ -63,7 +67,7 @@ fn rec(user: Option<&'static str>, agent: &'static str, at: i64, tokens: (u64, u
 }
 
 /// Inserts the records, with `user` names resolved through `ids`.
-async fn insert(app: &TestApp, ids: &[(&str, &str)], records: &[Rec]) {
+pub(crate) async fn insert(app: &TestApp, ids: &[(&str, &str)], records: &[Rec]) {
     let rows: Vec<UsageRecord> = records
         .iter()
         .map(|r| {
@@ -86,20 +90,20 @@ async fn insert(app: &TestApp, ids: &[(&str, &str)], records: &[Rec]) {
     llmchat::usage::insert(&app.store(), &rows).await.unwrap();
 }
 
-fn day(ms: i64) -> String {
+pub(crate) fn day(ms: i64) -> String {
     rfc3339(ms)[..10].to_string()
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     llmchat::store::now_ms()
 }
 
 /// Midnight UTC `days` days ago.
-fn midnight(days: i64) -> i64 {
+pub(crate) fn midnight(days: i64) -> i64 {
     (now_ms() / DAY - days) * DAY
 }
 
-async fn get(app: &TestApp, path: &str, token: &str) -> Value {
+pub(crate) async fn get(app: &TestApp, path: &str, token: &str) -> Value {
     let (status, body) = app.send(reqwest::Method::GET, path, token, None).await;
     assert_eq!(status, 200, "{path}: {body}");
     body
@@ -321,155 +325,6 @@ async fn admins_group_usage_by_user_agent_and_day_with_ttft_figures(backend: Bac
             .unwrap()
             .contains("group_by")
     );
-}
-
-async fn admin_stats_count_users_messages_tokens_errors_and_p95(backend: Backend) {
-    let (app, admin) = app_with_admin(backend).await;
-    let (alice, alice_id) = user(&app, "alice").await;
-    let (_, bob_id) = user(&app, "bob").await;
-    let ids = [("alice", alice_id.as_str()), ("bob", bob_id.as_str())];
-    let now = now_ms();
-    let mut records = Vec::new();
-    // Last 24 h: 20 requests to `gpt` (openai), ttft 100 … 2000, two failed, 10 tokens each.
-    for i in 1..=20 {
-        let mut r = rec(Some("alice"), "gpt", now - i * 60_000, (4, 6));
-        r.provider = "openai";
-        r.ttft = Some(i as u64 * 100);
-        r.error = i % 10 == 0;
-        records.push(r);
-    }
-    // Three days ago: 10 requests to `claude` (anthropic), ttft 5000, one failed, 100 tokens each.
-    for i in 0..10 {
-        let mut r = rec(
-            Some("alice"),
-            "claude",
-            now - 3 * DAY - i * 60_000,
-            (40, 60),
-        );
-        r.provider = "anthropic";
-        r.ttft = Some(5000);
-        r.error = i == 0;
-        records.push(r);
-    }
-    // Twenty days ago: bob's 5 requests to `old` (dify), outside the default 14 days.
-    for i in 0..5 {
-        let mut r = rec(Some("bob"), "old", now - 20 * DAY - i * 60_000, (1000, 0));
-        r.provider = "dify";
-        records.push(r);
-    }
-    insert(&app, &ids, &records).await;
-    for title in ["one", "two"] {
-        let (status, _) = app
-            .send(
-                reqwest::Method::POST,
-                "/api/conversations",
-                &alice,
-                Some(json!({ "agent_id": "demo", "title": title })),
-            )
-            .await;
-        assert_eq!(status, 201);
-    }
-    let (_, page) = app
-        .send(reqwest::Method::GET, "/api/conversations", &alice, None)
-        .await;
-    let conversation = page["items"][0]["id"].as_str().unwrap().to_string();
-    for text in ["hello", "again", "third"] {
-        llmchat::store::messages::insert_message(
-            &app.store(),
-            llmchat::store::messages::NewMessage {
-                conversation_id: &conversation,
-                parent_id: None,
-                role: "user",
-                content: &json!([{ "type": "text", "text": text }]),
-                status: "complete",
-                agent_id: None,
-            },
-        )
-        .await
-        .unwrap();
-    }
-
-    let stats = get(&app, "/api/admin/stats", &admin).await;
-    // The admin signed in, alice made requests; bob did neither in the last 7 days.
-    assert_eq!(
-        stats["users"],
-        json!({"total": 3, "active_7d": 2}),
-        "{stats}"
-    );
-    assert_eq!(
-        (&stats["conversations"], &stats["messages"]),
-        (&json!(2), &json!(3))
-    );
-    assert_eq!(
-        stats["last_24h"],
-        json!({"requests": 20, "errors": 2, "error_rate": 0.1, "p95_ttft_ms": 1900})
-    );
-    // 30 values: 100 … 2000 and ten times 5000; the 29th is 5000.
-    assert_eq!(
-        stats["last_7d"],
-        json!({"requests": 30, "errors": 3, "error_rate": 0.1, "p95_ttft_ms": 5000})
-    );
-    assert_eq!(
-        stats["top_agents"],
-        json!({
-            "by_requests": [{"agent_id": "gpt", "requests": 20, "tokens": 200}, {"agent_id": "claude", "requests": 10, "tokens": 1000}],
-            "by_tokens": [{"agent_id": "claude", "requests": 10, "tokens": 1000}, {"agent_id": "gpt", "requests": 20, "tokens": 200}],
-        })
-    );
-    let providers: Vec<(String, i64)> = stats["providers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["provider"].as_str().unwrap().into(),
-                p["requests"].as_i64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(providers, [("openai".into(), 20), ("anthropic".into(), 10)]);
-    assert!((stats["providers"][0]["share"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
-
-    let daily = stats["daily"].as_array().unwrap();
-    assert_eq!(stats["days"], 14);
-    assert_eq!(daily.len(), 14);
-    assert_eq!(daily[13]["day"], day(now));
-    assert_eq!(daily[0]["day"], day(now - 13 * DAY));
-    let sum = |field: &str| {
-        daily
-            .iter()
-            .map(|d| d[field].as_i64().unwrap())
-            .sum::<i64>()
-    };
-    assert_eq!(
-        (sum("requests"), sum("tokens"), sum("errors")),
-        (30, 1200, 3)
-    );
-    assert_eq!(sum("messages"), 3);
-    assert_eq!(daily[13]["messages"], 3);
-    for r in &records {
-        if r.at >= midnight(13) {
-            let entry = daily.iter().find(|d| d["day"] == day(r.at)).unwrap();
-            assert!(entry["requests"].as_i64().unwrap() > 0);
-        }
-    }
-
-    // Thirty days take in bob's old requests too.
-    let stats = get(&app, "/api/admin/stats?days=30", &admin).await;
-    assert_eq!(stats["daily"].as_array().unwrap().len(), 30);
-    assert_eq!(stats["providers"][2]["provider"], "dify");
-    assert_eq!(stats["top_agents"]["by_tokens"][0]["agent_id"], "old");
-    let stats = get(&app, "/api/admin/stats?tz=America/New_York", &admin).await;
-    assert_eq!(stats["tz"], "America/New_York");
-    let (status, _) = app
-        .send(
-            reqwest::Method::GET,
-            "/api/admin/stats?days=0",
-            &admin,
-            None,
-        )
-        .await;
-    assert_eq!(status, 422);
 }
 
 async fn only_admins_see_usage_of_others_and_stats(backend: Backend) {
