@@ -17,6 +17,7 @@ const HOUR_MS: i64 = 3_600_000;
 /// Agents listed in each top list.
 const TOP: usize = 10;
 
+/// Accounts.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserCounts {
     /// Accounts not deleted.
@@ -41,6 +42,7 @@ pub struct DayStats {
     pub errors: i64,
 }
 
+/// One agent's requests and tokens over the window.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AgentStats {
     pub agent_id: String,
@@ -48,6 +50,7 @@ pub struct AgentStats {
     pub tokens: i64,
 }
 
+/// The busiest agents over the window.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TopAgents {
     /// Up to 10 agents, most requests first.
@@ -56,6 +59,7 @@ pub struct TopAgents {
     pub by_tokens: Vec<AgentStats>,
 }
 
+/// One provider's part of the requests over the window.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProviderShare {
     /// `openai`, `anthropic`, `fastgpt`, `dify` or `demo`.

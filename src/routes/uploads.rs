@@ -26,7 +26,7 @@ const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 
 /// The form: one file.
 #[derive(Debug, ToSchema)]
-#[allow(dead_code, reason = "documents the multipart body for OpenAPI")]
+#[expect(dead_code, reason = "only describes the multipart body for OpenAPI")]
 pub struct UploadForm {
     /// The file, with its name (the extension must match the content).
     #[schema(value_type = String, format = Binary)]

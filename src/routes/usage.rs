@@ -21,6 +21,7 @@ const DEFAULT_DAYS: i64 = 30;
 const STATS_DAYS: i64 = 14;
 const STATS_MAX_DAYS: i64 = 90;
 
+/// `GET /api/usage` parameters.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct UsageQuery {
     /// RFC 3339 date (`2026-11-01`, the start of that day) or timestamp; default: 29 days
@@ -32,6 +33,7 @@ pub struct UsageQuery {
     pub tz: Option<String>,
 }
 
+/// `GET /api/admin/usage` parameters.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AdminUsageQuery {
     /// `user`, `agent` or `day`.
@@ -42,6 +44,7 @@ pub struct AdminUsageQuery {
     pub tz: Option<String>,
 }
 
+/// `GET /api/admin/stats` parameters.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatsQuery {
     /// Days in the per-day series and the window of the top lists (1–90, default 14).

@@ -67,6 +67,7 @@ impl UploadKind {
         }
     }
 
+    /// `image` or `text`, as in the API.
     pub fn as_str(self) -> &'static str {
         match self {
             UploadKind::Image => "image",

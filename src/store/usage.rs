@@ -153,6 +153,7 @@ pub struct Counts {
     pub messages: i64,
 }
 
+/// Users (total and active since `active_since`), conversations and messages.
 pub async fn counts(db: &Db, active_since: i64) -> Result<Counts> {
     Ok(sqlx::query_as(
         "SELECT \
