@@ -15,12 +15,14 @@ pub mod http;
 pub mod llm;
 pub mod ratelimit;
 pub mod reload;
+pub mod reports;
 pub mod routes;
 pub mod runtime;
 pub mod shared;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod uploads;
 pub mod usage;
 
 pub use error::{Error, Result};

@@ -129,6 +129,50 @@ pub async fn start(
         .then(|| title_from(&first_text))
         .flatten();
 
+    let mut history: Vec<MessageRow> = all.clone();
+    if let Some((id, content)) = &user_message {
+        history.push(MessageRow {
+            id: id.clone(),
+            conversation_id: conversation.id.clone(),
+            parent_id: parent_id.clone(),
+            role: "user".into(),
+            content: content.to_string(),
+            status: "complete".into(),
+            agent_id: None,
+            model: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            ttft_ms: None,
+            duration_ms: None,
+            feedback: None,
+            feedback_comment: None,
+            error: None,
+            upstream_id: None,
+            created_at: 0,
+            updated_at: 0,
+        });
+    }
+    let path = branch(&history, &user_message_id);
+    let earlier: Vec<&MessageRow> = path
+        .iter()
+        .copied()
+        .filter(|row| user_message.as_ref().is_none_or(|(id, _)| row.id != *id))
+        .collect();
+    let mut attached =
+        crate::chat::attachments::for_history(state, &user.id, &agent.def, &earlier).await?;
+    let chat_messages: Vec<_> = path
+        .iter()
+        .filter_map(|row| {
+            let extra = match &user_message {
+                Some((id, _)) if row.id == *id => {
+                    upstream_parts.iter().map(|(_, p)| p.clone()).collect()
+                }
+                _ => attached.remove(&row.id).unwrap_or_default(),
+            };
+            to_chat_message(row, extra)
+        })
+        .collect();
+
     let mut publisher = state
         .hub
         .begin(&conversation.id, &assistant_id)
@@ -155,43 +199,6 @@ pub async fn start(
         after_user_message(state, conversation, &all, parent_id.as_deref(), message).await?;
     }
 
-    let mut history: Vec<MessageRow> = all;
-    if let Some((id, content)) = &user_message {
-        history.push(MessageRow {
-            id: id.clone(),
-            conversation_id: conversation.id.clone(),
-            parent_id: parent_id.clone(),
-            role: "user".into(),
-            content: content.to_string(),
-            status: "complete".into(),
-            agent_id: None,
-            model: None,
-            prompt_tokens: None,
-            completion_tokens: None,
-            ttft_ms: None,
-            duration_ms: None,
-            feedback: None,
-            feedback_comment: None,
-            error: None,
-            upstream_id: None,
-            created_at: 0,
-            updated_at: 0,
-        });
-    }
-    let path = branch(&history, &user_message_id);
-    let last = path.len().saturating_sub(1);
-    let chat_messages = path
-        .iter()
-        .enumerate()
-        .filter_map(|(i, row)| {
-            let extra = if i == last {
-                upstream_parts.iter().map(|(_, p)| p.clone()).collect()
-            } else {
-                Vec::new()
-            };
-            to_chat_message(row, extra)
-        })
-        .collect();
     let upstream_before: UpstreamIds =
         serde_json::from_str(&conversation.upstream).unwrap_or_default();
     let mut upstream = upstream_before.clone();
