@@ -352,3 +352,41 @@ async fn stopping_a_dify_turn_stops_the_task_upstream() {
     );
     assert_eq!(stop["body"]["user"], chat_user_id(&chat).await.as_str());
 }
+
+#[tokio::test]
+async fn deleting_a_conversation_mid_answer_stops_it_and_its_usage_still_counts() {
+    let chat = chat_app(Backend::Postgres, SLOW_DEMO, |_| {}).await;
+    let doomed = chat.conversation("slow").await;
+    let kept = chat.conversation("slow").await;
+    let mut reader = chat.say(&doomed, json!({"content": "bye"})).await;
+    reader.next().await.unwrap();
+    let (status, _) = chat
+        .app
+        .send(
+            Method::DELETE,
+            &format!("/api/conversations/{doomed}"),
+            &chat.token,
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(reader.all().await.last().unwrap().data["status"], "stopped");
+    // Another turn's record lands in the same batch; neither may be lost.
+    chat.say(&kept, json!({"content": "stay"}))
+        .await
+        .all()
+        .await;
+    let mut requests = 0;
+    for _ in 0..40 {
+        let (_, usage) = chat
+            .app
+            .send(Method::GET, "/api/usage", &chat.token, None)
+            .await;
+        requests = usage["totals"]["requests"].as_u64().unwrap_or(0);
+        if requests == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(requests, 2);
+}
