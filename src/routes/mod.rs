@@ -5,11 +5,13 @@
 mod admin;
 mod admin_agents;
 mod agents;
+mod anthropic_compat;
 mod auth;
 mod conversations;
 mod health;
 mod keys;
 mod limits;
+mod openai_compat;
 mod ops;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
@@ -46,6 +48,8 @@ use crate::state::AppState;
         (name = "admin", description = "User management and the audit log (admins only)"),
         (name = "agents", description = "The agents users chat with, and their reload"),
         (name = "conversations", description = "A user's conversations with agents"),
+        (name = "compat", description = "OpenAI- and Anthropic-compatible APIs under /v1 (API keys; \
+                                          errors in each API's own shape)"),
     )
 )]
 struct ApiDoc;
@@ -90,6 +94,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(admin_agents::router())
         .merge(conversations::router())
         .merge(ops::router())
+        .merge(openai_compat::router())
+        .merge(anthropic_compat::router())
 }
 
 /// The axum router with every documented route, plus test hooks when compiled in, behind
