@@ -14,6 +14,8 @@ mod admin_agents;
 mod agents;
 mod attacks;
 mod auth;
+mod compat_openai;
+mod compat_setup;
 mod config_reload;
 mod conversations;
 mod health;
