@@ -341,9 +341,12 @@ async fn an_agent_that_cannot_take_tools_is_a_400_naming_it(backend: Backend) {
     );
 }
 
+/// Headers (`KEY` and `DEMO_KEY` stand for the keys), body, status, error type.
+type Case = (Vec<(&'static str, &'static str)>, String, u16, &'static str);
+
 async fn authentication_and_request_errors_are_in_openai_shape(backend: Backend) {
     let gw = gateway(backend).await;
-    let cases: Vec<(Vec<(&str, &str)>, String, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (vec![], ask("demo").to_string(), 401, "authentication_error"),
         (
             vec![("authorization", "Bearer sk-llmc-not-a-real-key")],

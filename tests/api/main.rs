@@ -14,6 +14,7 @@ mod admin_agents;
 mod agents;
 mod attacks;
 mod auth;
+mod compat_anthropic;
 mod compat_openai;
 mod compat_setup;
 mod config_reload;
