@@ -1,9 +1,11 @@
-//! Anthropic's Messages API as a client speaks it: the request (into a [`ChatRequest`]), and
-//! in `reply` the message, the stream events and the model list.
+//! Anthropic's Messages API as a client speaks it: the request (into a [`ChatRequest`]), in
+//! `reply` the message and the stream events, in `models` the model list.
 
+mod models;
 mod reply;
 
-pub use reply::{EventEncoder, MessageOut, ModelList, message, models, stream_encoder};
+pub use models::{ModelList, models};
+pub use reply::{EventEncoder, MessageOut, message, stream_encoder};
 
 use serde::Deserialize;
 use serde_json::Value;
