@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Run the whole llmchat test suite: services, fmt, clippy, tests (and web/ checks
-# once that exists).
+# Run the whole llmchat test suite: services, fmt, clippy, tests, the official
+# SDK tests in tests/sdk (and web/ checks once that exists).
 #
 # Usage: ./scripts/test.sh [--quick] [-- <args for the test runner>]
 #   --quick      skip `cargo fmt --check` and `cargo clippy` (and `npm run lint`)
 #   -- ARGS...   passed to `cargo nextest run` (or `cargo test` if nextest is
-#                missing), e.g. `./scripts/test.sh -- health`
+#                missing), e.g. `./scripts/test.sh -- health`; the SDK tests
+#                (tests/sdk/run.sh, python3 with venv) are then skipped
 #
 # Environment:
 #   TEST_DATABASE_URL   PostgreSQL for the tests (default
@@ -30,7 +31,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-usage() { sed -n '2,28s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,30s/^# \{0,1\}//p' "$0"; }
 
 quick=0
 runner_args=()
@@ -254,6 +255,14 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
     note "cargo-nextest is not installed; using cargo test (install: cargo install cargo-nextest --locked)"
     step "cargo test" cargo test --all-features --locked --no-fail-fast "${runner_args[@]}"
+fi
+
+# The official OpenAI and Anthropic Python SDKs against the built binaries (skipped when
+# test-runner arguments narrow the run).
+if ((${#runner_args[@]} == 0)); then
+    step "SDK tests (tests/sdk)" tests/sdk/run.sh
+else
+    note "test-runner arguments given: skipping the SDK tests (tests/sdk/run.sh)"
 fi
 
 if [[ -f web/package.json ]]; then

@@ -130,8 +130,10 @@ fn method_label(method: &Method) -> &'static str {
 }
 
 /// Gives every error response the JSON shape with the request id, and logs server errors once.
+/// On `/v1/*` the shape is the OpenAI or Anthropic one (see `compat::error`).
 async fn shape_errors(req: Request, next: Next) -> Response {
     let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+    let flavor = crate::compat::error::Flavor::of(req.uri().path(), req.headers());
     let response = next.run(req).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -167,7 +169,10 @@ async fn shape_errors(req: Request, next: Next) -> Response {
         tracing::error!(status = status.as_u16(), detail, "request failed");
     }
     error.request_id = request_id;
-    let bytes = serde_json::to_vec(&ErrorResponse { error }).unwrap_or_default();
+    let bytes = match flavor {
+        Some(flavor) => flavor.render(status, &error),
+        None => serde_json::to_vec(&ErrorResponse { error }).unwrap_or_default(),
+    };
     parts.headers.remove(CONTENT_LENGTH);
     parts
         .headers

@@ -66,6 +66,10 @@ pub fn message_tokens(message: &ChatMessage) -> u64 {
         .map(|part| match part {
             ContentPart::Text(text) => estimate_tokens(text),
             ContentPart::Image { .. } => 800,
+            ContentPart::ToolCall {
+                name, arguments, ..
+            } => estimate_tokens(name) + estimate_tokens(arguments),
+            ContentPart::ToolResult { content, .. } => estimate_tokens(content),
         })
         .sum::<u64>()
 }

@@ -12,6 +12,9 @@ pub mod provider;
 pub mod sse;
 pub mod transport;
 
+#[cfg(test)]
+mod tool_requests;
+
 use std::pin::Pin;
 
 use futures_util::Stream;
@@ -38,6 +41,37 @@ pub struct ChatRequest {
     pub variables: serde_json::Map<String, serde_json::Value>,
     /// Ids the upstream gave earlier turns of this conversation.
     pub upstream: UpstreamIds,
+    /// Tools the model may call (OpenAI-compatible and Anthropic upstreams only); empty: none.
+    pub tools: Vec<ToolSpec>,
+    /// Whether and which tool the model must call; `None`: the upstream's default.
+    pub tool_choice: Option<ToolChoice>,
+    /// `Some(false)` asks for at most one tool call per reply.
+    pub parallel_tool_calls: Option<bool>,
+    /// OpenAI's `response_format`, passed to OpenAI-compatible upstreams as given (Anthropic has
+    /// no equivalent).
+    pub response_format: Option<serde_json::Value>,
+}
+
+/// A function the model may call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolSpec {
+    pub name: String,
+    pub description: Option<String>,
+    /// The JSON Schema of the arguments (`null` when the caller gave none).
+    pub parameters: serde_json::Value,
+    /// OpenAI's `strict` schema adherence, when the caller set it.
+    pub strict: Option<bool>,
+}
+
+/// Whether the model must call a tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ToolChoice {
+    Auto,
+    None,
+    /// Some tool, the model picks which.
+    Required,
+    /// This tool.
+    Tool(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +94,7 @@ impl ChatMessage {
             .iter()
             .filter_map(|part| match part {
                 ContentPart::Text(text) => Some(text.as_str()),
-                ContentPart::Image { .. } => None,
+                _ => None,
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -82,6 +116,19 @@ pub enum ContentPart {
     Image {
         url: String,
         mime: Option<String>,
+    },
+    /// A tool call the assistant made earlier (assistant messages).
+    ToolCall {
+        id: String,
+        name: String,
+        /// The arguments as the JSON text the model wrote.
+        arguments: String,
+    },
+    /// What a tool call returned (user messages; OpenAI's `tool` role messages).
+    ToolResult {
+        id: String,
+        content: String,
+        is_error: bool,
     },
 }
 

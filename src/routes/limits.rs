@@ -1,5 +1,5 @@
 //! Request limits applied around the routes: the per-principal rate limit (`API_RATE_LIMIT`
-//! per user, API key, or client IP when anonymous) and the CORS allow-list.
+//! per user, API key, or client IP when anonymous) on `/api` and `/v1`, and the CORS allow-list.
 
 use std::sync::Arc;
 
@@ -18,7 +18,8 @@ use crate::state::AppState;
 /// Probes and scrapes are never limited: a throttled readiness probe would take a healthy
 /// replica out of service.
 fn exempt(path: &str) -> bool {
-    path == "/metrics" || path.starts_with("/api/health") || !path.starts_with("/api/")
+    let limited = path.starts_with("/api/") || path == "/v1" || path.starts_with("/v1/");
+    path == "/metrics" || path.starts_with("/api/health") || !limited
 }
 
 /// Resolves the caller once (the handler's `AuthUser` reuses it), counts the request against

@@ -5,6 +5,7 @@
 mod admin;
 mod admin_agents;
 mod agents;
+mod anthropic_compat;
 mod auth;
 mod chat;
 mod conversations;
@@ -12,6 +13,7 @@ mod health;
 mod keys;
 mod limits;
 mod messages;
+mod openai_compat;
 mod ops;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
@@ -65,6 +67,8 @@ use crate::state::AppState;
         (name = "chat", description = "Turns: send, stream (SSE, resumable with Last-Event-ID), stop, regenerate, rate"),
         (name = "uploads", description = "Images and text files to attach to messages"),
         (name = "usage", description = "Usage reports, and statistics for admins"),
+        (name = "compat", description = "OpenAI- and Anthropic-compatible APIs under /v1 (API keys; \
+                                          errors in each API's own shape)"),
     )
 )]
 struct ApiDoc;
@@ -113,6 +117,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(uploads::router())
         .merge(usage::router())
         .merge(ops::router())
+        .merge(openai_compat::router())
+        .merge(anthropic_compat::router())
 }
 
 /// The axum router with every documented route, plus test hooks when compiled in, behind

@@ -8,7 +8,7 @@ use super::openai::{json_number, text_excerpt};
 use super::sse::SseEvent;
 use super::{
     ChatEvent, ChatRequest, ContentPart, Endpoint, FinishReason, HttpMethod, HttpRequest, LlmError,
-    MessageRole, Usage,
+    MessageRole, ToolChoice, Usage,
 };
 
 #[cfg(test)]
@@ -53,7 +53,9 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
     }
     let messages: Vec<Value> = turns
         .into_iter()
-        .map(|(role, blocks)| {
+        .map(|(role, mut blocks)| {
+            // The API wants a turn's tool results before anything else in it.
+            blocks.sort_by_key(|block| block["type"] != "tool_result");
             let role = if role == MessageRole::User {
                 "user"
             } else {
@@ -78,6 +80,7 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
     if let Some(temperature) = request.temperature {
         body.insert("temperature".into(), json_number(temperature));
     }
+    insert_tools(&mut body, request);
 
     let mut headers = Vec::with_capacity(3);
     // A gateway in front of the API may hold the key itself.
@@ -115,6 +118,80 @@ fn content_block(part: &ContentPart) -> Option<Value> {
         ContentPart::Text(text) if text.trim().is_empty() => None,
         ContentPart::Text(text) => Some(json!({ "type": "text", "text": text })),
         ContentPart::Image { url, mime } => image_block(url, mime.as_deref()),
+        ContentPart::ToolCall {
+            id,
+            name,
+            arguments,
+        } => Some(json!({
+            "type": "tool_use",
+            "id": id,
+            "name": name,
+            "input": tool_input(arguments),
+        })),
+        ContentPart::ToolResult {
+            id,
+            content,
+            is_error,
+        } => {
+            let mut block = json!({ "type": "tool_result", "tool_use_id": id, "content": content });
+            if *is_error && let Some(block) = block.as_object_mut() {
+                block.insert("is_error".into(), true.into());
+            }
+            Some(block)
+        }
+    }
+}
+
+/// The arguments a model wrote as the object `input` must be; anything else (empty, invalid,
+/// not an object) becomes `{}`.
+fn tool_input(arguments: &str) -> Value {
+    match serde_json::from_str::<Value>(arguments) {
+        Ok(value @ Value::Object(_)) => value,
+        _ => Value::Object(Map::new()),
+    }
+}
+
+/// `tools` and `tool_choice` in this API's terms: a schema is `input_schema`, `required` is
+/// `any`, and one call at a time is `disable_parallel_tool_use` on the choice.
+fn insert_tools(body: &mut Map<String, Value>, request: &ChatRequest) {
+    if !request.tools.is_empty() {
+        let tools: Vec<Value> = request
+            .tools
+            .iter()
+            .map(|tool| {
+                let schema = if tool.parameters.is_object() {
+                    tool.parameters.clone()
+                } else {
+                    json!({ "type": "object", "properties": {} })
+                };
+                let mut out = Map::new();
+                out.insert("name".into(), tool.name.clone().into());
+                if let Some(description) = &tool.description {
+                    out.insert("description".into(), description.clone().into());
+                }
+                out.insert("input_schema".into(), schema);
+                Value::Object(out)
+            })
+            .collect();
+        body.insert("tools".into(), tools.into());
+    }
+    let single = request.parallel_tool_calls == Some(false);
+    let choice = match &request.tool_choice {
+        Some(ToolChoice::Auto) => Some(json!({ "type": "auto" })),
+        Some(ToolChoice::None) => Some(json!({ "type": "none" })),
+        Some(ToolChoice::Required) => Some(json!({ "type": "any" })),
+        Some(ToolChoice::Tool(name)) => Some(json!({ "type": "tool", "name": name })),
+        None if single && !request.tools.is_empty() => Some(json!({ "type": "auto" })),
+        None => None,
+    };
+    if let Some(mut choice) = choice {
+        if single
+            && choice["type"] != "none"
+            && let Some(object) = choice.as_object_mut()
+        {
+            object.insert("disable_parallel_tool_use".into(), true.into());
+        }
+        body.insert("tool_choice".into(), choice);
     }
 }
 

@@ -105,11 +105,13 @@ fn message(message: &ChatMessage) -> Value {
         message
             .content
             .iter()
-            .map(|part| match part {
-                ContentPart::Text(text) => json!({ "type": "text", "text": text }),
+            .filter_map(|part| match part {
+                ContentPart::Text(text) => Some(json!({ "type": "text", "text": text })),
                 ContentPart::Image { url, .. } => {
-                    json!({ "type": "image_url", "image_url": { "url": url } })
+                    Some(json!({ "type": "image_url", "image_url": { "url": url } }))
                 }
+                // Apps run their own tools; calls from elsewhere mean nothing to them.
+                ContentPart::ToolCall { .. } | ContentPart::ToolResult { .. } => None,
             })
             .collect()
     } else {

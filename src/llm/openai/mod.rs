@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::sse::SseEvent;
 use super::{
     ChatEvent, ChatMessage, ChatRequest, ContentPart, Endpoint, FinishReason, HttpMethod,
-    HttpRequest, LlmError, MessageRole, Usage,
+    HttpRequest, LlmError, MessageRole, ToolChoice, Usage,
 };
 
 #[cfg(test)]
@@ -20,7 +20,9 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
     if let Some(system) = request.system.as_deref().filter(|s| !s.is_empty()) {
         messages.push(json!({ "role": "system", "content": system }));
     }
-    messages.extend(request.messages.iter().map(message));
+    for message in &request.messages {
+        push_message(&mut messages, message);
+    }
 
     let mut body = Map::new();
     body.insert("model".into(), request.model.clone().into());
@@ -36,6 +38,7 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
     if let Some(max_tokens) = request.max_tokens {
         body.insert("max_tokens".into(), max_tokens.into());
     }
+    insert_tools(&mut body, request);
 
     let mut headers = Vec::with_capacity(2);
     // Local servers (Ollama, vLLM) run without a key, and some proxies in front of them reject
@@ -53,7 +56,78 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
     }
 }
 
-fn message(message: &ChatMessage) -> Value {
+/// `tools`, `tool_choice`, `parallel_tool_calls` and `response_format`, when asked for.
+fn insert_tools(body: &mut Map<String, Value>, request: &ChatRequest) {
+    if !request.tools.is_empty() {
+        let tools: Vec<Value> = request
+            .tools
+            .iter()
+            .map(|tool| {
+                let mut function = Map::new();
+                function.insert("name".into(), tool.name.clone().into());
+                if let Some(description) = &tool.description {
+                    function.insert("description".into(), description.clone().into());
+                }
+                if !tool.parameters.is_null() {
+                    function.insert("parameters".into(), tool.parameters.clone());
+                }
+                if let Some(strict) = tool.strict {
+                    function.insert("strict".into(), strict.into());
+                }
+                json!({ "type": "function", "function": function })
+            })
+            .collect();
+        body.insert("tools".into(), tools.into());
+    }
+    if let Some(choice) = &request.tool_choice {
+        let choice = match choice {
+            ToolChoice::Auto => json!("auto"),
+            ToolChoice::None => json!("none"),
+            ToolChoice::Required => json!("required"),
+            ToolChoice::Tool(name) => json!({ "type": "function", "function": { "name": name } }),
+        };
+        body.insert("tool_choice".into(), choice);
+    }
+    if let Some(parallel) = request.parallel_tool_calls {
+        body.insert("parallel_tool_calls".into(), parallel.into());
+    }
+    if let Some(format) = &request.response_format {
+        body.insert("response_format".into(), format.clone());
+    }
+}
+
+/// Appends `message` as the protocol wants it: tool results become `tool` messages of their
+/// own (before any other content of the same message), tool calls ride on the assistant
+/// message.
+fn push_message(messages: &mut Vec<Value>, message: &ChatMessage) {
+    for part in &message.content {
+        if let ContentPart::ToolResult { id, content, .. } = part {
+            messages.push(json!({ "role": "tool", "tool_call_id": id, "content": content }));
+        }
+    }
+    let calls: Vec<Value> = message
+        .content
+        .iter()
+        .filter_map(|part| match part {
+            ContentPart::ToolCall {
+                id,
+                name,
+                arguments,
+            } => Some(json!({
+                "id": id,
+                "type": "function",
+                "function": { "name": name, "arguments": arguments },
+            })),
+            _ => None,
+        })
+        .collect();
+    let has_other = message
+        .content
+        .iter()
+        .any(|part| matches!(part, ContentPart::Text(_) | ContentPart::Image { .. }));
+    if !has_other && calls.is_empty() {
+        return;
+    }
     let role = match message.role {
         MessageRole::System => "system",
         MessageRole::User => "user",
@@ -70,17 +144,28 @@ fn message(message: &ChatMessage) -> Value {
         message
             .content
             .iter()
-            .map(|part| match part {
-                ContentPart::Text(text) => json!({ "type": "text", "text": text }),
+            .filter_map(|part| match part {
+                ContentPart::Text(text) => Some(json!({ "type": "text", "text": text })),
                 ContentPart::Image { url, .. } => {
-                    json!({ "type": "image_url", "image_url": { "url": url } })
+                    Some(json!({ "type": "image_url", "image_url": { "url": url } }))
                 }
+                _ => None,
             })
             .collect()
+    } else if !has_other {
+        // An assistant turn that only calls tools has no content.
+        Value::Null
     } else {
         Value::String(message.joined_text())
     };
-    json!({ "role": role, "content": content })
+    let mut out = json!({ "role": role, "content": content });
+    if !calls.is_empty()
+        && message.role == MessageRole::Assistant
+        && let Some(object) = out.as_object_mut()
+    {
+        object.insert("tool_calls".into(), calls.into());
+    }
+    messages.push(out);
 }
 
 /// `value` as the JSON number a person would write: widening `0.7_f32` to `f64` directly

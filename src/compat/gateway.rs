@@ -1,0 +1,265 @@
+//! One `/v1` call, whichever API it came in: checks the agent can take the request (tools)
+//! and the caller's agent limits, calls the agent (with its fallbacks), and meters the reply —
+//! time to first token, tokens (the provider's counts or our estimate), outcome — into one
+//! usage record written when the reply ends or the client leaves. Nothing here waits for the
+//! database on the way out.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use futures_util::Stream;
+
+use super::error::ApiError;
+use super::store::Transcript;
+use crate::agents::ProviderKind;
+use crate::auth::{AuthUser, Via};
+use crate::llm::{ChatEvent, ChatRequest, ChatStream, ContentPart, LlmError, Usage, provider};
+use crate::runtime::{Agent, Runtime};
+use crate::state::AppState;
+use crate::usage::{ActiveStream, Outcome, UsageRecord, UsageRecorder, estimate_tokens};
+
+/// The provider name usage records and metrics use.
+pub fn provider_name(kind: ProviderKind) -> &'static str {
+    match kind {
+        ProviderKind::Openai => "openai",
+        ProviderKind::Anthropic => "anthropic",
+        ProviderKind::Fastgpt => "fastgpt",
+        ProviderKind::Dify => "dify",
+        ProviderKind::Demo => "demo",
+    }
+}
+
+/// Calls `agent` (already resolved and allowed for `user`) with the client's `request`: the
+/// agent's model, system prompt and defaults are filled in here.
+pub async fn open(
+    state: &AppState,
+    runtime: &Runtime,
+    user: &AuthUser,
+    agent: &Arc<Agent>,
+    mut request: ChatRequest,
+) -> Result<Metered, ApiError> {
+    let def = &agent.def;
+    let kind = def.provider.kind();
+    let takes_tools = matches!(kind, ProviderKind::Openai | ProviderKind::Anthropic);
+    if !takes_tools && (!request.tools.is_empty() || has_tool_parts(&request)) {
+        return Err(ApiError::invalid(format!(
+            "agent {:?} ({}) cannot take tools: only agents of OpenAI-compatible or Anthropic \
+             providers can",
+            def.id,
+            provider_name(kind)
+        )));
+    }
+    crate::chat::limits::check(state, &user.id, def).await?;
+
+    request.model = def
+        .provider
+        .upstream()
+        .and_then(|u| u.model.clone())
+        .unwrap_or_default();
+    request.system.clone_from(&def.system_prompt);
+    request.temperature = request.temperature.or(def.temperature);
+    request.max_tokens = request.max_tokens.or(def.max_tokens);
+    request.user = Some(user.id.clone());
+
+    let settings = state.settings();
+    let transcript = settings
+        .compat
+        .store_conversations
+        .then(|| Transcript::new(state, &user.id, &def.id, &request));
+    let mut record = UsageRecord::new(&def.id, provider_name(kind));
+    record.user_id = Some(user.id.clone());
+    record.api_key_id = match &user.via {
+        Via::ApiKey { id, .. } => Some(id.clone()),
+        Via::Session { .. } => None,
+    };
+    record.model = (!request.model.is_empty()).then(|| request.model.clone());
+    let prompt_estimate = prompt_estimate(&request);
+    let started = Instant::now();
+
+    match provider::chat_with_fallbacks(&state.transport, runtime, def, &request).await {
+        Ok((answered_by, stream)) => {
+            if answered_by != def.id
+                && let Some(fallback) = runtime.agent(&answered_by)
+            {
+                record.provider = provider_name(fallback.def.provider.kind());
+            }
+            Ok(Metered {
+                inner: stream,
+                recorder: state.usage.clone(),
+                record: Some(record),
+                started,
+                usage: None,
+                prompt_estimate,
+                completion_estimate: 0,
+                error: None,
+                ended: false,
+                transcript,
+                _active: ActiveStream::open(),
+            })
+        }
+        Err((failed, error)) => {
+            let failed_kind = runtime
+                .agent(&failed)
+                .map_or(kind, |a| a.def.provider.kind());
+            crate::usage::count_upstream_error(provider_name(failed_kind), &error);
+            record.provider = provider_name(failed_kind);
+            record.outcome = Outcome::Error;
+            record.error_code = Some(error_code(&error).to_string());
+            record.duration_ms = Some(elapsed_ms(started));
+            record.prompt_tokens = prompt_estimate;
+            record.estimated = true;
+            state.usage.record(record);
+            Err(ApiError::upstream(&failed, &error))
+        }
+    }
+}
+
+fn has_tool_parts(request: &ChatRequest) -> bool {
+    request.messages.iter().any(|m| {
+        m.content.iter().any(|p| {
+            matches!(
+                p,
+                ContentPart::ToolCall { .. } | ContentPart::ToolResult { .. }
+            )
+        })
+    })
+}
+
+fn prompt_estimate(request: &ChatRequest) -> u64 {
+    let parts = request.messages.iter().flat_map(|m| &m.content);
+    let text: u64 = parts
+        .map(|part| match part {
+            ContentPart::Text(text) => estimate_tokens(text),
+            ContentPart::ToolCall { arguments, .. } => estimate_tokens(arguments),
+            ContentPart::ToolResult { content, .. } => estimate_tokens(content),
+            ContentPart::Image { .. } => 0,
+        })
+        .sum();
+    text + request.system.as_deref().map_or(0, estimate_tokens)
+}
+
+fn error_code(error: &LlmError) -> &'static str {
+    match error {
+        LlmError::Upstream { .. } => "upstream_error",
+        LlmError::Protocol(_) => "upstream_protocol",
+        LlmError::Connect(_) => "upstream_unreachable",
+        LlmError::IdleTimeout(_) => "upstream_timeout",
+    }
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The agent's reply, metered. Its usage record is written when it is dropped: after the last
+/// event (`ok`), after an error (`error`), or early because the client went away (`stopped`).
+pub struct Metered {
+    inner: ChatStream,
+    recorder: UsageRecorder,
+    record: Option<UsageRecord>,
+    started: Instant,
+    usage: Option<Usage>,
+    prompt_estimate: u64,
+    completion_estimate: u64,
+    error: Option<&'static str>,
+    ended: bool,
+    transcript: Option<Transcript>,
+    _active: ActiveStream,
+}
+
+impl Metered {
+    /// The token counts: the provider's, or our estimate when it sent none.
+    pub fn usage(&self) -> Usage {
+        self.usage.unwrap_or(Usage {
+            prompt_tokens: self.prompt_estimate,
+            completion_tokens: self.completion_estimate,
+        })
+    }
+
+    /// Every event, then the error that ended the reply, if any.
+    pub async fn collect(mut self) -> (super::Collected, Option<LlmError>, Usage) {
+        use futures_util::StreamExt;
+        let mut collected = super::Collected::default();
+        let mut failure = None;
+        while let Some(item) = self.next().await {
+            match item {
+                Ok(event) => collected.push(event),
+                Err(error) => failure = Some(error),
+            }
+        }
+        (collected, failure, self.usage())
+    }
+
+    fn observe(&mut self, event: &ChatEvent) {
+        if let Some(record) = &mut self.record
+            && record.ttft_ms.is_none()
+        {
+            record.ttft_ms = Some(elapsed_ms(self.started));
+        }
+        match event {
+            ChatEvent::Text(text) | ChatEvent::Reasoning(text) => {
+                self.completion_estimate += estimate_tokens(text);
+            }
+            ChatEvent::ToolCall {
+                arguments_delta, ..
+            } => {
+                self.completion_estimate += estimate_tokens(arguments_delta);
+            }
+            ChatEvent::Usage(usage) => self.usage = Some(*usage),
+            _ => {}
+        }
+        if let Some(transcript) = &mut self.transcript {
+            transcript.push(event);
+        }
+    }
+}
+
+impl Stream for Metered {
+    type Item = Result<ChatEvent, LlmError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        let item = std::task::ready!(self.inner.as_mut().poll_next(cx));
+        match &item {
+            Some(Ok(event)) => self.observe(event),
+            Some(Err(error)) => {
+                let provider = self.record.as_ref().map_or("unknown", |r| r.provider);
+                crate::usage::count_upstream_error(provider, error);
+                self.error = Some(error_code(error));
+                self.ended = true;
+            }
+            None => self.ended = true,
+        }
+        Poll::Ready(item)
+    }
+}
+
+impl Drop for Metered {
+    fn drop(&mut self) {
+        let Some(mut record) = self.record.take() else {
+            return;
+        };
+        let usage = self.usage();
+        record.prompt_tokens = usage.prompt_tokens;
+        record.completion_tokens = usage.completion_tokens;
+        record.estimated = self.usage.is_none();
+        record.duration_ms = Some(elapsed_ms(self.started));
+        record.outcome = match (self.ended, self.error) {
+            (_, Some(code)) => {
+                record.error_code = Some(code.to_string());
+                Outcome::Error
+            }
+            (true, None) => Outcome::Ok,
+            (false, None) => Outcome::Stopped,
+        };
+        let outcome = record.outcome;
+        self.recorder.record(record);
+        if let Some(transcript) = self.transcript.take() {
+            transcript.save(outcome);
+        }
+    }
+}

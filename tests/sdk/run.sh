@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Run the official-SDK tests (tests/sdk/*.py): the unmodified `openai` and `anthropic` Python
+# packages against the real llmchat debug binary (SQLite) with llmchat-mock as upstream.
+#
+# Usage: tests/sdk/run.sh [pytest arguments]
+#
+# The virtualenv lives in $LLMCHAT_SDK_VENV (default: <cargo target dir>/sdk-venv) and is
+# reused while tests/sdk/requirements.txt is unchanged. Needs python3 with venv (Debian:
+# python3-venv) and access to PyPI the first time.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+target=${CARGO_TARGET_DIR:-target}
+venv=${LLMCHAT_SDK_VENV:-$target/sdk-venv}
+requirements=tests/sdk/requirements.txt
+
+if [[ ! -x $venv/bin/python ]] || ! cmp -s "$requirements" "$venv/requirements.txt"; then
+    echo "tests/sdk: preparing $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.txt"
+fi
+
+# The same features as the test suite, so this reuses its build instead of replacing it.
+cargo build --quiet --all-features --bins
+export LLMCHAT_BIN=$target/debug/llmchat
+export LLMCHAT_MOCK_BIN=$target/debug/llmchat-mock
+exec "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/sdk "$@"
