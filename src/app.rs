@@ -63,7 +63,7 @@ impl App {
         let runtime = Runtime::load(&settings)
             .map_err(|report| anyhow::anyhow!("the agents are not valid:\n{report}"))?;
         let (usage, usage_queue) = crate::usage::UsageRecorder::new();
-        let state = AppState {
+        let state = AppState::new(crate::state::Services {
             auth: Arc::new(Auth::new(&settings, &jwt_secret)),
             limiter: RateLimiter::from_settings(
                 &settings.rate_limit,
@@ -82,7 +82,7 @@ impl App {
             hub: crate::chat::hub::Hub::new(),
             instance_id: uuid::Uuid::now_v7().to_string().into(),
             tasks: TaskTracker::new(),
-        };
+        });
         prepare_schema(&state).await?;
         spawn_key_usage_writer(&state);
         state.tasks.spawn(crate::usage::run_writer(

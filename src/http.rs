@@ -33,10 +33,11 @@ pub fn layers<S: Clone + Send + Sync + 'static>(
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn(shape_errors))
+        // Metrics and security headers in one layer: every layer costs every request.
         .layer(from_fn(move |req: Request, next: Next| {
             let headers = headers.clone();
             async move {
-                let mut response = next.run(req).await;
+                let mut response = track_metrics(req, next).await;
                 for (name, value) in headers.iter() {
                     response
                         .headers_mut()
@@ -46,7 +47,6 @@ pub fn layers<S: Clone + Send + Sync + 'static>(
                 response
             }
         }))
-        .layer(from_fn(track_metrics))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {

@@ -16,8 +16,27 @@ use crate::runtime::{Runtime, SharedRuntime};
 use crate::shared::Redis;
 use crate::store::Db;
 
+/// Cheap to clone (one reference count): axum clones the state for every extractor and
+/// middleware of every request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> AppState {
+        AppState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// What every handler can reach through [`AppState`].
+pub struct Services {
     /// In force now; `/api/config/reload` swaps in a new value (restart-only fields kept).
     pub settings: Arc<ArcSwap<Settings>>,
     pub db: Db,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use crate::store::{Db, now_ms};
+use crate::store::{Backend, Db, now_ms};
 
 /// At most this many records wait in memory; beyond it new ones are dropped (and counted)
 /// rather than slowing answers down.
@@ -258,14 +258,27 @@ fn is_connection_error(error: &sqlx::Error) -> bool {
 
 const COLUMNS: usize = 16;
 
+const INSERT: &str = "INSERT INTO usage_records (id, user_id, api_key_id, conversation_id, \
+     message_id, agent_id, provider, model, prompt_tokens, completion_tokens, estimated, ttft_ms, \
+     duration_ms, outcome, error_code, created_at) VALUES ";
+
 /// Writes `batch` now, in one INSERT (the writer task's path; tests and imports use it too).
 pub async fn insert(db: &Db, batch: &[UsageRecord]) -> sqlx::Result<()> {
-    let mut sql = String::from(
-        "INSERT INTO usage_records (id, user_id, api_key_id, conversation_id, message_id, \
-         agent_id, provider, model, prompt_tokens, completion_tokens, estimated, ttft_ms, \
-         duration_ms, outcome, error_code, created_at) VALUES ",
-    );
-    for row in 0..batch.len() {
+    let sql = values_sql(db.backend(), batch.len());
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for record in batch {
+        query = bind(query, record);
+    }
+    query.execute(db.pool()).await.map(drop)
+}
+
+/// The INSERT for `rows` rows. PostgreSQL gets `($1,…,$16),($17,…)`; SQLite gets plain `?`s,
+/// because it looks numbered parameters up by name one at a time — quadratic in their number,
+/// which made a 256-row batch cost more than serving the requests it recorded.
+fn values_sql(backend: Backend, rows: usize) -> String {
+    let mut sql = String::with_capacity(INSERT.len() + rows * COLUMNS * 5);
+    sql.push_str(INSERT);
+    for row in 0..rows {
         if row > 0 {
             sql.push(',');
         }
@@ -274,32 +287,39 @@ pub async fn insert(db: &Db, batch: &[UsageRecord]) -> sqlx::Result<()> {
             if col > 0 {
                 sql.push(',');
             }
-            sql.push('$');
-            sql.push_str(&(row * COLUMNS + col + 1).to_string());
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&(row * COLUMNS + col + 1).to_string());
+                }
+            }
         }
         sql.push(')');
     }
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for r in batch {
-        query = query
-            .bind(uuid::Uuid::now_v7().to_string())
-            .bind(r.user_id.clone())
-            .bind(r.api_key_id.clone())
-            .bind(r.conversation_id.clone())
-            .bind(r.message_id.clone())
-            .bind(r.agent_id.clone())
-            .bind(r.provider)
-            .bind(r.model.clone())
-            .bind(r.prompt_tokens as i64)
-            .bind(r.completion_tokens as i64)
-            .bind(i64::from(r.estimated))
-            .bind(r.ttft_ms.map(|v| v as i64))
-            .bind(r.duration_ms.map(|v| v as i64))
-            .bind(r.outcome.as_str())
-            .bind(r.error_code.clone())
-            .bind(r.created_at);
-    }
-    query.execute(db.pool()).await.map(drop)
+    sql
+}
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+
+fn bind<'q>(query: Query<'q>, r: &UsageRecord) -> Query<'q> {
+    query
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(r.user_id.clone())
+        .bind(r.api_key_id.clone())
+        .bind(r.conversation_id.clone())
+        .bind(r.message_id.clone())
+        .bind(r.agent_id.clone())
+        .bind(r.provider)
+        .bind(r.model.clone())
+        .bind(r.prompt_tokens as i64)
+        .bind(r.completion_tokens as i64)
+        .bind(i64::from(r.estimated))
+        .bind(r.ttft_ms.map(|v| v as i64))
+        .bind(r.duration_ms.map(|v| v as i64))
+        .bind(r.outcome.as_str())
+        .bind(r.error_code.clone())
+        .bind(r.created_at)
 }
 
 /// A rough token count for text no upstream counted: one per CJK character, one per four

@@ -47,10 +47,11 @@ impl Transport {
         request: &HttpRequest,
         wait: Duration,
     ) -> Result<reqwest::Response, SendError> {
-        check_url(&request.url, self.allow_link_local).map_err(SendError::Refused)?;
+        // Parsed once: checked here, then handed to reqwest as it is.
+        let url = check_url(&request.url, self.allow_link_local).map_err(SendError::Refused)?;
         let mut builder = match request.method {
-            HttpMethod::Get => self.client.get(&request.url),
-            HttpMethod::Post => self.client.post(&request.url),
+            HttpMethod::Get => self.client.get(url),
+            HttpMethod::Post => self.client.post(url),
         };
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
@@ -145,8 +146,8 @@ pub fn sse_events(
     )
 }
 
-/// Only http(s), and no link-local or cloud metadata address unless allowed.
-pub fn check_url(raw: &str, allow_link_local: bool) -> Result<(), String> {
+/// Only http(s), and no link-local or cloud metadata address unless allowed; the parsed URL.
+pub fn check_url(raw: &str, allow_link_local: bool) -> Result<url::Url, String> {
     let url = url::Url::parse(raw).map_err(|e| format!("invalid upstream URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
@@ -157,7 +158,7 @@ pub fn check_url(raw: &str, allow_link_local: bool) -> Result<(), String> {
     let ip = match url.host() {
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip),
-        Some(url::Host::Domain(_)) => return Ok(()),
+        Some(url::Host::Domain(_)) => return Ok(url),
         None => return Err("upstream URL has no host".into()),
     };
     if !allow_link_local && is_forbidden(ip) {
@@ -165,7 +166,7 @@ pub fn check_url(raw: &str, allow_link_local: bool) -> Result<(), String> {
             "upstream address {ip} is link-local or a cloud metadata address"
         ));
     }
-    Ok(())
+    Ok(url)
 }
 
 /// Link-local ranges (where cloud metadata services live) and the known metadata addresses.
