@@ -82,7 +82,10 @@ def start_llmchat(binary, workdir, mock_base):
 
 
 def to_ms(value):
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
+    match = re.match(r"([\d.]+)(us|ms|s)", value)
+    if not match:
+        raise SystemExit(f"cannot read the latency {value!r} in wrk's output")
+    number, unit = match.groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
@@ -101,8 +104,8 @@ def wrk(url, body, key, connections, seconds, workdir):
         raise SystemExit(f"wrk saw {errors.group(1)} error responses:\n{out}")
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": to_ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        "p99": to_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        "p50": to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99": to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
     }
 
 
