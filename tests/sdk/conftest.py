@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-LLMCHAT = os.environ.get("LLMCHAT_BIN", str(TARGET / "debug" / "llmchat"))
-MOCK = os.environ.get("LLMCHAT_MOCK_BIN", str(TARGET / "debug" / "llmchat-mock"))
+# Resolved now: a relative CARGO_TARGET_DIR is relative to where cargo ran (this directory),
+# and the servers start in temporary directories.
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target").resolve()
+LLMCHAT = str(Path(os.environ.get("LLMCHAT_BIN", TARGET / "debug" / "llmchat")).resolve())
+MOCK = str(Path(os.environ.get("LLMCHAT_MOCK_BIN", TARGET / "debug" / "llmchat-mock")).resolve())
 PASSWORD = "correct horse battery staple"
 
 

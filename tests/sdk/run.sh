@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 target=${CARGO_TARGET_DIR:-target}
+# Absolute: the tests start the binaries from temporary working directories.
+[[ $target == /* ]] || target=$PWD/$target
 venv=${LLMCHAT_SDK_VENV:-$target/sdk-venv}
 requirements=tests/sdk/requirements.txt
 
