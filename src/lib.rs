@@ -21,6 +21,7 @@ pub mod shared;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod ui;
 pub mod usage;
 
 pub use error::{Error, Result};
