@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Run the whole llmchat test suite: services, fmt, clippy, tests (and web/ checks
-# once that exists).
+# Run the whole llmchat test suite: services, fmt, clippy, tests, and the web UI's
+# checks (lint, type check, unit tests, build).
 #
 # Usage: ./scripts/test.sh [--quick] [-- <args for the test runner>]
-#   --quick      skip `cargo fmt --check` and `cargo clippy` (and `npm run lint`)
+#   --quick      skip `cargo fmt --check` and `cargo clippy` (and the web UI's
+#                lint, type check and build)
 #   -- ARGS...   passed to `cargo nextest run` (or `cargo test` if nextest is
 #                missing), e.g. `./scripts/test.sh -- health`
 #
@@ -30,7 +31,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-usage() { sed -n '2,28s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,29s/^# \{0,1\}//p' "$0"; }
 
 quick=0
 runner_args=()
@@ -258,10 +259,13 @@ fi
 
 if [[ -f web/package.json ]]; then
     have npm || die "web/package.json exists but npm is not installed: install Node.js 20 and npm"
-    if [[ ! -d web/node_modules ]]; then step "npm ci (web)" npm --prefix web ci; fi
-    if ((!quick)); then step "npm run lint (web)" npm --prefix web run lint --if-present; fi
-    step "npm test (web)" npm --prefix web run test --if-present
-    step "npm run e2e (web)" npm --prefix web run e2e --if-present
+    if [[ ! -d web/node_modules || web/package-lock.json -nt web/node_modules/.package-lock.json ]]; then
+        step "web: npm ci" npm --prefix web ci --no-audit --no-fund
+    fi
+    if ((!quick)); then step "web: eslint + tsc" npm --prefix web run lint; fi
+    step "web: unit tests (and API types current)" npm --prefix web test
+    if ((!quick)); then step "web: build" npm --prefix web run build; fi
+    step "web: end-to-end" npm --prefix web run e2e --if-present
 fi
 
 section "summary"

@@ -1,0 +1,211 @@
+// The open conversation: its messages (the active branch), the turn being streamed and how
+// the stream is doing. Stream events are applied once per animation frame, however fast
+// they come.
+import { create } from 'zustand';
+import { ApiError, chatApi, conversationsApi, isAbort, type ChatEvent, type Message, type SendMessage } from '../api';
+import { applyEvent, emptyAssistant } from '../lib/turn';
+import { useConversations } from './conversations';
+
+interface ChatState {
+  conversationId: string | null;
+  messages: Message[];
+  loading: boolean;
+  loadError: unknown;
+  /** A turn of this conversation is being read. */
+  streaming: boolean;
+  reconnecting: boolean;
+  /** The last failure to show above the composer. */
+  error: unknown;
+  open: (id: string | null) => Promise<void>;
+  /** Sends a message; resolves false when it never reached the server (keep the draft). */
+  send: (text: string, extra?: Omit<SendMessage, 'content'>) => Promise<boolean>;
+  /** Creates a conversation with `agentId` and sends its first message; the new id, or null. */
+  startConversation: (agentId: string, text: string, extra?: Omit<SendMessage, 'content'>) => Promise<string | null>;
+  stop: () => Promise<void>;
+  dismissError: () => void;
+}
+
+let controller: AbortController | null = null;
+let pending: ChatEvent[] = [];
+let frame: number | null = null;
+/** The id the streamed assistant message has in `messages` (local until `start`). */
+let streamingId: string | null = null;
+
+const nextFrame = (fn: () => void) =>
+  typeof requestAnimationFrame === 'function' ? requestAnimationFrame(fn) : (setTimeout(fn, 16) as unknown as number);
+const cancelFrame = (id: number) =>
+  typeof cancelAnimationFrame === 'function' ? cancelAnimationFrame(id) : clearTimeout(id);
+
+export const useChat = create<ChatState>((set, get) => {
+  /** Applies the queued events to the streamed message, in one state change. */
+  function flush() {
+    if (frame !== null) cancelFrame(frame);
+    frame = null;
+    if (pending.length === 0 || streamingId === null) return;
+    const events = pending;
+    pending = [];
+    const messages = get().messages.map((m) => {
+      if (m.id !== streamingId) return m;
+      let next = m;
+      for (const event of events) next = applyEvent(next, event);
+      streamingId = next.id;
+      return next;
+    });
+    // The user message gets its server id too.
+    const start = events.find((e) => e.type === 'start');
+    const fixed =
+      start && start.type === 'start'
+        ? messages.map((m) => (m.id.startsWith('local-user') ? { ...m, id: start.data.user_message_id } : m))
+        : messages;
+    set({ messages: fixed });
+  }
+
+  function onEvent(event: ChatEvent) {
+    pending.push(event);
+    if (event.type === 'done' || event.type === 'error' || event.type === 'start') flush();
+    else frame ??= nextFrame(flush);
+  }
+
+  /** Reads a turn's stream into the message `assistantId`; reloads the branch at the end. */
+  async function follow(conversationId: string, assistantId: string, open: (handlers: chatApi.StreamHandlers) => Promise<unknown>) {
+    controller?.abort();
+    const mine = new AbortController();
+    controller = mine;
+    streamingId = assistantId;
+    pending = [];
+    set({ streaming: true, reconnecting: false, error: null });
+    let started = false;
+    try {
+      await open({
+        signal: mine.signal,
+        onEvent: (event) => {
+          started = true;
+          if (get().reconnecting) set({ reconnecting: false });
+          onEvent(event);
+        },
+        onReconnect: () => set({ reconnecting: true }),
+      });
+      flush();
+      return started;
+    } catch (error) {
+      flush();
+      if (!isAbort(error) && controller === mine) set({ error });
+      return started;
+    } finally {
+      if (controller === mine) {
+        controller = null;
+        streamingId = null;
+        set({ streaming: false, reconnecting: false });
+        if (get().conversationId === conversationId) void refresh(conversationId, started);
+      }
+    }
+  }
+
+  /** After a turn: the server's view of the branch (ids, siblings, usage) and the title. */
+  async function refresh(conversationId: string, started: boolean) {
+    try {
+      const [list, conversation] = await Promise.all([
+        conversationsApi.listMessages(conversationId),
+        conversationsApi.getConversation(conversationId),
+      ]);
+      useConversations.getState().upsert(conversation);
+      if (get().conversationId !== conversationId || get().streaming) return;
+      // A message that never reached the server stays visible until the user retries.
+      if (started || list.items.length >= get().messages.length) set({ messages: list.items });
+    } catch {
+      // The messages shown are still right enough; the next open reloads them.
+    }
+  }
+
+  async function sendTo(conversationId: string, text: string, extra: Omit<SendMessage, 'content'> = {}) {
+    const messages = get().messages;
+    const parent = messages[messages.length - 1]?.id ?? null;
+    const userId = `local-user-${Date.now()}`;
+    const assistantId = `local-assistant-${Date.now()}`;
+    const user: Message = {
+      id: userId,
+      parent_id: parent,
+      role: 'user',
+      content: [{ type: 'text', text }],
+      status: 'complete',
+      sibling_ids: [userId],
+      created_at: new Date().toISOString(),
+    };
+    set({ messages: [...messages, user, emptyAssistant(assistantId, userId)] });
+    const started = await follow(conversationId, assistantId, (handlers) =>
+      chatApi.sendMessage(conversationId, { content: text, parent_id: parent, ...extra }, handlers),
+    );
+    if (!started) {
+      // Nothing was accepted: take the optimistic messages back out.
+      set({ messages: get().messages.filter((m) => m.id !== userId && m.id !== assistantId) });
+    }
+    return started;
+  }
+
+  return {
+    conversationId: null,
+    messages: [],
+    loading: false,
+    loadError: null,
+    streaming: false,
+    reconnecting: false,
+    error: null,
+
+    open: async (id) => {
+      if (id === get().conversationId) return;
+      controller?.abort();
+      controller = null;
+      set({ conversationId: id, messages: [], loadError: null, error: null, streaming: false, loading: id !== null });
+      if (!id) return;
+      try {
+        const list = await conversationsApi.listMessages(id);
+        if (get().conversationId !== id) return;
+        set({ messages: list.items, loading: false });
+        const last = list.items[list.items.length - 1];
+        if (last?.role === 'assistant' && last.status === 'streaming') {
+          void follow(id, last.id, (handlers) => chatApi.resume(id, handlers));
+        }
+      } catch (error) {
+        if (get().conversationId === id) set({ loading: false, loadError: error });
+      }
+    },
+
+    send: async (text, extra) => {
+      const id = get().conversationId;
+      if (!id || get().streaming) return false;
+      return sendTo(id, text, extra);
+    },
+
+    startConversation: async (agentId, text, extra) => {
+      let conversation;
+      try {
+        conversation = await conversationsApi.createConversation(agentId);
+      } catch (error) {
+        set({ error });
+        return null;
+      }
+      useConversations.getState().upsert(conversation);
+      controller?.abort();
+      set({ conversationId: conversation.id, messages: [], loading: false, loadError: null, error: null });
+      void sendTo(conversation.id, text, extra);
+      return conversation.id;
+    },
+
+    stop: async () => {
+      const id = get().conversationId;
+      if (!id || !get().streaming) return;
+      try {
+        // The server ends the turn and sends `done` (stopped) on the stream we are reading.
+        await chatApi.stop(id);
+        setTimeout(() => {
+          if (get().streaming && get().conversationId === id) controller?.abort();
+        }, 5000);
+      } catch (error) {
+        controller?.abort();
+        if (!(error instanceof ApiError && error.status === 404)) set({ error });
+      }
+    },
+
+    dismissError: () => set({ error: null }),
+  };
+});
