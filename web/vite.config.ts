@@ -1,4 +1,6 @@
 /// <reference types="vitest/config" />
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -27,19 +29,21 @@ function woff2Only(): Plugin {
   };
 }
 
-/** Writes `file.gz` next to every compressible output file; the server sends it as is. */
+/**
+ * Writes `file.gz` next to every compressible output file; the server sends it as is. Done on
+ * the written files: chunks are still rewritten (preload lists) after generateBundle.
+ */
 function precompress(): Plugin {
   return {
     name: 'llmchat-precompress',
     apply: 'build',
-    enforce: 'post',
-    generateBundle(_options, bundle) {
-      for (const [name, item] of Object.entries(bundle)) {
+    async writeBundle(options, bundle) {
+      const dir = options.dir ?? 'dist';
+      for (const name of Object.keys(bundle)) {
         if (!/\.(js|css|html|svg|json|txt)$/.test(name)) continue;
-        const source = item.type === 'chunk' ? item.code : item.source;
-        const bytes = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
+        const bytes = await readFile(join(dir, name));
         if (bytes.length < 1024) continue;
-        this.emitFile({ type: 'asset', fileName: `${name}.gz`, source: gzipSync(bytes, { level: 9 }) });
+        await writeFile(join(dir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
       }
     },
   };
