@@ -79,6 +79,8 @@ impl App {
             redis,
             lifecycle: Arc::new(Lifecycle::new()),
             usage,
+            hub: crate::chat::hub::Hub::new(),
+            instance_id: uuid::Uuid::now_v7().to_string().into(),
             tasks: TaskTracker::new(),
         };
         prepare_schema(&state).await?;
@@ -89,6 +91,7 @@ impl App {
             state.lifecycle.shutdown.clone(),
         ));
         spawn_reload_on_sighup(&state);
+        state.tasks.spawn(crate::chat::recovery::run(state.clone()));
 
         let router = http::layers(routes::router(&state), &settings).with_state(state.clone());
         let addr = format!("{}:{}", settings.server.host, settings.server.port);

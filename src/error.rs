@@ -24,6 +24,11 @@ pub enum Error {
     NotFound,
     #[error("{0}")]
     Conflict(&'static str),
+    /// A turn is already running in the conversation; the message names its answer's id.
+    #[error(
+        "a reply is still being generated in this conversation (message {0}); stop it or wait for it to finish"
+    )]
+    TurnRunning(String),
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
     #[error("{field}: {message}")]
@@ -75,7 +80,7 @@ impl Error {
             Error::Unauthorized | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::TurnRunning(_) => StatusCode::CONFLICT,
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited { .. } | Error::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -94,6 +99,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::Locked { .. } => "account_locked",
             Error::InvalidCredentials => "invalid_credentials",
+            Error::TurnRunning(_) => "turn_running",
             Error::BadGateway(_) => "upstream_error",
             other => code_for_status(other.status()),
         }

@@ -33,6 +33,10 @@ pub struct AppState {
     /// Where `/api/config/reload` reads from; `None`: the process environment and `./config`.
     pub config_sources: Option<Arc<crate::config::Sources>>,
     pub lifecycle: Arc<Lifecycle>,
+    /// Running turns' events, read by every SSE response.
+    pub hub: crate::chat::hub::Hub,
+    /// This server instance's id (owner of the turns it runs).
+    pub instance_id: Arc<str>,
     /// Usage records, written to the database in batches.
     pub usage: crate::usage::UsageRecorder,
     /// Background work that shutdown waits for.

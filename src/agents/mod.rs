@@ -113,6 +113,18 @@ pub enum ProviderKind {
     Demo,
 }
 
+impl ProviderKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::Openai => "openai",
+            ProviderKind::Anthropic => "anthropic",
+            ProviderKind::Fastgpt => "fastgpt",
+            ProviderKind::Dify => "dify",
+            ProviderKind::Demo => "demo",
+        }
+    }
+}
+
 impl ProviderDef {
     pub fn kind(&self) -> ProviderKind {
         match self {

@@ -74,6 +74,14 @@ pub struct AuthUser {
 
 impl AuthUser {
     /// The key for per-principal limits: the API key when one is used, else the user.
+    /// The API key used, when the caller authenticated with one.
+    pub fn api_key_id(&self) -> Option<&str> {
+        match &self.via {
+            Via::ApiKey { id, .. } => Some(id),
+            Via::Session { .. } => None,
+        }
+    }
+
     pub fn rate_key(&self) -> String {
         match &self.via {
             Via::ApiKey { id, .. } => format!("key:{id}"),

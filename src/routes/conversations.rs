@@ -27,6 +27,8 @@ pub struct ConversationView {
     pub archived: bool,
     /// The tip of the branch being shown.
     pub current_message_id: Option<String>,
+    /// The answer being generated right now (reattach with `/stream`), or null.
+    pub active_turn: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -40,6 +42,7 @@ impl From<&ConversationRow> for ConversationView {
             pinned: row.pinned != 0,
             archived: row.archived != 0,
             current_message_id: row.current_message_id.clone(),
+            active_turn: None,
             created_at: rfc3339(row.created_at),
             updated_at: rfc3339(row.updated_at),
         }
@@ -119,7 +122,11 @@ async fn list_conversations(
         rows,
         limit,
         |r| (r.updated_at, r.id.as_str()),
-        |r| ConversationView::from(r),
+        |r| {
+            let mut view = ConversationView::from(r);
+            view.active_turn = state.hub.running(&r.id);
+            view
+        },
     )))
 }
 
@@ -160,7 +167,12 @@ async fn get_conversation(
     let row = store::get_conversation(&state.db, &user.id, &id)
         .await?
         .ok_or(Error::NotFound)?;
-    Ok(axum::Json(ConversationView::from(&row)))
+    let mut view = ConversationView::from(&row);
+    view.active_turn = match state.hub.running(&id) {
+        Some(running) => Some(running),
+        None => crate::store::messages::streaming_message(&state.db, &id).await?,
+    };
+    Ok(axum::Json(view))
 }
 
 /// Renames, pins, archives, moves to another agent, or switches branch.
@@ -219,6 +231,7 @@ async fn delete_conversation(
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
     store::delete_conversation(&state.db, &user.id, &id).await?;
+    state.hub.stop(&id);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -6,15 +6,18 @@ mod admin;
 mod admin_agents;
 mod agents;
 mod auth;
+mod chat;
 mod conversations;
 mod health;
 mod keys;
 mod limits;
+mod messages;
 mod ops;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 pub mod views;
 
+pub(crate) use agents::may_use;
 pub(crate) use auth::check_username;
 
 use std::sync::OnceLock;
@@ -37,7 +40,18 @@ use crate::state::AppState;
         description = "Self-hosted multi-user, multi-agent LLM chat platform. Errors use \
                        `{\"error\":{\"code\",\"message\",\"request_id\"}}`."
     ),
-    components(schemas(ErrorResponse)),
+    components(schemas(
+        ErrorResponse,
+        crate::chat::events::StartEvent,
+        crate::chat::events::TextEvent,
+        crate::chat::events::StatusEvent,
+        crate::chat::events::InteractiveEvent,
+        crate::chat::events::CitationEvent,
+        crate::chat::events::ToolEvent,
+        crate::chat::events::UsageEvent,
+        crate::chat::events::DoneEvent,
+        crate::chat::events::ErrorEvent,
+    )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "operations", description = "Health, metrics, version and API description"),
@@ -46,6 +60,7 @@ use crate::state::AppState;
         (name = "admin", description = "User management and the audit log (admins only)"),
         (name = "agents", description = "The agents users chat with, and their reload"),
         (name = "conversations", description = "A user's conversations with agents"),
+        (name = "chat", description = "Turns: send, stream (SSE, resumable with Last-Event-ID), stop, regenerate, rate"),
     )
 )]
 struct ApiDoc;
@@ -89,6 +104,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(agents::router())
         .merge(admin_agents::router())
         .merge(conversations::router())
+        .merge(messages::router())
+        .merge(chat::router())
         .merge(ops::router())
 }
 

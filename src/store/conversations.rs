@@ -175,3 +175,33 @@ pub async fn message_in_conversation(
             .await?;
     Ok(found.is_some())
 }
+
+/// Stores the upstream's ids for the conversation (FastGPT `chatId`, Dify `conversation_id`).
+pub async fn set_upstream(db: &Db, id: &str, upstream: &str) -> Result<()> {
+    sqlx::query("UPDATE conversations SET upstream = $2 WHERE id = $1")
+        .bind(id)
+        .bind(upstream)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Stores the app input variables the user gave (merged by the caller).
+pub async fn set_variables(db: &Db, id: &str, variables: &str) -> Result<()> {
+    sqlx::query("UPDATE conversations SET variables = $2 WHERE id = $1")
+        .bind(id)
+        .bind(variables)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Sets the title if the conversation still has none.
+pub async fn set_title_if_empty(db: &Db, id: &str, title: &str) -> Result<()> {
+    sqlx::query("UPDATE conversations SET title = $2 WHERE id = $1 AND title = ''")
+        .bind(id)
+        .bind(title)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}

@@ -18,6 +18,7 @@ pub mod agents;
 pub mod api_keys;
 pub mod audit;
 pub mod conversations;
+pub mod instances;
 pub mod messages;
 pub mod refresh_tokens;
 pub mod users;

@@ -9,7 +9,7 @@ use crate::helpers::{Backend, closed_port, spawn_app, spawn_app_with};
 const BIN: &str = env!("CARGO_BIN_EXE_llmchat");
 
 /// The binary in an empty directory with a clean environment plus `vars`.
-fn llmchat(dir: &std::path::Path, args: &[&str], vars: &[(&str, &str)]) -> Command {
+pub(crate) fn llmchat(dir: &std::path::Path, args: &[&str], vars: &[(&str, &str)]) -> Command {
     let mut command = Command::new(BIN);
     command.current_dir(dir).env_clear().args(args);
     for (k, v) in vars {
@@ -18,13 +18,13 @@ fn llmchat(dir: &std::path::Path, args: &[&str], vars: &[(&str, &str)]) -> Comma
     command
 }
 
-struct Server {
-    child: Child,
-    addr: String,
+pub(crate) struct Server {
+    pub child: Child,
+    pub addr: String,
 }
 
 /// Starts `llmchat serve` on a free port and waits for its "listening" log line.
-fn start_server(dir: &std::path::Path, vars: &[(&str, &str)]) -> Server {
+pub(crate) fn start_server(dir: &std::path::Path, vars: &[(&str, &str)]) -> Server {
     let mut all = vec![
         ("HOST", "127.0.0.1"),
         ("PORT", "0"),
@@ -53,7 +53,7 @@ fn start_server(dir: &std::path::Path, vars: &[(&str, &str)]) -> Server {
     Server { child, addr }
 }
 
-fn signal(child: &Child, name: &str) {
+pub(crate) fn signal(child: &Child, name: &str) {
     let status = Command::new("kill")
         .args(["-s", name, &child.id().to_string()])
         .status()
@@ -61,7 +61,7 @@ fn signal(child: &Child, name: &str) {
     assert!(status.success());
 }
 
-fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
+pub(crate) fn wait_with_timeout(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
     let deadline = Instant::now() + timeout;
     loop {
         if let Some(status) = child.try_wait().unwrap() {

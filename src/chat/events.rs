@@ -1,0 +1,371 @@
+//! The SSE events of a turn (their payloads are OpenAPI components, so the UI's types are
+//! generated from them) and the answer they build up: provider [`ChatEvent`]s in, hub events
+//! and stored message parts out.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use crate::llm::{ChatEvent, Citation, Interactive, NodeState, UpstreamIds, Usage};
+
+/// `start`: the turn began; the ids to reattach and to show.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StartEvent {
+    pub conversation_id: String,
+    pub user_message_id: String,
+    pub message_id: String,
+    pub agent_id: String,
+}
+
+/// `delta`, `reasoning`, `replace`: text to append (or, for `replace`, the whole answer so far).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TextEvent {
+    pub text: String,
+}
+
+/// `status`: workflow progress.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatusEvent {
+    pub node: String,
+    /// `running`, `done` or `failed`.
+    #[schema(value_type = String)]
+    pub state: NodeState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// `interactive`: the upstream asks the user (options to pick or a form to fill).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InteractiveEvent {
+    /// `select` or `form`.
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    /// `[{label, value}]`
+    #[schema(value_type = Vec<Object>)]
+    pub options: Value,
+    /// `[{name, label, kind, required, options}]`
+    #[schema(value_type = Vec<Object>)]
+    pub fields: Value,
+}
+
+/// `citation`: sources of the answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CitationEvent {
+    /// `[{title, snippet?, url?, score?}]`
+    #[schema(value_type = Vec<Object>)]
+    pub items: Value,
+}
+
+/// `tool`: a tool call being made (arguments arrive in pieces) or its result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ToolEvent {
+    pub id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arguments_delta: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+}
+
+/// `usage`: token counts; `estimated` when the upstream gave none.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct UsageEvent {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub estimated: bool,
+}
+
+/// `done`: the turn ended and its message is saved with this status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DoneEvent {
+    pub message_id: String,
+    /// `complete`, `stopped` or `failed`.
+    pub status: String,
+    pub usage: UsageEvent,
+}
+
+/// `error`: why the turn failed (a `done` with status `failed` follows).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorEvent {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+}
+
+/// Serialises a payload for the hub (these types cannot fail to serialise).
+pub fn data<T: Serialize>(payload: &T) -> String {
+    serde_json::to_string(payload).unwrap_or_else(|_| "{}".into())
+}
+
+#[derive(Debug, Default)]
+struct ToolCallPart {
+    id: String,
+    name: String,
+    arguments: String,
+    result: Option<String>,
+}
+
+/// The answer as it builds up.
+#[derive(Debug, Default)]
+pub struct Answer {
+    pub text: String,
+    reasoning: String,
+    statuses: Vec<StatusEvent>,
+    citations: Vec<Citation>,
+    interactive: Option<Interactive>,
+    tools: Vec<ToolCallPart>,
+    pub usage: Option<Usage>,
+    /// Ids the upstream gave (merged as they arrive).
+    pub upstream: UpstreamIds,
+    /// Something arrived that counts as the first token.
+    pub started: bool,
+    /// Changed since the last [`Answer::take_dirty`].
+    dirty: bool,
+}
+
+impl Answer {
+    /// Takes in one provider event; returns the hub event it becomes, if any.
+    pub fn apply(&mut self, event: ChatEvent) -> Option<(&'static str, String)> {
+        self.dirty = true;
+        let out = match event {
+            ChatEvent::Text(text) => {
+                self.started = true;
+                self.text.push_str(&text);
+                ("delta", data(&TextEvent { text }))
+            }
+            ChatEvent::Reasoning(text) => {
+                self.started = true;
+                self.reasoning.push_str(&text);
+                ("reasoning", data(&TextEvent { text }))
+            }
+            ChatEvent::Replace(text) => {
+                self.started = true;
+                self.text.clone_from(&text);
+                ("replace", data(&TextEvent { text }))
+            }
+            ChatEvent::Status {
+                node,
+                state,
+                detail,
+            } => {
+                let status = StatusEvent {
+                    node,
+                    state,
+                    detail,
+                };
+                match self.statuses.iter_mut().find(|s| s.node == status.node) {
+                    Some(existing) => *existing = status.clone(),
+                    None => self.statuses.push(status.clone()),
+                }
+                ("status", data(&status))
+            }
+            ChatEvent::Interactive(interactive) => {
+                self.started = true;
+                let event = InteractiveEvent {
+                    kind: json!(interactive.kind).as_str().unwrap_or("select").into(),
+                    prompt: interactive.prompt.clone(),
+                    options: json!(interactive.options),
+                    fields: json!(interactive.fields),
+                };
+                self.interactive = Some(interactive);
+                ("interactive", data(&event))
+            }
+            ChatEvent::Citations(items) => {
+                let event = CitationEvent {
+                    items: json!(items),
+                };
+                self.citations.extend(items);
+                ("citation", data(&event))
+            }
+            ChatEvent::ToolCall {
+                index,
+                id,
+                name,
+                arguments_delta,
+            } => {
+                self.started = true;
+                let index = index as usize;
+                while self.tools.len() <= index {
+                    self.tools.push(ToolCallPart::default());
+                }
+                let call = &mut self.tools[index];
+                if let Some(id) = id {
+                    call.id = id;
+                }
+                if let Some(name) = name {
+                    call.name = name;
+                }
+                call.arguments.push_str(&arguments_delta);
+                let event = ToolEvent {
+                    id: call.id.clone(),
+                    name: call.name.clone(),
+                    arguments_delta: Some(arguments_delta),
+                    result: None,
+                };
+                ("tool", data(&event))
+            }
+            ChatEvent::ToolResult { id, result } => {
+                let name = match self.tools.iter_mut().find(|t| t.id == id) {
+                    Some(call) => {
+                        call.result = Some(result.clone());
+                        call.name.clone()
+                    }
+                    None => {
+                        self.tools.push(ToolCallPart {
+                            id: id.clone(),
+                            result: Some(result.clone()),
+                            ..Default::default()
+                        });
+                        String::new()
+                    }
+                };
+                let event = ToolEvent {
+                    id,
+                    name,
+                    arguments_delta: None,
+                    result: Some(result),
+                };
+                ("tool", data(&event))
+            }
+            ChatEvent::Usage(usage) => {
+                self.usage = Some(usage);
+                let event = UsageEvent {
+                    prompt_tokens: usage.prompt_tokens,
+                    completion_tokens: usage.completion_tokens,
+                    estimated: false,
+                };
+                ("usage", data(&event))
+            }
+            ChatEvent::Upstream(ids) => {
+                merge_upstream(&mut self.upstream, ids);
+                return None;
+            }
+            ChatEvent::Finish(_) => return None,
+        };
+        Some(out)
+    }
+
+    /// Whether anything changed since the last call.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::take(&mut self.dirty)
+    }
+
+    /// The message parts: status trail, reasoning, tool calls, text, citations, the question.
+    pub fn parts(&self) -> Value {
+        let mut parts = Vec::new();
+        for status in &self.statuses {
+            let mut part = json!({"type": "status", "node": status.node, "state": status.state});
+            if let Some(detail) = &status.detail {
+                part["detail"] = json!(detail);
+            }
+            parts.push(part);
+        }
+        if !self.reasoning.is_empty() {
+            parts.push(json!({"type": "reasoning", "text": self.reasoning}));
+        }
+        for tool in &self.tools {
+            let mut part = json!({"type": "tool", "id": tool.id, "name": tool.name, "arguments": tool.arguments});
+            if let Some(result) = &tool.result {
+                part["result"] = json!(result);
+            }
+            parts.push(part);
+        }
+        if !self.text.is_empty() {
+            parts.push(json!({"type": "text", "text": self.text}));
+        }
+        if !self.citations.is_empty() {
+            parts.push(json!({"type": "citation", "items": self.citations}));
+        }
+        if let Some(interactive) = &self.interactive {
+            let mut part = json!({"type": "interactive", "kind": interactive.kind,
+                "options": interactive.options, "fields": interactive.fields});
+            if let Some(prompt) = &interactive.prompt {
+                part["prompt"] = json!(prompt);
+            }
+            parts.push(part);
+        }
+        Value::Array(parts)
+    }
+}
+
+/// `into` with every id `ids` sets.
+pub fn merge_upstream(into: &mut UpstreamIds, ids: UpstreamIds) {
+    if ids.chat_id.is_some() {
+        into.chat_id = ids.chat_id;
+    }
+    if ids.conversation_id.is_some() {
+        into.conversation_id = ids.conversation_id;
+    }
+    if ids.task_id.is_some() {
+        into.task_id = ids.task_id;
+    }
+    if ids.message_id.is_some() {
+        into.message_id = ids.message_id;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_reasoning_and_status_build_ordered_parts() {
+        let mut answer = Answer::default();
+        answer.apply(ChatEvent::Status {
+            node: "search".into(),
+            state: NodeState::Running,
+            detail: None,
+        });
+        answer.apply(ChatEvent::Reasoning("think".into()));
+        answer.apply(ChatEvent::Text("Hel".into()));
+        answer.apply(ChatEvent::Text("lo".into()));
+        answer.apply(ChatEvent::Status {
+            node: "search".into(),
+            state: NodeState::Done,
+            detail: None,
+        });
+        assert_eq!(
+            answer.parts(),
+            json!([
+                {"type": "status", "node": "search", "state": "done"},
+                {"type": "reasoning", "text": "think"},
+                {"type": "text", "text": "Hello"},
+            ])
+        );
+    }
+
+    #[test]
+    fn replace_swaps_the_answer_so_far() {
+        let mut answer = Answer::default();
+        answer.apply(ChatEvent::Text("bad words".into()));
+        let (name, data) = answer.apply(ChatEvent::Replace("***".into())).unwrap();
+        assert_eq!((name, data.as_str()), ("replace", r#"{"text":"***"}"#));
+        assert_eq!(answer.text, "***");
+    }
+
+    #[test]
+    fn tool_call_deltas_are_joined_by_index() {
+        let mut answer = Answer::default();
+        answer.apply(ChatEvent::ToolCall {
+            index: 0,
+            id: Some("call_1".into()),
+            name: Some("weather".into()),
+            arguments_delta: "{\"city\":".into(),
+        });
+        let (_, data) = answer
+            .apply(ChatEvent::ToolCall {
+                index: 0,
+                id: None,
+                name: None,
+                arguments_delta: "\"Paris\"}".into(),
+            })
+            .unwrap();
+        assert!(data.contains("\"id\":\"call_1\""), "{data}");
+        assert_eq!(
+            answer.parts()[0]["arguments"],
+            json!("{\"city\":\"Paris\"}")
+        );
+    }
+}

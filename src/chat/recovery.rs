@@ -1,0 +1,66 @@
+//! Keeping turns honest across crashes: this instance registers itself, beats its heart (and
+//! its running turns'), and marks as `interrupted` the turns whose owner stopped beating — at
+//! start and periodically. It also sweeps finished turns out of the hub.
+
+use std::time::Duration;
+
+use crate::state::AppState;
+use crate::store::{instances, now_ms};
+
+/// Runs until shutdown, then until this instance's turns are saved; marks the instance stopped.
+pub async fn run(state: AppState) {
+    let hostname = std::env::var("HOSTNAME").unwrap_or_else(|_| "unknown".into());
+    let mut registered = false;
+    let mut shutdown_at = None;
+    loop {
+        let settings = state.settings();
+        if state.lifecycle.schema_ready() {
+            if !registered {
+                registered = instances::register(
+                    &state.db,
+                    &state.instance_id,
+                    &hostname,
+                    crate::build_info::VERSION,
+                )
+                .await
+                .map_err(|e| tracing::warn!(error = %e, "cannot register this instance yet"))
+                .is_ok();
+            }
+            if registered {
+                beat(&state, settings.chat.heartbeat_timeout).await;
+            }
+        }
+        state.hub.sweep(settings.chat.replay_retention);
+        if state.lifecycle.shutting_down() {
+            let since = *shutdown_at.get_or_insert_with(tokio::time::Instant::now);
+            if state.hub.running_count() == 0 || since.elapsed() > settings.shutdown_grace {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        }
+        tokio::select! {
+            () = state.lifecycle.shutdown.cancelled() => {}
+            () = tokio::time::sleep(settings.chat.heartbeat_interval) => {}
+        }
+    }
+    if registered && let Err(e) = instances::stopped(&state.db, &state.instance_id).await {
+        tracing::warn!(error = %e, "cannot mark this instance stopped");
+    }
+}
+
+async fn beat(state: &AppState, timeout: Duration) {
+    if let Err(e) = instances::heartbeat(&state.db, &state.instance_id).await {
+        tracing::warn!(error = %e, "heartbeat not written");
+        return;
+    }
+    let cutoff = now_ms() - timeout.as_millis() as i64;
+    match instances::interrupt_orphans(&state.db, cutoff).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            turns = n,
+            "marked turns of stopped instances as interrupted"
+        ),
+        Err(e) => tracing::warn!(error = %e, "cannot check for interrupted turns"),
+    }
+}
