@@ -402,6 +402,83 @@ export interface paths {
         patch: operations["update_conversation"];
         trace?: never;
     };
+    "/api/conversations/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The branch shown, as a Markdown document or as JSON, for download. */
+        get: operations["export_conversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The messages of the branch shown (or, with `all=true`, every message). */
+        get: operations["list_messages"];
+        put?: never;
+        /**
+         * Sends a message and streams the answer (`text/event-stream`; see the `*Event` schemas), or
+         *     with `stream: false` returns the finished answer. The answer is generated and saved even
+         *     if the client goes away.
+         */
+        post: operations["send_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stops the running turn; what was generated is saved with status `stopped`. */
+        post: operations["stop_turn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reattaches to the conversation's running turn: after the `Last-Event-ID` event when given
+         *     (no gap, no duplicate), else from its first event; replays the last turn while it is still
+         *     held; 204 when there is nothing.
+         */
+        get: operations["attach_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -506,6 +583,43 @@ export interface paths {
          *     a second on the others.
          */
         delete: operations["revoke_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rates an answer (`up`, `down`, or null to withdraw), forwarded to FastGPT and Dify apps. */
+        post: operations["rate_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new answer to the same question, beside the existing ones (`id` may be the answer or the
+         *     question).
+         */
+        post: operations["regenerate_message"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -635,6 +749,11 @@ export interface components {
         Backend: "sqlite" | "postgres";
         /** @enum {string} */
         Capability: "vision" | "reasoning" | "files" | "tools";
+        /** @description `citation`: sources of the answer. */
+        CitationEvent: {
+            /** @description `[{title, snippet?, url?, score?}]` */
+            items: Record<string, never>[];
+        };
         Component: {
             error?: string | null;
             /** Format: double */
@@ -668,7 +787,13 @@ export interface components {
             pinned?: boolean | null;
             title?: string | null;
         };
+        ConversationExport: {
+            conversation: components["schemas"]["ConversationView"];
+            messages: components["schemas"]["MessageView"][];
+        };
         ConversationView: {
+            /** @description The answer being generated right now (reattach with `/stream`), or null. */
+            active_turn?: string | null;
             agent_id: string;
             archived: boolean;
             created_at: string;
@@ -692,6 +817,13 @@ export interface components {
             pool: components["schemas"]["PoolInfo"];
             status: components["schemas"]["ComponentStatus"];
         };
+        /** @description `done`: the turn ended and its message is saved with this status. */
+        DoneEvent: {
+            message_id: string;
+            /** @description `complete`, `stopped` or `failed`. */
+            status: string;
+            usage: components["schemas"]["UsageEvent"];
+        };
         ErrorBody: {
             /** @description Stable, snake_case machine-readable code such as `not_found`. */
             code: string;
@@ -700,9 +832,22 @@ export interface components {
             /** @description The `x-request-id` of the failed request, to quote when reporting a problem. */
             request_id?: string | null;
         };
+        /** @description `error`: why the turn failed (a `done` with status `failed` follows). */
+        ErrorEvent: {
+            agent_id?: string | null;
+            code: string;
+            message: string;
+        };
         /** @description The body of every error response. */
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
+        };
+        FeedbackView: {
+            comment?: string | null;
+            /** @description Whether the agent's app (FastGPT, Dify) received it too. */
+            forwarded: boolean;
+            message_id: string;
+            rating?: string | null;
         };
         Health: {
             components?: components["schemas"]["Components"] | null;
@@ -714,6 +859,16 @@ export interface components {
         };
         /** @enum {string} */
         HealthStatus: "ok" | "degraded" | "down";
+        /** @description `interactive`: the upstream asks the user (options to pick or a form to fill). */
+        InteractiveEvent: {
+            /** @description `[{name, label, kind, required, options}]` */
+            fields: Record<string, never>[];
+            /** @description `select` or `form`. */
+            kind: string;
+            /** @description `[{label, value}]` */
+            options: Record<string, never>[];
+            prompt?: string | null;
+        };
         InteractiveField: {
             /** @description `input`, `textarea`, `number`, `select`, …, as the upstream names it. */
             kind: string;
@@ -736,6 +891,46 @@ export interface components {
             /** @description Username or email. */
             username: string;
         };
+        MessageList: {
+            /** @description The tip of the branch shown. */
+            current_message_id?: string | null;
+            items: components["schemas"]["MessageView"][];
+        };
+        MessageUsage: {
+            /** Format: int64 */
+            completion_tokens: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+        };
+        MessageView: {
+            agent_id?: string | null;
+            /**
+             * @description Typed parts: `text {text}`, `reasoning {text}`, `status {node, state, detail?}`,
+             *     `citation {items}`, `interactive {kind, prompt?, options?, fields?, answer?}`,
+             *     `tool {id, name, arguments, result?}`, `attachment {upload_id, name, mime, size}`.
+             */
+            content: Record<string, never>[];
+            created_at: string;
+            /** Format: int64 */
+            duration_ms?: number | null;
+            /** @description `{code, message}` when the answer failed or was interrupted. */
+            error?: Record<string, never> | null;
+            /** @description `up`, `down` or null. */
+            feedback?: string | null;
+            feedback_comment?: string | null;
+            id: string;
+            model?: string | null;
+            parent_id?: string | null;
+            /** @description `user` or `assistant`. */
+            role: string;
+            /** @description This message and its alternatives (other answers, edited questions), oldest first. */
+            sibling_ids: string[];
+            /** @description `streaming`, `complete`, `stopped`, `failed` or `interrupted`. */
+            status: string;
+            /** Format: int64 */
+            ttft_ms?: number | null;
+            usage?: components["schemas"]["MessageUsage"] | null;
+        };
         NewApiKeyRequest: {
             /** @description Agent ids the key may use; omit for all agents the owner may use. */
             allowed_agents?: string[] | null;
@@ -747,6 +942,31 @@ export interface components {
         NewConversation: {
             agent_id: string;
             title?: string | null;
+        };
+        NewFeedback: {
+            comment?: string | null;
+            /** @description `up`, `down`, or null to withdraw. */
+            rating?: string | null;
+        };
+        /** @description A new message in a conversation. */
+        NewMessage: {
+            /** @description Ids from `POST /api/uploads`. */
+            attachments?: string[];
+            content?: string;
+            /**
+             * @description The answer to the previous answer's interactive question (an option's value or the
+             *     form's fields).
+             */
+            interactive_answer?: Record<string, never> | null;
+            /**
+             * @description Reply under this message; absent: continue the current branch; `null`: a new root
+             *     (editing the first question). Edit-and-resend passes the edited message's parent.
+             */
+            parent_id?: string | null;
+            /** @description `false`: wait and answer with the finished message as JSON. Default `true` (SSE). */
+            stream?: boolean | null;
+            /** @description App input variables (FastGPT `variables`, Dify `inputs`), kept for the conversation. */
+            variables?: Record<string, never>;
         };
         NewUserRequest: {
             email?: string | null;
@@ -800,6 +1020,8 @@ export interface components {
         /** @description One page of a list. */
         Page_ConversationView: {
             items: {
+                /** @description The answer being generated right now (reattach with `/stream`), or null. */
+                active_turn?: string | null;
                 agent_id: string;
                 archived: boolean;
                 created_at: string;
@@ -865,6 +1087,10 @@ export interface components {
         RefreshRequest: {
             refresh_token?: string | null;
         };
+        Regenerate: {
+            /** @description `false`: answer with the finished message as JSON. */
+            stream?: boolean | null;
+        };
         RegisterRequest: {
             email?: string | null;
             password: string;
@@ -897,6 +1123,28 @@ export interface components {
             user_id: string;
             username: string;
         };
+        /** @description `start`: the turn began; the ids to reattach and to show. */
+        StartEvent: {
+            agent_id: string;
+            conversation_id: string;
+            message_id: string;
+            user_message_id: string;
+        };
+        /** @description `status`: workflow progress. */
+        StatusEvent: {
+            detail?: string | null;
+            node: string;
+            /** @description `running`, `done` or `failed`. */
+            state: string;
+        };
+        Stopped: {
+            /** @description The answer that was stopped. */
+            message_id: string;
+        };
+        /** @description `delta`, `reasoning`, `replace`: text to append (or, for `replace`, the whole answer so far). */
+        TextEvent: {
+            text: string;
+        };
         TokenResponse: {
             access_token: string;
             /**
@@ -909,6 +1157,13 @@ export interface components {
             token_type: string;
             user: components["schemas"]["UserView"];
         };
+        /** @description `tool`: a tool call being made (arguments arrive in pieces) or its result. */
+        ToolEvent: {
+            arguments_delta?: string | null;
+            id: string;
+            name: string;
+            result?: string | null;
+        };
         UpstreamFailure: {
             code?: string | null;
             message: string;
@@ -917,6 +1172,14 @@ export interface components {
              * @description The upstream's HTTP status, when it answered with one.
              */
             status?: number | null;
+        };
+        /** @description `usage`: token counts; `estimated` when the upstream gave none. */
+        UsageEvent: {
+            /** Format: int64 */
+            completion_tokens: number;
+            estimated: boolean;
+            /** Format: int64 */
+            prompt_tokens: number;
         };
         UserPatch: {
             disabled?: boolean | null;
@@ -2149,6 +2412,232 @@ export interface operations {
             };
         };
     };
+    export_conversation: {
+        parameters: {
+            query?: {
+                /** @description `markdown` (default) or `json`. */
+                format?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export (text/markdown or application/json) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationExport"];
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description an unknown format */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_messages: {
+        parameters: {
+            query?: {
+                /** @description The whole tree instead of the active branch. */
+                all?: boolean | null;
+            };
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the messages, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageList"];
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    send_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMessage"];
+            };
+        };
+        responses: {
+            /** @description SSE events start, delta, reasoning, replace, status, interactive, citation, tool, usage, done, error — each with `id: <message_id>:<seq>`; or the answer as JSON with stream: false */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageView"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a turn is already running here */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description empty content, a bad parent or attachment, or an unavailable agent */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a rate limit, agent limit or quota; the message names it */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    stop_turn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description stopping; the stream ends with done {status: stopped} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stopped"];
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no turn is running (or it runs on another instance) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    attach_stream: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `<message_id>:<seq>` of the last event received */
+                "Last-Event-ID"?: string | null;
+            };
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SSE events as for sending a message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description no turn running or held */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -2378,6 +2867,97 @@ export interface operations {
             };
             /** @description no such key of yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rate_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description message id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFeedback"];
+            };
+        };
+        responses: {
+            /** @description saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackView"];
+                };
+            };
+            /** @description no such message of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad rating, a long comment, or not an answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    regenerate_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description message id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Regenerate"] | null;
+            };
+        };
+        responses: {
+            /** @description SSE events as for sending a message, or the answer as JSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageView"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description no such message of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a turn is already running here */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

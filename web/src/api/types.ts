@@ -25,12 +25,11 @@ export interface Page<T> {
 }
 
 // ---------------------------------------------------------------------------------------
-// The chat API contract (routes being added on the server).
+// Chat. Field names come from the generated schema; where the server documents a field only
+// as a string or an object (roles, statuses, message parts, event payloads), the type below
+// narrows it to the documented values.
 
-export type Conversation = Schemas['ConversationView'] & {
-  /** The running turn's assistant message id, when one runs. */
-  active_turn?: string | null;
-};
+export type Conversation = Schemas['ConversationView'];
 
 export interface Citation {
   title: string;
@@ -57,56 +56,45 @@ export type Part =
 
 export type StatusState = 'running' | 'done' | 'failed';
 export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'failed' | 'interrupted';
+export type Usage = Schemas['UsageEvent'] | (Schemas['MessageUsage'] & { estimated?: boolean });
 
-export interface Usage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  estimated?: boolean;
-}
+type Refine<T, R> = Omit<T, keyof R> & R;
 
-export interface Message {
-  id: string;
-  parent_id: string | null;
-  role: 'user' | 'assistant';
-  content: Part[];
-  status: MessageStatus;
-  agent_id?: string | null;
-  model?: string | null;
-  usage?: Usage | null;
-  ttft_ms?: number | null;
-  duration_ms?: number | null;
-  feedback?: 'up' | 'down' | null;
-  error?: { code: string; message: string } | null;
-  sibling_ids: string[];
-  created_at: string;
-}
+export type Message = Refine<
+  Schemas['MessageView'],
+  {
+    role: 'user' | 'assistant';
+    status: MessageStatus;
+    content: Part[];
+    error?: { code: string; message: string } | null;
+    feedback?: 'up' | 'down' | null;
+    usage?: Usage | null;
+  }
+>;
 
-export interface MessageList {
-  items: Message[];
-  current_message_id: string | null;
-}
+export type MessageList = Refine<Schemas['MessageList'], { items: Message[] }>;
 
-export interface SendMessage {
-  content: string;
-  parent_id?: string | null;
-  attachments?: string[];
-  variables?: Record<string, unknown>;
-  interactive_answer?: unknown;
-}
+export type SendMessage = Refine<
+  Schemas['NewMessage'],
+  { content: string; variables?: Record<string, unknown>; interactive_answer?: unknown }
+>;
 
 /** The events of a turn's stream, by `event:` name. */
 export interface ChatEvents {
-  start: { conversation_id: string; user_message_id: string; message_id: string; agent_id: string };
-  delta: { text: string };
-  reasoning: { text: string };
-  replace: { text: string };
-  status: { node: string; state: StatusState; detail?: string | null };
-  interactive: { kind: 'select' | 'form'; prompt?: string | null; options?: InteractiveOption[]; fields?: InteractiveField[] };
+  start: Schemas['StartEvent'];
+  delta: Schemas['TextEvent'];
+  reasoning: Schemas['TextEvent'];
+  replace: Schemas['TextEvent'];
+  status: Refine<Schemas['StatusEvent'], { state: StatusState }>;
+  interactive: Refine<
+    Schemas['InteractiveEvent'],
+    { kind: 'select' | 'form'; options?: InteractiveOption[]; fields?: InteractiveField[] }
+  >;
   citation: { items: Citation[] };
-  tool: { id: string; name: string; arguments_delta?: string; result?: string };
-  usage: Usage;
-  done: { message_id: string; status: 'complete' | 'stopped' | 'failed'; usage?: Usage | null };
-  error: { code: string; message: string; agent_id?: string };
+  tool: Schemas['ToolEvent'];
+  usage: Schemas['UsageEvent'];
+  done: Refine<Schemas['DoneEvent'], { status: 'complete' | 'stopped' | 'failed'; usage?: Usage | null }>;
+  error: Schemas['ErrorEvent'];
 }
 
 export type ChatEvent = { [K in keyof ChatEvents]: { type: K; data: ChatEvents[K]; id?: string } }[keyof ChatEvents];

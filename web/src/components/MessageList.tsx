@@ -57,7 +57,7 @@ export function MessageList({ messages, agents, streaming }: { messages: Message
     <div className="message-scroller" ref={scroller} onScroll={onScroll} data-testid="message-list">
       <div className="message-column" role="log" aria-live="off" aria-busy={streaming}>
         {messages.map((message, i) => (
-          <MessageView key={message.id} message={message} agents={agents} last={i === messages.length - 1} />
+          <MessageView key={message.id} message={message} agents={agents} last={i === messages.length - 1} busy={streaming} />
         ))}
       </div>
       {!pinned && (

@@ -22,6 +22,13 @@ interface ChatState {
   /** Creates a conversation with `agentId` and sends its first message; the new id, or null. */
   startConversation: (agentId: string, text: string, extra?: Omit<SendMessage, 'content'>) => Promise<string | null>;
   stop: () => Promise<void>;
+  /** A new answer to the question before `messageId` (a sibling of it). */
+  regenerate: (messageId: string) => Promise<void>;
+  /** Sends `text` in place of the user message `messageId`, as a new branch. */
+  edit: (messageId: string, text: string) => Promise<boolean>;
+  /** Shows the branch through `messageId` (one of a message's siblings). */
+  switchBranch: (messageId: string) => Promise<void>;
+  rate: (messageId: string, rating: 'up' | 'down' | null) => Promise<void>;
   dismissError: () => void;
 }
 
@@ -117,14 +124,24 @@ export const useChat = create<ChatState>((set, get) => {
     }
   }
 
-  async function sendTo(conversationId: string, text: string, extra: Omit<SendMessage, 'content'> = {}) {
-    const messages = get().messages;
-    const parent = messages[messages.length - 1]?.id ?? null;
+  /**
+   * Sends after `base` (the messages kept on screen): under its last message, or under
+   * `parent` when given (null: a new first question).
+   */
+  async function sendTo(
+    conversationId: string,
+    text: string,
+    extra: Omit<SendMessage, 'content'> = {},
+    base = get().messages,
+    parent: string | null | undefined = base[base.length - 1]?.id,
+  ) {
+    const before = get().messages;
+    const messages = base;
     const userId = `local-user-${Date.now()}`;
     const assistantId = `local-assistant-${Date.now()}`;
     const user: Message = {
       id: userId,
-      parent_id: parent,
+      parent_id: parent ?? null,
       role: 'user',
       content: [{ type: 'text', text }],
       status: 'complete',
@@ -133,11 +150,11 @@ export const useChat = create<ChatState>((set, get) => {
     };
     set({ messages: [...messages, user, emptyAssistant(assistantId, userId)] });
     const started = await follow(conversationId, assistantId, (handlers) =>
-      chatApi.sendMessage(conversationId, { content: text, parent_id: parent, ...extra }, handlers),
+      chatApi.sendMessage(conversationId, { content: text, ...(parent !== undefined ? { parent_id: parent } : {}), ...extra }, handlers),
     );
-    if (!started) {
-      // Nothing was accepted: take the optimistic messages back out.
-      set({ messages: get().messages.filter((m) => m.id !== userId && m.id !== assistantId) });
+    if (!started && get().conversationId === conversationId) {
+      // Nothing was accepted: back to what was shown.
+      set({ messages: before });
     }
     return started;
   }
@@ -203,6 +220,53 @@ export const useChat = create<ChatState>((set, get) => {
       } catch (error) {
         controller?.abort();
         if (!(error instanceof ApiError && error.status === 404)) set({ error });
+      }
+    },
+
+    regenerate: async (messageId) => {
+      const id = get().conversationId;
+      const messages = get().messages;
+      const index = messages.findIndex((m) => m.id === messageId);
+      const target = messages[index];
+      if (!id || get().streaming || !target) return;
+      const assistantId = `local-assistant-${Date.now()}`;
+      const fresh = emptyAssistant(assistantId, target.parent_id ?? null, target.agent_id ?? undefined);
+      set({ messages: [...messages.slice(0, index), fresh] });
+      const started = await follow(id, assistantId, (handlers) => chatApi.regenerate(id, messageId, handlers));
+      if (!started && get().conversationId === id) set({ messages });
+    },
+
+    edit: async (messageId, text) => {
+      const id = get().conversationId;
+      const messages = get().messages;
+      const index = messages.findIndex((m) => m.id === messageId);
+      const target = messages[index];
+      if (!id || get().streaming || !target) return false;
+      return sendTo(id, text, {}, messages.slice(0, index), target.parent_id ?? null);
+    },
+
+    switchBranch: async (messageId) => {
+      const id = get().conversationId;
+      if (!id || get().streaming) return;
+      try {
+        await conversationsApi.updateConversation(id, { current_message_id: messageId });
+        const list = await conversationsApi.listMessages(id);
+        if (get().conversationId === id) set({ messages: list.items });
+      } catch (error) {
+        set({ error });
+      }
+    },
+
+    rate: async (messageId, rating) => {
+      const update = (value: 'up' | 'down' | null) =>
+        set({ messages: get().messages.map((m) => (m.id === messageId ? { ...m, feedback: value } : m)) });
+      const before = get().messages.find((m) => m.id === messageId)?.feedback ?? null;
+      update(rating);
+      try {
+        await chatApi.feedback(messageId, rating);
+      } catch (error) {
+        update(before);
+        set({ error });
       }
     },
 
