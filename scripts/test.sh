@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Run the whole llmchat test suite: services, fmt, clippy, tests, and the web UI's
-# checks (lint, type check, unit tests, build).
+# checks (lint, type check, unit tests, build, end-to-end in Chromium).
 #
 # Usage: ./scripts/test.sh [--quick] [-- <args for the test runner>]
-#   --quick      skip `cargo fmt --check` and `cargo clippy` (and the web UI's
-#                lint, type check and build)
+#   --quick      skip `cargo fmt --check`, `cargo clippy`, and the web UI's lint,
+#                type check, build and end-to-end tests (which need a release
+#                build and Chromium)
 #   -- ARGS...   passed to `cargo nextest run` (or `cargo test` if nextest is
 #                missing), e.g. `./scripts/test.sh -- health`
 #
@@ -31,7 +32,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-usage() { sed -n '2,29s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,30s/^# \{0,1\}//p' "$0"; }
 
 quick=0
 runner_args=()
@@ -226,6 +227,13 @@ if [[ ${LLMCHAT_TEST_SERVICES_ONLY:-0} == 1 ]]; then
     exit 0
 fi
 
+# The release binary cargo builds here (CARGO_TARGET_DIR is relative to this directory).
+release_binary() {
+    local target=${CARGO_TARGET_DIR:-target}
+    [[ $target == /* ]] || target=$PWD/$target
+    echo "$target/release/llmchat"
+}
+
 # ----------------------------------------------------------- steps 2 to 5
 results=()
 failed=0
@@ -264,8 +272,14 @@ if [[ -f web/package.json ]]; then
     fi
     if ((!quick)); then step "web: eslint + tsc" npm --prefix web run lint; fi
     step "web: unit tests (and API types current)" npm --prefix web test
-    if ((!quick)); then step "web: build" npm --prefix web run build; fi
-    step "web: end-to-end" npm --prefix web run e2e --if-present
+    if ((!quick)); then
+        step "web: build" npm --prefix web run build
+        # End-to-end tests drive the release binary (with the UI just built) in Chromium.
+        step "release binary (for end-to-end)" env LLMCHAT_SKIP_WEB_BUILD=1 cargo build --release --locked --bin llmchat
+        step "web: end-to-end (Chromium)" env LLMCHAT_E2E_BINARY="$(release_binary)" npm --prefix web run e2e
+    else
+        note "--quick: skipping the web build and the end-to-end tests"
+    fi
 fi
 
 section "summary"

@@ -17,7 +17,9 @@ export const Composer = forwardRef<ComposerHandle, {
   /** Resolves false when the message was not taken (the text comes back). */
   onSend: (text: string) => Promise<boolean> | boolean;
   onStop: () => void;
-}>(function Composer({ draftKey, placeholder, streaming, disabled, onSend, onStop }, ref) {
+  /** ↑ in an empty box: edit the last message. */
+  onEditLast?: () => void;
+}>(function Composer({ draftKey, placeholder, streaming, disabled, onSend, onStop, onEditLast }, ref) {
   const { t } = useTranslation();
   const [text, setText] = useState(() => loadDraft(draftKey));
   const area = useRef<HTMLTextAreaElement>(null);
@@ -75,6 +77,11 @@ export const Composer = forwardRef<ComposerHandle, {
         aria-describedby={hintId}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
+          if (e.key === 'ArrowUp' && !text && onEditLast) {
+            e.preventDefault();
+            onEditLast();
+            return;
+          }
           // Never send while an input method is composing (Chinese, Japanese…).
           if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing && e.keyCode !== 229) {
             e.preventDefault();

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useUi } from '../stores/ui';
+import { Shortcuts } from './Shortcuts';
 import { Sidebar } from './Sidebar';
 
 /** The signed-in frame: the sidebar (a drawer on phones) beside the page. */
@@ -31,6 +32,7 @@ export function Layout() {
       <a href="#main" className="skip-link">
         {t('app.skipToContent')}
       </a>
+      <Shortcuts />
       <Sidebar />
       {drawerOpen && <div className="scrim" onClick={() => setDrawer(false)} aria-hidden="true" />}
       <div className="page">

@@ -36,7 +36,8 @@ export const MessageView = memo(function MessageView({ message, agents, last, bu
 
 function UserMessage({ message, busy }: { message: Message; busy: boolean }) {
   const { t } = useTranslation();
-  const [editing, setEditing] = useState(false);
+  const editing = useChat((s) => s.editing === message.id);
+  const setEditing = (on: boolean) => useChat.getState().setEditing(on ? message.id : null);
   const attachments = message.content.filter((p): p is PartOf<'attachment'> => p.type === 'attachment');
   const text = answerText(message);
   const local = message.id.startsWith('local-');

@@ -8,7 +8,7 @@ import { useAuth } from '../stores/auth';
 import { useConversations } from '../stores/conversations';
 import { useUi } from '../stores/ui';
 import { ConversationItem } from './ConversationItem';
-import { CloseIcon, EditIcon, LogoutIcon, SearchIcon, SettingsIcon, SidebarIcon } from './icons';
+import { CloseIcon, EditIcon, KeyboardIcon, LogoutIcon, SearchIcon, SettingsIcon, SidebarIcon } from './icons';
 
 const BUCKETS: Bucket[] = ['today', 'yesterday', 'previous7', 'older'];
 
@@ -106,6 +106,10 @@ export function Sidebar() {
       <div className="sidebar-bottom">
         <button type="button" className="sidebar-link" onClick={() => void load({ archived: !archived })} aria-pressed={archived} data-testid="toggle-archived">
           {archived ? t('sidebar.hideArchived') : t('sidebar.showArchived')}
+        </button>
+        <button type="button" className="sidebar-link" onClick={() => useUi.getState().setHelp(true)} data-testid="open-shortcuts">
+          <KeyboardIcon />
+          <span>{t('shortcuts.open')}</span>
         </button>
         <Link to="/settings" className="sidebar-link">
           <SettingsIcon />

@@ -179,6 +179,17 @@ const en = {
     revokeTitle: 'Revoke key?',
     revokeBody: 'Programs using “{{name}}” will stop working at once.',
   },
+  shortcuts: {
+    title: 'Keyboard shortcuts',
+    open: 'Keyboard shortcuts',
+    newChat: 'New chat',
+    focusComposer: 'Focus the message box',
+    stop: 'Stop the answer, close a dialog',
+    copyLast: 'Copy the last answer',
+    toggleSidebar: 'Show or hide the sidebar',
+    editLast: 'Edit your last message (in an empty message box)',
+    help: 'Show these shortcuts',
+  },
   notFound: { title: 'Page not found', body: 'There is nothing at this address.', home: 'Go to chat' },
 };
 

@@ -182,6 +182,17 @@ const zh: Strings<Resources> = {
     revokeTitle: '吊销密钥？',
     revokeBody: '使用“{{name}}”的程序将立即无法访问。',
   },
+  shortcuts: {
+    title: '键盘快捷键',
+    open: '键盘快捷键',
+    newChat: '新对话',
+    focusComposer: '聚焦到输入框',
+    stop: '停止回答、关闭对话框',
+    copyLast: '复制最后一条回答',
+    toggleSidebar: '显示或隐藏侧边栏',
+    editLast: '编辑你的上一条消息（输入框为空时）',
+    help: '显示这些快捷键',
+  },
   notFound: { title: '页面不存在', body: '这个地址没有内容。', home: '返回对话' },
 };
 

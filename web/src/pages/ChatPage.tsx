@@ -130,6 +130,10 @@ export default function ChatPage() {
           disabled={!agentId}
           onSend={send}
           onStop={() => void chat.stop()}
+          onEditLast={() => {
+            const last = [...chat.messages].reverse().find((m) => m.role === 'user' && !m.id.startsWith('local-'));
+            if (last && !chat.streaming) chat.setEditing(last.id);
+          }}
         />
         <p className="composer-footnote">{t('chat.composerHint')}</p>
       </div>

@@ -29,6 +29,9 @@ interface ChatState {
   /** Shows the branch through `messageId` (one of a message's siblings). */
   switchBranch: (messageId: string) => Promise<void>;
   rate: (messageId: string, rating: 'up' | 'down' | null) => Promise<void>;
+  /** The user message being edited in place, if any. */
+  editing: string | null;
+  setEditing: (messageId: string | null) => void;
   dismissError: () => void;
 }
 
@@ -172,7 +175,7 @@ export const useChat = create<ChatState>((set, get) => {
       if (id === get().conversationId) return;
       controller?.abort();
       controller = null;
-      set({ conversationId: id, messages: [], loadError: null, error: null, streaming: false, loading: id !== null });
+      set({ conversationId: id, messages: [], loadError: null, error: null, streaming: false, editing: null, loading: id !== null });
       if (!id) return;
       try {
         const list = await conversationsApi.listMessages(id);
@@ -269,6 +272,9 @@ export const useChat = create<ChatState>((set, get) => {
         set({ error });
       }
     },
+
+    editing: null,
+    setEditing: (editing) => set({ editing }),
 
     dismissError: () => set({ error: null }),
   };

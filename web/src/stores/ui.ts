@@ -9,6 +9,9 @@ interface UiState {
   drawerOpen: boolean;
   toggleCollapsed: () => void;
   setDrawer: (open: boolean) => void;
+  /** The keyboard shortcuts dialog. */
+  helpOpen: boolean;
+  setHelp: (open: boolean) => void;
 }
 
 export const useUi = create<UiState>((set, get) => ({
@@ -20,4 +23,6 @@ export const useUi = create<UiState>((set, get) => ({
     set({ collapsed });
   },
   setDrawer: (drawerOpen) => set({ drawerOpen }),
+  helpOpen: false,
+  setHelp: (helpOpen) => set({ helpOpen }),
 }));
