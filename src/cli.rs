@@ -196,6 +196,9 @@ fn runtime(future: impl std::future::Future<Output = ExitCode>) -> ExitCode {
 
 async fn serve(settings: Settings) -> ExitCode {
     telemetry::init_logs(&settings);
+    // The handlers are installed before the server logs that it is listening, so a signal
+    // sent right after that line is a clean shutdown rather than the default (death).
+    let shutdown = shutdown_signal();
     let app = match App::build(settings).await {
         Ok(app) => app,
         Err(e) => {
@@ -203,7 +206,7 @@ async fn serve(settings: Settings) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match app.run(shutdown_signal()).await {
+    match app.run(shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = %format!("{e:#}"), "server failed");
@@ -360,26 +363,33 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
-/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM; the handlers are installed when this is called.
+fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        async fn received(signal: std::io::Result<Signal>) {
+            match signal {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        }
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            tokio::select! {
+                () = received(interrupt) => tracing::info!("received SIGINT"),
+                () = received(terminate) => tracing::info!("received SIGTERM"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("received SIGINT"),
-        () = terminate => tracing::info!("received SIGTERM"),
+        tracing::info!("received SIGINT");
     }
 }

@@ -46,8 +46,14 @@ pub enum Error {
     Locked { retry_after_s: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
+    /// 413 whose message names the limit that was exceeded.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("expected a request with Content-Type: application/json")]
     UnsupportedMediaType,
+    /// 415 whose message names what is accepted (an upload of the wrong type, say).
+    #[error("{0}")]
+    Unsupported(String),
     #[error("{0}")]
     Unavailable(&'static str),
     /// The agent's provider failed; the message is the upstream's (never a key).
@@ -85,8 +91,10 @@ impl Error {
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited { .. } | Error::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Locked { .. } => StatusCode::LOCKED,
-            Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::PayloadTooLarge | Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::UnsupportedMediaType | Error::Unsupported(_) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -15,6 +15,7 @@ pub mod http;
 pub mod llm;
 pub mod ratelimit;
 pub mod reload;
+pub mod reports;
 pub mod routes;
 pub mod runtime;
 pub mod shared;
@@ -22,6 +23,7 @@ pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod ui;
+pub mod uploads;
 pub mod usage;
 
 pub use error::{Error, Result};

@@ -210,23 +210,50 @@ async fn write(db: &Db, batch: &mut Vec<UsageRecord>) {
     if batch.is_empty() {
         return;
     }
-    for attempt in 0..2 {
-        match insert(db, batch).await {
-            Ok(()) => {
-                batch.clear();
-                return;
-            }
-            Err(e) if attempt == 0 => {
-                tracing::warn!(error = %e, rows = batch.len(), "cannot write usage records; retrying");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, rows = batch.len(), "usage records lost");
-                metrics::counter!("llmchat_usage_dropped_total").increment(batch.len() as u64);
-            }
+    let error = match insert(db, batch).await {
+        Ok(()) => {
+            batch.clear();
+            return;
+        }
+        Err(e) => e,
+    };
+    if is_connection_error(&error) {
+        tracing::warn!(error = %error, rows = batch.len(), "cannot write usage records; retrying");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if insert(db, batch).await.is_ok() {
+            batch.clear();
+            return;
         }
     }
-    batch.clear();
+    // One row can spoil a batch (its conversation was deleted meanwhile): write them one by
+    // one, without the conversation when that is what fails.
+    let mut lost = 0u64;
+    for record in batch.drain(..) {
+        if insert(db, std::slice::from_ref(&record)).await.is_ok() {
+            continue;
+        }
+        let detached = UsageRecord {
+            conversation_id: None,
+            ..record
+        };
+        if let Err(e) = insert(db, std::slice::from_ref(&detached)).await {
+            tracing::error!(error = %e, agent = %detached.agent_id, "usage record lost");
+            lost += 1;
+        }
+    }
+    if lost > 0 {
+        metrics::counter!("llmchat_usage_dropped_total").increment(lost);
+    }
+}
+
+fn is_connection_error(error: &sqlx::Error) -> bool {
+    matches!(
+        error,
+        sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Tls(_)
+    )
 }
 
 const COLUMNS: usize = 16;

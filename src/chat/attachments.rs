@@ -1,25 +1,135 @@
-//! Attachments of a user's message: uploads turned into stored parts and upstream parts.
+//! Attachments of a user's message: the caller's uploads turned into the stored `attachment`
+//! parts and into what the upstream reads — images as image parts (a `data:` URL, which the
+//! OpenAI and Anthropic translations send as `image_url` and base64 `image`), text files as
+//! text with their name. Images need a vision-capable agent.
 
-use serde_json::Value;
+use std::collections::HashMap;
 
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::agents::{AgentDef, Capability};
 use crate::auth::AuthUser;
 use crate::error::{Error, Result};
 use crate::llm::ContentPart;
 use crate::state::AppState;
 use crate::store::conversations::ConversationRow;
+use crate::store::messages::MessageRow;
+use crate::store::uploads::{UploadKind, UploadRow, get_upload};
 
-/// The stored part and the upstream part of each attachment.
+/// Attachments one message may carry.
+const MAX_ATTACHMENTS: usize = 10;
+
+fn invalid(message: String) -> Error {
+    Error::Invalid {
+        field: "attachments".into(),
+        message,
+    }
+}
+
+/// The stored part and the upstream part of each attachment of a new message.
 pub async fn resolve(
-    _state: &AppState,
-    _user: &AuthUser,
-    _conversation: &ConversationRow,
+    state: &AppState,
+    user: &AuthUser,
+    conversation: &ConversationRow,
     ids: &[String],
 ) -> Result<Vec<(Value, ContentPart)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Err(Error::Invalid {
-        field: "attachments".into(),
-        message: "uploads are not available in this build yet".into(),
+    if ids.len() > MAX_ATTACHMENTS {
+        return Err(invalid(format!(
+            "at most {MAX_ATTACHMENTS} files per message"
+        )));
+    }
+    let runtime = state.runtime.load_full();
+    let agent = runtime.agent(&conversation.agent_id).map(|a| &a.def);
+    let mut parts = Vec::with_capacity(ids.len());
+    for id in ids {
+        let upload = get_upload(&state.db, &user.id, id)
+            .await?
+            .ok_or_else(|| invalid(format!("{id:?} is not one of your uploads")))?;
+        let part = upstream_part(&upload, agent)?;
+        parts.push((stored_part(&upload), part));
+    }
+    Ok(parts)
+}
+
+/// Whether `agent` can see images.
+pub fn has_vision(agent: Option<&AgentDef>) -> bool {
+    agent.is_some_and(|a| a.capabilities.contains(&Capability::Vision))
+}
+
+fn stored_part(upload: &UploadRow) -> Value {
+    json!({
+        "type": "attachment",
+        "upload_id": upload.id,
+        "name": upload.name,
+        "mime": upload.mime,
+        "size": upload.size,
     })
+}
+
+fn upstream_part(upload: &UploadRow, agent: Option<&AgentDef>) -> Result<ContentPart> {
+    match upload.kind() {
+        Some(UploadKind::Image) if has_vision(agent) => Ok(image_part(upload)),
+        Some(UploadKind::Image) => Err(invalid(format!(
+            "agent {:?} cannot read images ({} is one); choose an agent with the vision capability or remove the image",
+            agent.map(|a| a.id.as_str()).unwrap_or_default(),
+            upload.name
+        ))),
+        Some(UploadKind::Text) => Ok(text_part(upload)),
+        None => Err(invalid(format!(
+            "{} is neither an image nor text",
+            upload.name
+        ))),
+    }
+}
+
+fn image_part(upload: &UploadRow) -> ContentPart {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&upload.data);
+    ContentPart::Image {
+        url: format!("data:{};base64,{encoded}", upload.mime),
+        mime: Some(upload.mime.clone()),
+    }
+}
+
+fn text_part(upload: &UploadRow) -> ContentPart {
+    let text = upload.text().unwrap_or_default();
+    ContentPart::Text(format!("File {}:\n```\n{text}\n```", upload.name))
+}
+
+/// The upstream parts of the attachments of earlier messages in the branch, by message id,
+/// so that a follow-up question still shows the model the file it is about. Images are left
+/// out for an agent without vision (the conversation may have moved to one), and uploads
+/// deleted since are skipped.
+pub async fn for_history(
+    state: &AppState,
+    user_id: &str,
+    agent: &AgentDef,
+    rows: &[&MessageRow],
+) -> Result<HashMap<String, Vec<ContentPart>>> {
+    let mut by_message = HashMap::new();
+    for row in rows {
+        let parts = row.parts();
+        let ids: Vec<&str> = parts
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["type"] == "attachment")
+            .filter_map(|p| p["upload_id"].as_str())
+            .collect();
+        let mut loaded = Vec::new();
+        for id in ids {
+            if let Some(upload) = get_upload(&state.db, user_id, id).await?
+                && let Ok(part) = upstream_part(&upload, Some(agent))
+            {
+                loaded.push(part);
+            }
+        }
+        if !loaded.is_empty() {
+            by_message.insert(row.id.clone(), loaded);
+        }
+    }
+    Ok(by_message)
 }

@@ -480,6 +480,18 @@ impl Settings {
                 format!("{origin:?} is not an origin like https://chat.example.com (no wildcards)"),
             ));
         }
+        if self.chat.heartbeat_timeout < self.chat.heartbeat_interval * 2 {
+            return Err((
+                "chat.heartbeat_timeout",
+                "must be at least twice chat.heartbeat_interval, or live turns would be marked interrupted".into(),
+            ));
+        }
+        if self.chat.flush_interval.is_zero() || self.chat.heartbeat_interval.is_zero() {
+            return Err((
+                "chat.flush_interval",
+                "chat.flush_interval and chat.heartbeat_interval must be more than 0".into(),
+            ));
+        }
         if self.database.max_connections == 0 {
             return Err(("database.max_connections", "must be at least 1".into()));
         }

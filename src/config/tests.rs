@@ -361,3 +361,20 @@ fn cors_origins_come_as_a_list_and_wildcards_are_refused() {
     let e = g.load().unwrap_err().to_string();
     assert!(e.contains("TRUSTED_PROXIES"), "{e}");
 }
+
+#[test]
+fn chat_timings_that_would_interrupt_live_turns_are_rejected() {
+    let mut fixture = Fixture::new();
+    fixture
+        .var("LLMCHAT_CHAT__HEARTBEAT_INTERVAL", "10s")
+        .var("LLMCHAT_CHAT__HEARTBEAT_TIMEOUT", "15s");
+    let error = fixture.load().unwrap_err().to_string();
+    assert!(error.contains("chat.heartbeat_timeout"), "{error}");
+    let mut fixture = Fixture::new();
+    fixture
+        .var("LLMCHAT_CHAT__TITLES", "agent")
+        .var("LLMCHAT_CHAT__DAILY_TOKEN_QUOTA", "50000");
+    let settings = fixture.load().unwrap();
+    assert_eq!(settings.chat.titles, crate::config::TitleMode::Agent);
+    assert_eq!(settings.chat.daily_token_quota, Some(50_000));
+}

@@ -15,6 +15,8 @@ mod messages;
 mod ops;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
+mod uploads;
+mod usage;
 pub mod views;
 
 pub(crate) use agents::may_use;
@@ -61,6 +63,8 @@ use crate::state::AppState;
         (name = "agents", description = "The agents users chat with, and their reload"),
         (name = "conversations", description = "A user's conversations with agents"),
         (name = "chat", description = "Turns: send, stream (SSE, resumable with Last-Event-ID), stop, regenerate, rate"),
+        (name = "uploads", description = "Images and text files to attach to messages"),
+        (name = "usage", description = "Usage reports, and statistics for admins"),
     )
 )]
 struct ApiDoc;
@@ -106,6 +110,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(conversations::router())
         .merge(messages::router())
         .merge(chat::router())
+        .merge(uploads::router())
+        .merge(usage::router())
         .merge(ops::router())
 }
 

@@ -21,6 +21,8 @@ pub mod conversations;
 pub mod instances;
 pub mod messages;
 pub mod refresh_tokens;
+pub mod uploads;
+pub mod usage;
 pub mod users;
 
 /// Now as unix milliseconds, the schema's timestamp unit.

@@ -18,6 +18,7 @@ const TABLES: &[&str] = &[
     "audit_log",
     "server_instances",
     "login_failures",
+    "uploads",
 ];
 
 async fn migrations_run_twice_and_create_every_table(backend: Backend) {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::chat::SseReader;
+use crate::chat_support::SseReader;
 use crate::helpers::{Backend, PASSWORD, TestDatabase, http_client};
 use crate::on_both_databases;
 use crate::process::{signal, start_server, wait_with_timeout};
@@ -200,7 +200,8 @@ async fn another_instance_never_interrupts_a_live_instances_turn(backend: Backen
         s.chat.heartbeat_interval = Duration::from_millis(100);
         s.chat.heartbeat_timeout = Duration::from_millis(600);
     };
-    let chat = crate::chat::chat_app(backend, crate::chat::SLOW_DEMO, fast_beats).await;
+    let chat =
+        crate::chat_support::chat_app(backend, crate::chat_support::SLOW_DEMO, fast_beats).await;
     // A second instance on the same database, sweeping for orphans every 100 ms.
     let _replica = chat.app.spawn_replica(fast_beats).await;
     let conversation = chat.conversation("slow").await;

@@ -1,0 +1,317 @@
+//! The turn's task: stream the reply into the hub, flush the partial answer, and save the
+//! finished one with its usage.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use serde_json::json;
+
+use super::Turn;
+use crate::agents::ProviderDef;
+use crate::chat::context;
+use crate::chat::events::{Answer, DoneEvent, ErrorEvent, UsageEvent, data, merge_upstream};
+use crate::llm::{LlmError, UpstreamIds, Usage, provider};
+use crate::store::conversations;
+use crate::store::messages::{self, FinishedMessage};
+use crate::usage::{ActiveStream, Outcome, UsageRecord, count_upstream_error, estimate_tokens};
+
+/// How the streaming loop ended.
+enum End {
+    Complete,
+    Stopped,
+    /// The server is shutting down and its grace is nearly spent.
+    Interrupted,
+    Failed {
+        agent_id: String,
+        error: LlmError,
+    },
+}
+
+impl Turn {
+    pub(super) async fn run(mut self) {
+        let _active = ActiveStream::open();
+        let started = Instant::now();
+        let cancel = self.publisher.cancelled();
+        let grace = self.state.settings().shutdown_grace;
+        let shutdown = self.state.lifecycle.shutdown.clone();
+        let deadline = async move {
+            shutdown.cancelled().await;
+            tokio::time::sleep(grace.mul_f32(0.75)).await;
+        };
+        tokio::pin!(deadline);
+        let mut answer = Answer::default();
+        let mut ttft = None;
+        let mut agent_id = self.agent.def.id.clone();
+
+        let opened = tokio::select! {
+            opened = provider::chat_with_fallbacks(&self.state.transport, &self.runtime, &self.agent.def, &self.request) => Some(opened),
+            () = cancel.cancelled() => None,
+            () = &mut deadline => None,
+        };
+        let end = match opened {
+            None if cancel.is_cancelled() => End::Stopped,
+            None => End::Interrupted,
+            Some(Err((failed, error))) => End::Failed {
+                agent_id: failed,
+                error,
+            },
+            Some(Ok((answered_by, stream))) => {
+                agent_id = answered_by;
+                self.stream(
+                    stream,
+                    &mut answer,
+                    &mut ttft,
+                    started,
+                    &cancel,
+                    &mut deadline,
+                )
+                .await
+            }
+        };
+        self.finish(end, answer, ttft, started, agent_id).await;
+    }
+
+    async fn stream(
+        &mut self,
+        mut stream: crate::llm::ChatStream,
+        answer: &mut Answer,
+        ttft: &mut Option<u64>,
+        started: Instant,
+        cancel: &tokio_util::sync::CancellationToken,
+        deadline: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
+    ) -> End {
+        let flush_every = self.state.settings().chat.flush_interval;
+        let mut flush = tokio::time::interval_at(
+            tokio::time::Instant::now() + flush_every,
+            flush_every.max(Duration::from_millis(50)),
+        );
+        loop {
+            tokio::select! {
+                biased;
+                () = cancel.cancelled() => return End::Stopped,
+                () = deadline.as_mut() => return End::Interrupted,
+                item = stream.next() => match item {
+                    Some(Ok(event)) => {
+                        if let Some((name, payload)) = answer.apply(event) {
+                            if ttft.is_none() && answer.started {
+                                *ttft = Some(started.elapsed().as_millis() as u64);
+                            }
+                            self.publisher.publish(name, payload);
+                        }
+                    }
+                    Some(Err(error)) => {
+                        return End::Failed { agent_id: self.agent.def.id.clone(), error };
+                    }
+                    None => return End::Complete,
+                },
+                _ = flush.tick() => {
+                    if answer.take_dirty()
+                        && let Err(e) = messages::save_partial(&self.state.db, self.publisher.message_id(), &answer.parts()).await
+                    {
+                        tracing::warn!(error = %e, "cannot save the partial answer; will retry");
+                    }
+                }
+            }
+        }
+    }
+
+    async fn finish(
+        mut self,
+        end: End,
+        answer: Answer,
+        ttft: Option<u64>,
+        started: Instant,
+        agent_id: String,
+    ) {
+        let duration_ms = started.elapsed().as_millis() as u64;
+        let provider_kind = self
+            .runtime
+            .agent(&agent_id)
+            .map_or(self.agent.def.provider.kind(), |a| a.def.provider.kind());
+        let provider_name = provider_kind.as_str();
+        let (status, outcome, error) = match &end {
+            End::Complete => ("complete", Outcome::Ok, None),
+            End::Stopped => ("stopped", Outcome::Stopped, None),
+            End::Interrupted => (
+                "interrupted",
+                Outcome::Error,
+                Some(ErrorEvent {
+                    code: "interrupted".into(),
+                    message: "the server shut down during this answer".into(),
+                    agent_id: None,
+                }),
+            ),
+            End::Failed { agent_id, error } => {
+                count_upstream_error(provider_name, error);
+                let event = ErrorEvent {
+                    code: error_code(error).into(),
+                    message: format!("agent {agent_id:?}: {error}"),
+                    agent_id: Some(agent_id.clone()),
+                };
+                ("failed", Outcome::Error, Some(event))
+            }
+        };
+        if matches!(end, End::Stopped) {
+            self.stop_upstream(&answer.upstream).await;
+        }
+        let (usage, estimated) = match answer.usage {
+            Some(usage) => (usage, false),
+            None => (
+                Usage {
+                    prompt_tokens: self.prompt_estimate(),
+                    completion_tokens: estimate_tokens(&answer.text),
+                },
+                true,
+            ),
+        };
+        let usage_event = UsageEvent {
+            prompt_tokens: usage.prompt_tokens,
+            completion_tokens: usage.completion_tokens,
+            estimated,
+        };
+        if estimated {
+            self.publisher.publish("usage", data(&usage_event));
+        }
+        if let Some(error) = &error {
+            self.publisher.publish("error", data(error));
+        }
+        let content = answer.parts();
+        let error_json = error
+            .as_ref()
+            .map(|e| json!({"code": e.code, "message": e.message}));
+        let message_id = self.publisher.message_id().to_string();
+        let finished = FinishedMessage {
+            content: &content,
+            status,
+            agent_id: &agent_id,
+            model: Some(self.request.model.as_str()).filter(|m| !m.is_empty()),
+            prompt_tokens: Some(usage.prompt_tokens),
+            completion_tokens: Some(usage.completion_tokens),
+            ttft_ms: ttft,
+            duration_ms,
+            error: error_json.as_ref(),
+            upstream_id: answer.upstream.message_id.as_deref(),
+        };
+        self.save(&message_id, &finished).await;
+        let mut upstream = self.upstream_before.clone();
+        merge_upstream(&mut upstream, answer.upstream.clone());
+        upstream.task_id = None;
+        upstream.message_id = None;
+        if upstream != self.upstream_before {
+            let json = serde_json::to_string(&upstream).unwrap_or_else(|_| "{}".into());
+            if let Err(e) =
+                conversations::set_upstream(&self.state.db, &self.conversation_id, &json).await
+            {
+                tracing::warn!(error = %e, "cannot save the upstream conversation id");
+            }
+        }
+        let mut record = UsageRecord::new(&agent_id, provider_name);
+        record.user_id = Some(self.user_id.clone());
+        record.api_key_id = self.api_key_id.clone();
+        record.conversation_id = Some(self.conversation_id.clone());
+        record.message_id = Some(message_id.clone());
+        record.model = finished.model.map(str::to_string);
+        record.prompt_tokens = usage.prompt_tokens;
+        record.completion_tokens = usage.completion_tokens;
+        record.estimated = estimated;
+        record.ttft_ms = ttft;
+        record.duration_ms = Some(duration_ms);
+        record.outcome = outcome;
+        record.error_code = error.as_ref().map(|e| e.code.clone());
+        self.state.usage.record(record);
+
+        let done_status = if status == "interrupted" {
+            "interrupted"
+        } else {
+            status
+        };
+        self.publisher.publish(
+            "done",
+            data(&DoneEvent {
+                message_id,
+                status: done_status.into(),
+                usage: usage_event,
+            }),
+        );
+        let Turn {
+            state,
+            publisher,
+            agent,
+            conversation_id,
+            ask_for_title,
+            first_text,
+            ..
+        } = self;
+        publisher.finish();
+        if ask_for_title && status == "complete" {
+            crate::chat::titles::ask_agent(
+                &state,
+                &agent,
+                &conversation_id,
+                &first_text,
+                &answer.text,
+            )
+            .await;
+        }
+    }
+
+    /// Saves the finished answer, retrying briefly while the database is unreachable.
+    async fn save(&self, message_id: &str, finished: &FinishedMessage<'_>) {
+        for attempt in 0..5u32 {
+            match messages::finish_message(&self.state.db, message_id, finished).await {
+                Ok(()) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, attempt, message_id, "cannot save the answer; retrying");
+                    tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+                }
+            }
+        }
+        tracing::error!(
+            message_id,
+            "the answer could not be saved; recovery will mark it interrupted"
+        );
+    }
+
+    /// Dify keeps generating after we hang up unless told to stop.
+    async fn stop_upstream(&self, ids: &UpstreamIds) {
+        let (ProviderDef::Dify(upstream), Some(task_id)) = (&self.agent.def.provider, &ids.task_id)
+        else {
+            return;
+        };
+        let user = self.request.user.clone().unwrap_or_default();
+        let sent = crate::chat::upstream::send(&self.state.transport, upstream, |endpoint| {
+            crate::llm::dify::stop_request(endpoint, task_id, &user)
+        })
+        .await;
+        if let Err(e) = sent {
+            tracing::warn!(agent = %self.agent.def.id, error = %e, "Dify did not accept the stop request");
+        }
+    }
+
+    fn prompt_estimate(&self) -> u64 {
+        self.request.system.as_deref().map_or(0, estimate_tokens)
+            + self
+                .request
+                .messages
+                .iter()
+                .map(context::message_tokens)
+                .sum::<u64>()
+    }
+}
+
+/// A short code for an upstream failure, for the `error` event and usage records.
+fn error_code(error: &LlmError) -> &'static str {
+    match error {
+        LlmError::Connect(_) => "upstream_unreachable",
+        LlmError::IdleTimeout(_) => "upstream_timeout",
+        LlmError::Protocol(_) => "upstream_protocol_error",
+        LlmError::Upstream {
+            status: Some(429), ..
+        } => "upstream_rate_limited",
+        LlmError::Upstream {
+            status: Some(401 | 403),
+            ..
+        } => "upstream_auth_failed",
+        LlmError::Upstream { .. } => "upstream_error",
+    }
+}
