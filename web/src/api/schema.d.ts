@@ -82,6 +82,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The admin dashboard: users, conversations, messages, tokens and messages per day, top
+         *     agents, provider share, error rate and p95 time to first token.
+         */
+        get: operations["get_admin_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everyone's usage grouped by user, agent or day, with time-to-first-token figures. */
+        get: operations["get_admin_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -642,6 +679,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads an image (PNG, JPEG, WebP, GIF) or a UTF-8 text file (.txt, .md, .csv, .json) to
+         *     attach to messages. The type is checked by content, not just by name.
+         */
+        post: operations["create_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file's bytes, with its type; only for its owner. */
+        get: operations["get_upload"];
+        put?: never;
+        post?: never;
+        /** Deletes one of the caller's uploads. */
+        delete: operations["delete_upload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own usage per day and agent. */
+        get: operations["get_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/version": {
         parameters: {
             query?: never;
@@ -692,6 +784,45 @@ export interface components {
             /** @description `file`, `builtin` or `database`. */
             source: components["schemas"]["AgentSource"];
         };
+        /** @description `GET /api/admin/stats`. */
+        AdminStats: {
+            /**
+             * Format: int64
+             * @description Conversations in total.
+             */
+            conversations: number;
+            /** @description Oldest first, one entry per day (zeros included), today last. */
+            daily: components["schemas"]["DayStats"][];
+            /**
+             * Format: int64
+             * @description Days in `daily` and the window of `top_agents` and `providers`.
+             */
+            days: number;
+            generated_at: string;
+            last_7d: components["schemas"]["RecentHealth"];
+            last_24h: components["schemas"]["RecentHealth"];
+            /**
+             * Format: int64
+             * @description Messages in total.
+             */
+            messages: number;
+            /** @description Most requests first. */
+            providers: components["schemas"]["ProviderShare"][];
+            top_agents: components["schemas"]["TopAgents"];
+            /** @description The IANA time zone of the days. */
+            tz: string;
+            users: components["schemas"]["UserCounts"];
+        };
+        /** @description `GET /api/admin/usage`. */
+        AdminUsageReport: {
+            from: string;
+            group_by: components["schemas"]["GroupBy"];
+            /** @description Days oldest first; users and agents by requests, most first. */
+            items: components["schemas"]["UsageGroup"][];
+            to: string;
+            totals: components["schemas"]["UsageTotals"];
+            tz: string;
+        };
         AgentList: {
             items: components["schemas"]["AgentView"][];
         };
@@ -700,6 +831,14 @@ export interface components {
          * @enum {string}
          */
         AgentSource: "file" | "builtin" | "database";
+        /** @description One agent's requests and tokens over the window. */
+        AgentStats: {
+            agent_id: string;
+            /** Format: int64 */
+            requests: number;
+            /** Format: int64 */
+            tokens: number;
+        };
         /** @description An agent as the caller may see it. */
         AgentView: {
             /** @description An emoji or an image URL. */
@@ -817,6 +956,32 @@ export interface components {
             pool: components["schemas"]["PoolInfo"];
             status: components["schemas"]["ComponentStatus"];
         };
+        /** @description One day of the dashboard's series. */
+        DayStats: {
+            /** Format: int64 */
+            completion_tokens: number;
+            /** @description `YYYY-MM-DD` in the report's time zone. */
+            day: string;
+            /** Format: int64 */
+            errors: number;
+            /**
+             * Format: int64
+             * @description Messages written (every role).
+             */
+            messages: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /**
+             * Format: int64
+             * @description Requests to agents.
+             */
+            requests: number;
+            /**
+             * Format: int64
+             * @description `prompt_tokens + completion_tokens`.
+             */
+            tokens: number;
+        };
         /** @description `done`: the turn ended and its message is saved with this status. */
         DoneEvent: {
             message_id: string;
@@ -849,6 +1014,11 @@ export interface components {
             message_id: string;
             rating?: string | null;
         };
+        /**
+         * @description How the admin usage report groups records.
+         * @enum {string}
+         */
+        GroupBy: "user" | "agent" | "day";
         Health: {
             components?: components["schemas"]["Components"] | null;
             environment: string;
@@ -1083,6 +1253,35 @@ export interface components {
         };
         /** @enum {string} */
         ProviderKind: "openai" | "anthropic" | "fastgpt" | "dify" | "demo";
+        /** @description One provider's part of the requests over the window. */
+        ProviderShare: {
+            /** @description `openai`, `anthropic`, `fastgpt`, `dify` or `demo`. */
+            provider: string;
+            /** Format: int64 */
+            requests: number;
+            /**
+             * Format: double
+             * @description Of all requests in the window, 0–1.
+             */
+            share: number;
+        };
+        /** @description Health of the last hours. */
+        RecentHealth: {
+            /**
+             * Format: double
+             * @description `errors / requests` (0 without requests).
+             */
+            error_rate: number;
+            /** Format: int64 */
+            errors: number;
+            /**
+             * Format: int64
+             * @description 95th percentile (nearest rank) of the time to first token, in ms.
+             */
+            p95_ttft_ms?: number | null;
+            /** Format: int64 */
+            requests: number;
+        };
         /** @description The refresh token in the body; the web UI sends none and relies on the cookie. */
         RefreshRequest: {
             refresh_token?: string | null;
@@ -1164,6 +1363,40 @@ export interface components {
             name: string;
             result?: string | null;
         };
+        /** @description The busiest agents over the window. */
+        TopAgents: {
+            /** @description Up to 10 agents, most requests first. */
+            by_requests: components["schemas"]["AgentStats"][];
+            /** @description Up to 10 agents, most tokens first. */
+            by_tokens: components["schemas"]["AgentStats"][];
+        };
+        /** @description The form: one file. */
+        UploadForm: {
+            /**
+             * Format: binary
+             * @description The file, with its name (the extension must match the content).
+             */
+            file: string;
+        };
+        /**
+         * @description What an upload is to a conversation.
+         * @enum {string}
+         */
+        UploadKind: "image" | "text";
+        /** @description A stored upload (without its bytes). */
+        UploadView: {
+            created_at: string;
+            id: string;
+            kind: components["schemas"]["UploadKind"];
+            /** @description The type established from the content, such as `image/png` or `text/markdown`. */
+            mime: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+        };
         UpstreamFailure: {
             code?: string | null;
             message: string;
@@ -1173,6 +1406,20 @@ export interface components {
              */
             status?: number | null;
         };
+        /** @description One day and agent of a user's usage. */
+        UsageDay: {
+            agent_id: string;
+            /** Format: int64 */
+            completion_tokens: number;
+            /** @description `YYYY-MM-DD` in the report's time zone. */
+            day: string;
+            /** Format: int64 */
+            errors: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /** Format: int64 */
+            requests: number;
+        };
         /** @description `usage`: token counts; `estimated` when the upstream gave none. */
         UsageEvent: {
             /** Format: int64 */
@@ -1180,6 +1427,74 @@ export interface components {
             estimated: boolean;
             /** Format: int64 */
             prompt_tokens: number;
+        };
+        /** @description One group of the admin usage report. */
+        UsageGroup: {
+            /**
+             * Format: int64
+             * @description Mean time to first token over the requests that recorded one, in ms (rounded).
+             */
+            avg_ttft_ms?: number | null;
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: double
+             * @description `errors / requests`.
+             */
+            error_rate: number;
+            /** Format: int64 */
+            errors: number;
+            /** @description The user id, agent id or day (`YYYY-MM-DD`); null for requests without a user. */
+            key?: string | null;
+            /**
+             * Format: int64
+             * @description 95th percentile (nearest rank) of the time to first token, in ms.
+             */
+            p95_ttft_ms?: number | null;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /** Format: int64 */
+            requests: number;
+            /** @description With `group_by=user`: the user's name (null for requests without a user). */
+            username?: string | null;
+        };
+        /** @description `GET /api/usage`. */
+        UsageReport: {
+            /** @description The window, RFC 3339: `from` inclusive, `to` exclusive. */
+            from: string;
+            /** @description By day, then agent. */
+            items: components["schemas"]["UsageDay"][];
+            to: string;
+            totals: components["schemas"]["UsageTotals"];
+            /** @description The IANA time zone of `day`. */
+            tz: string;
+        };
+        /** @description Request, token and error counts. */
+        UsageTotals: {
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: int64
+             * @description Requests that ended in an error.
+             */
+            errors: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /** Format: int64 */
+            requests: number;
+        };
+        /** @description Accounts. */
+        UserCounts: {
+            /**
+             * Format: int64
+             * @description Of those, the ones who signed in or made a request in the last 7 days.
+             */
+            active_7d: number;
+            /**
+             * Format: int64
+             * @description Accounts not deleted.
+             */
+            total: number;
         };
         UserPatch: {
             disabled?: boolean | null;
@@ -1523,6 +1838,112 @@ export interface operations {
                 };
             };
             /** @description a bad from/to/cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_admin_stats: {
+        parameters: {
+            query?: {
+                /** @description Days in the per-day series and the window of the top lists (1–90, default 14). */
+                days?: number | null;
+                /** @description IANA time zone of the days; default UTC. */
+                tz?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminStats"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad days or tz */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_admin_usage: {
+        parameters: {
+            query?: {
+                /** @description As for `/api/usage`. */
+                from?: string | null;
+                /** @description `user`, `agent` or `day`. */
+                group_by?: string | null;
+                to?: string | null;
+                tz?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the groups and totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUsageReport"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad group_by, from, to or tz */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2983,6 +3404,192 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    create_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            /** @description stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description larger than uploads.max_size (the message names it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not multipart, or a file type that is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no file, an empty file, or content that does not match the name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description upload id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes, with the stored Content-Type and a Content-Disposition naming the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such upload of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description upload id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such upload of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_usage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description RFC 3339 date (`2026-11-01`, the start of that day) or timestamp; default: 29 days
+                 *     before the day of `to`, so that 30 days are shown.
+                 */
+                from?: string | null;
+                /** @description RFC 3339 date (`2026-11-30`, including that day) or timestamp (exclusive); default now. */
+                to?: string | null;
+                /** @description IANA time zone of the days, such as `Asia/Shanghai`; default UTC. */
+                tz?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description usage per day and agent, and totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad from, to or tz, or a range over 366 days */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
