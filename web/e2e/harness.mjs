@@ -24,6 +24,21 @@ export function binary() {
   throw new Error('no llmchat binary: run `cargo build --release` or set LLMCHAT_E2E_BINARY');
 }
 
+/** Starts `llmchat-mock` (next to the server binary unless LLMCHAT_MOCK_BINARY says). */
+export async function startMock() {
+  const path = process.env.LLMCHAT_MOCK_BINARY ?? join(dirname(binary()), 'llmchat-mock');
+  const child = spawn(path, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((ok, fail) => {
+    child.stdout.once('data', (chunk) => ok(String(chunk)));
+    child.once('exit', (code) => fail(new Error(`llmchat-mock exited (${code})`)));
+  });
+  const port = /:(\d+)/.exec(line)?.[1];
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
 export function chromiumPath() {
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(path)) throw new Error(`no Chromium at ${path}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
@@ -61,9 +76,9 @@ const AGENTS = `agents:
       chars_per_second: 120
 `;
 
-export async function startServer() {
+export async function startServer({ agents = AGENTS } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'llmchat-e2e-'));
-  writeFileSync(join(dir, 'agents.yaml'), AGENTS);
+  writeFileSync(join(dir, 'agents.yaml'), agents);
   const port = await freePort();
   const child = spawn(binary(), ['serve'], {
     cwd: dir,

@@ -6,6 +6,11 @@ import { MessageView } from './MessageView';
 
 /** Distance from the bottom (px) under which the view counts as "at the latest message". */
 const STICKY = 80;
+/**
+ * Messages rendered at first, and added each time the user scrolls to the top: a long
+ * conversation opens as fast as a short one.
+ */
+const WINDOW = 40;
 
 /**
  * The messages, following the answer as it streams — until the user scrolls up; then a
@@ -16,6 +21,10 @@ export function MessageList({ messages, agents, streaming }: { messages: Message
   const scroller = useRef<HTMLDivElement>(null);
   const [pinned, setPinned] = useState(true);
   const pinnedRef = useRef(true);
+  const [shown, setShown] = useState(WINDOW);
+  const start = Math.max(0, messages.length - shown);
+  // Keeps the reader's place when earlier messages are added above.
+  const heightBefore = useRef<number | null>(null);
 
   const toBottom = useCallback((smooth: boolean) => {
     const element = scroller.current;
@@ -26,12 +35,24 @@ export function MessageList({ messages, agents, streaming }: { messages: Message
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
+    if (element.scrollTop < 200 && start > 0 && heightBefore.current === null) {
+      heightBefore.current = element.scrollHeight;
+      setShown((n) => n + WINDOW);
+    }
     const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY;
     if (atBottom !== pinnedRef.current) {
       pinnedRef.current = atBottom;
       setPinned(atBottom);
     }
   };
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && heightBefore.current !== null) {
+      element.scrollTop += element.scrollHeight - heightBefore.current;
+      heightBefore.current = null;
+    }
+  }, [shown]);
 
   // New content: follow it while pinned to the bottom.
   useLayoutEffect(() => {
@@ -56,8 +77,13 @@ export function MessageList({ messages, agents, streaming }: { messages: Message
   return (
     <div className="message-scroller" ref={scroller} onScroll={onScroll} data-testid="message-list">
       <div className="message-column" role="log" aria-live="off" aria-busy={streaming}>
-        {messages.map((message, i) => (
-          <MessageView key={message.id} message={message} agents={agents} last={i === messages.length - 1} busy={streaming} />
+        {start > 0 && (
+          <button type="button" className="button ghost small load-earlier" onClick={() => setShown((n) => n + WINDOW * 5)}>
+            {t('chat.earlier', { count: start })}
+          </button>
+        )}
+        {messages.slice(start).map((message, i) => (
+          <MessageView key={message.id} message={message} agents={agents} last={start + i === messages.length - 1} busy={streaming} />
         ))}
       </div>
       {!pinned && (

@@ -149,6 +149,7 @@ const en = {
     usage: '{{prompt}} + {{completion}} tokens',
     loadFailed: 'The messages could not be loaded.',
     empty: 'Send a message to start.',
+    earlier: 'Show earlier messages ({{count}})',
     image: 'Image: {{alt}}',
   },
   settings: {

@@ -152,6 +152,7 @@ const zh: Strings<Resources> = {
     usage: '{{prompt}} + {{completion}} 个 token',
     loadFailed: '消息加载失败。',
     empty: '发送一条消息开始对话。',
+    earlier: '显示更早的消息（{{count}} 条）',
     image: '图片：{{alt}}',
   },
   settings: {

@@ -109,7 +109,7 @@ export default function ChatPage() {
           <span className="spinner" aria-hidden="true" /> {t('common.loading')}
         </div>
       ) : (
-        <MessageList messages={chat.messages} agents={agents} streaming={chat.streaming} />
+        <MessageList key={id} messages={chat.messages} agents={agents} streaming={chat.streaming} />
       )}
 
       <div className="composer-area">
