@@ -5,13 +5,13 @@ import { answerText } from '../lib/turn';
 import { copyText } from '../lib/clipboard';
 import { AgentAvatar } from './AgentAvatar';
 import { useChat } from '../stores/chat';
+import { AttachmentView } from './Attachments';
 import {
   CheckIcon,
   ChevronLeftIcon,
   ChevronRightIcon,
   CopyIcon,
   EditIcon,
-  FileIcon,
   LinkIcon,
   RefreshIcon,
   ThumbDownIcon,
@@ -401,9 +401,8 @@ function Attachments({ parts }: { parts: PartOf<'attachment'>[] }) {
   return (
     <ul className="attachments" aria-label={t('chat.attachment')}>
       {parts.map((part) => (
-        <li key={part.upload_id} className="file-chip">
-          <FileIcon />
-          <span>{part.name}</span>
+        <li key={part.upload_id}>
+          <AttachmentView id={part.upload_id} name={part.name} mime={part.mime} />
         </li>
       ))}
     </ul>

@@ -57,9 +57,9 @@ export default function ChatPage() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  async function send(text: string): Promise<boolean> {
+  async function send(text: string, attachments: string[] = []): Promise<boolean> {
     const hasVariables = Object.values(variables).some((v) => v !== '');
-    const extra = hasVariables ? { variables } : {};
+    const extra = { ...(hasVariables ? { variables } : {}), ...(attachments.length > 0 ? { attachments } : {}) };
     if (id) return chat.send(text, extra);
     if (!agentId) return false;
     const created = await useChat.getState().startConversation(agentId, text, extra);
@@ -130,6 +130,8 @@ export default function ChatPage() {
           disabled={!agentId}
           onSend={send}
           onStop={() => void chat.stop()}
+          acceptsImages={agent?.capabilities.includes('vision') ?? false}
+          agentName={agent?.name ?? t('app.name')}
           onEditLast={() => {
             const last = [...chat.messages].reverse().find((m) => m.role === 'user' && !m.id.startsWith('local-'));
             if (last && !chat.streaming) chat.setEditing(last.id);
