@@ -45,9 +45,18 @@ export class ChatPage {
     await this.composer().fill(text);
     await this.composer().press('Enter');
   }
-  /** Waits for the last answer to reach `status` (complete, stopped…). */
+  /** Waits for the last answer on screen to reach `status` (complete, stopped…). */
   async waitForAnswer(status = 'complete', timeout = 30_000) {
-    await this.page.locator(`[data-testid=message-assistant][data-status=${status}]`).last().waitFor({ timeout });
+    await this.page.waitForFunction(
+      (wanted) => {
+        const answers = document.querySelectorAll('[data-testid=message-assistant]');
+        const last = answers[answers.length - 1];
+        // A local id means the server has not confirmed the answer yet.
+        return last?.getAttribute('data-status') === wanted && !last.getAttribute('data-id')?.startsWith('local-');
+      },
+      status,
+      { timeout },
+    );
   }
   async waitUntilStreamingText() {
     await this.page

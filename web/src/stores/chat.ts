@@ -111,8 +111,12 @@ export const useChat = create<ChatState>((set, get) => {
     }
   }
 
-  /** After a turn: the server's view of the branch (ids, siblings, usage) and the title. */
-  async function refresh(conversationId: string, started: boolean) {
+  /**
+   * After a turn: the server's view of the branch (ids, siblings, usage) and the title. The
+   * server may announce `done` a moment before it has stored the answer: while it still calls
+   * a message we saw finish `streaming`, ours is kept and the server is asked again shortly.
+   */
+  async function refresh(conversationId: string, started: boolean, attempt = 0) {
     try {
       const [list, conversation] = await Promise.all([
         conversationsApi.listMessages(conversationId),
@@ -120,8 +124,27 @@ export const useChat = create<ChatState>((set, get) => {
       ]);
       useConversations.getState().upsert(conversation);
       if (get().conversationId !== conversationId || get().streaming) return;
+      const ours = new Map(get().messages.map((m) => [m.id, m]));
+      let behind = false;
+      const merged = list.items.map((m) => {
+        const mine = ours.get(m.id);
+        if (m.status === 'streaming' && mine && mine.status !== 'streaming') {
+          behind = true;
+          return { ...m, status: mine.status, content: mine.content, usage: mine.usage ?? m.usage, error: mine.error ?? m.error };
+        }
+        return m;
+      });
       // A message that never reached the server stays visible until the user retries.
-      if (started || list.items.length >= get().messages.length) set({ messages: list.items });
+      if (started || merged.length >= get().messages.length) set({ messages: merged });
+      if (behind && attempt < 5) {
+        setTimeout(() => void refresh(conversationId, started, attempt + 1), 400 * (attempt + 1));
+        return;
+      }
+      // Still running on the server though we stopped reading (a dropped stream): reattach.
+      const last = merged[merged.length - 1];
+      if (!behind && controller === null && last?.role === 'assistant' && last.status === 'streaming') {
+        void follow(conversationId, last.id, (handlers) => chatApi.resume(conversationId, handlers));
+      }
     } catch {
       // The messages shown are still right enough; the next open reloads them.
     }
@@ -217,8 +240,10 @@ export const useChat = create<ChatState>((set, get) => {
       try {
         // The server ends the turn and sends `done` (stopped) on the stream we are reading.
         await chatApi.stop(id);
+        // Stop reading if `done` does not come — but only this stream, not a later one.
+        const stopping = controller;
         setTimeout(() => {
-          if (get().streaming && get().conversationId === id) controller?.abort();
+          if (controller === stopping) stopping?.abort();
         }, 5000);
       } catch (error) {
         controller?.abort();
