@@ -1,4 +1,4 @@
-import { lazy, memo, Suspense, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Agent, Message, Part } from '../api';
 import { answerText } from '../lib/turn';
@@ -6,6 +6,8 @@ import { copyText } from '../lib/clipboard';
 import { AgentAvatar } from './AgentAvatar';
 import { useChat } from '../stores/chat';
 import { AttachmentView } from './Attachments';
+// Part of the chat page's chunk (loaded after sign-in); KaTeX and the highlighter load on demand.
+import { Markdown } from './markdown/Markdown';
 import {
   CheckIcon,
   ChevronLeftIcon,
@@ -18,7 +20,6 @@ import {
   ThumbUpIcon,
 } from './icons';
 
-const Markdown = lazy(() => import('./markdown/Markdown'));
 
 type PartOf<T extends Part['type']> = Extract<Part, { type: T }>;
 
@@ -204,11 +205,7 @@ function AssistantMessage({ message, agent, last, busy }: { message: Message; ag
             <span />
           </div>
         )}
-        {text && (
-          <Suspense fallback={<div className="markdown plain">{text}</div>}>
-            <Markdown text={text} />
-          </Suspense>
-        )}
+        {text && <Markdown text={text} />}
         {streaming && text && <span className="caret" aria-hidden="true" />}
         {interactive.map((part, i) => (
           <InteractiveView key={i} part={part} active={last && !busy} />

@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import { ApiError, chatApi, conversationsApi, isAbort, type ChatEvent, type Message, type SendMessage } from '../api';
 import { applyEvent, emptyAssistant } from '../lib/turn';
+import { loadDraft, saveDraft } from './drafts';
 import { useConversations } from './conversations';
 
 interface ChatState {
@@ -176,7 +177,16 @@ export const useChat = create<ChatState>((set, get) => {
     };
     set({ messages: [...messages, user, emptyAssistant(assistantId, userId)] });
     const started = await follow(conversationId, assistantId, (handlers) =>
-      chatApi.sendMessage(conversationId, { content: text, ...(parent !== undefined ? { parent_id: parent } : {}), ...extra }, handlers),
+      chatApi.sendMessage(conversationId, { content: text, ...(parent !== undefined ? { parent_id: parent } : {}), ...extra }, {
+        ...handlers,
+        onEvent: (event) => {
+          // The server has the question: its saved draft can go (a reload must not offer it again).
+          if (event.type === 'start') {
+            for (const key of [conversationId, 'new']) if (loadDraft(key) === text) saveDraft(key, '');
+          }
+          handlers.onEvent(event);
+        },
+      }),
     );
     if (!started && get().conversationId === conversationId) {
       // Nothing was accepted: back to what was shown.
