@@ -1,5 +1,8 @@
-//! Records build facts for `/api/version` and `llmchat version`: git commit, build time, rustc.
+//! Records build facts for `/api/version` and `llmchat version`: git commit, build time, rustc;
+//! and, for release builds, builds the web UI (`web/dist`, embedded by `src/ui.rs`) when its
+//! sources changed since the last build.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -22,6 +25,103 @@ fn main() {
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/refs/heads");
     println!("cargo:rerun-if-env-changed=LLMCHAT_GIT_COMMIT");
+
+    build_web_ui();
+}
+
+/// What the UI build reads; a change to any of these rebuilds it.
+const WEB_INPUTS: &[&str] = &[
+    "web/src",
+    "web/public",
+    "web/index.html",
+    "web/package.json",
+    "web/package-lock.json",
+    "web/vite.config.ts",
+    "web/tsconfig.json",
+];
+
+/// Runs `npm ci && npm run build` in `web/` for release builds, unless `web/dist` was already
+/// built from the same sources. Debug builds (clippy, tests) never build it: they read
+/// `web/dist` from disk at run time. Without npm, or with `LLMCHAT_SKIP_WEB_BUILD=1`, the
+/// binary is built without the UI and says so at `/`.
+fn build_web_ui() {
+    println!("cargo:rerun-if-env-changed=LLMCHAT_SKIP_WEB_BUILD");
+    if std::env::var("PROFILE").as_deref() != Ok("release") {
+        return;
+    }
+    for input in WEB_INPUTS {
+        println!("cargo:rerun-if-changed={input}");
+    }
+    if std::env::var("LLMCHAT_SKIP_WEB_BUILD").as_deref() == Ok("1") {
+        println!("cargo:warning=LLMCHAT_SKIP_WEB_BUILD=1: the web UI is not rebuilt");
+        return;
+    }
+    let web = Path::new("web");
+    if !web.join("package.json").is_file() {
+        return;
+    }
+    let stamp_file = web.join("dist/.build-stamp");
+    let stamp = fingerprint();
+    if std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str()) {
+        return;
+    }
+    let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+    if run(npm, &["--version"]).is_none() {
+        println!(
+            "cargo:warning=npm not found: building without the web UI (install Node.js 20+ and npm, or set LLMCHAT_SKIP_WEB_BUILD=1 to silence this)"
+        );
+        return;
+    }
+    for args in [
+        &["ci", "--no-audit", "--no-fund"][..],
+        &["run", "build"][..],
+    ] {
+        let ok = Command::new(npm)
+            .args(args)
+            .current_dir(web)
+            // npm's output would be hidden by cargo anyway; keep stdout off the build log.
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            println!(
+                "cargo:warning=`npm {}` failed in web/: building without a fresh web UI (see `cd web && npm {0}`)",
+                args.join(" ")
+            );
+            return;
+        }
+    }
+    let _ = std::fs::write(&stamp_file, stamp);
+}
+
+/// A fingerprint of the input files' paths and contents (FNV-1a; a few hundred KiB to read).
+fn fingerprint() -> String {
+    let mut files = Vec::new();
+    for input in WEB_INPUTS {
+        collect(Path::new(input), &mut files);
+    }
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for path in files {
+        let content = std::fs::read(&path).unwrap_or_default();
+        for byte in path.to_string_lossy().bytes().chain([0]).chain(content) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        if let Ok(entries) = std::fs::read_dir(path) {
+            for entry in entries.flatten() {
+                collect(&entry.path(), out);
+            }
+        }
+    } else if path.is_file() {
+        out.push(path.to_path_buf());
+    }
 }
 
 fn run(program: &str, args: &[&str]) -> Option<String> {

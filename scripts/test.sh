@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Run the whole llmchat test suite: services, fmt, clippy, tests, the official
-# SDK tests in tests/sdk (and web/ checks once that exists).
+# SDK tests in tests/sdk, and the web UI's checks (lint, type check, unit tests,
+# build, end-to-end in Chromium).
 #
 # Usage: ./scripts/test.sh [--quick] [-- <args for the test runner>]
-#   --quick      skip `cargo fmt --check` and `cargo clippy` (and `npm run lint`)
+#   --quick      skip `cargo fmt --check`, `cargo clippy`, and the web UI's lint,
+#                type check, build and end-to-end tests (which need a release
+#                build and Chromium)
 #   -- ARGS...   passed to `cargo nextest run` (or `cargo test` if nextest is
 #                missing), e.g. `./scripts/test.sh -- health`; the SDK tests
 #                (tests/sdk/run.sh, python3 with venv) are then skipped
@@ -226,6 +229,13 @@ if [[ ${LLMCHAT_TEST_SERVICES_ONLY:-0} == 1 ]]; then
     exit 0
 fi
 
+# The release binary cargo builds here (CARGO_TARGET_DIR is relative to this directory).
+release_binary() {
+    local target=${CARGO_TARGET_DIR:-target}
+    [[ $target == /* ]] || target=$PWD/$target
+    echo "$target/release/llmchat"
+}
+
 # ----------------------------------------------------------- steps 2 to 5
 results=()
 failed=0
@@ -267,10 +277,19 @@ fi
 
 if [[ -f web/package.json ]]; then
     have npm || die "web/package.json exists but npm is not installed: install Node.js 20 and npm"
-    if [[ ! -d web/node_modules ]]; then step "npm ci (web)" npm --prefix web ci; fi
-    if ((!quick)); then step "npm run lint (web)" npm --prefix web run lint --if-present; fi
-    step "npm test (web)" npm --prefix web run test --if-present
-    step "npm run e2e (web)" npm --prefix web run e2e --if-present
+    if [[ ! -d web/node_modules || web/package-lock.json -nt web/node_modules/.package-lock.json ]]; then
+        step "web: npm ci" npm --prefix web ci --no-audit --no-fund
+    fi
+    if ((!quick)); then step "web: eslint + tsc" npm --prefix web run lint; fi
+    step "web: unit tests (and API types current)" npm --prefix web test
+    if ((!quick)); then
+        step "web: build" npm --prefix web run build
+        # End-to-end tests drive the release binary (with the UI just built) in Chromium.
+        step "release binary (for end-to-end)" env LLMCHAT_SKIP_WEB_BUILD=1 cargo build --release --locked --bin llmchat
+        step "web: end-to-end (Chromium)" env LLMCHAT_E2E_BINARY="$(release_binary)" npm --prefix web run e2e
+    else
+        note "--quick: skipping the web build and the end-to-end tests"
+    fi
 fi
 
 section "summary"

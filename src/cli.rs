@@ -1,4 +1,5 @@
-//! The `llmchat` command line: `serve` (default), `migrate`, `health`, `version`, `config check`.
+//! The `llmchat` command line: `serve` (default), `migrate`, `health`, `version`, `openapi`,
+//! `config check`.
 //! Exit codes: 0 success, 1 failure, 2 unusable configuration.
 
 use std::io::Write;
@@ -44,6 +45,8 @@ pub enum Command {
     },
     /// Print version and build facts.
     Version,
+    /// Print the OpenAPI document of the API (as served at /api/openapi.json).
+    Openapi,
     /// Configuration tools.
     Config {
         #[command(subcommand)]
@@ -104,6 +107,10 @@ pub fn main() -> ExitCode {
                 build_info::build_time(),
                 build_info::RUSTC_VERSION
             );
+            ExitCode::SUCCESS
+        }
+        Command::Openapi => {
+            let _ = writeln!(std::io::stdout(), "{}", crate::routes::openapi_json());
             ExitCode::SUCCESS
         }
         Command::Config {

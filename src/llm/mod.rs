@@ -212,13 +212,13 @@ pub enum InteractiveKind {
     Form,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InteractiveOption {
     pub label: String,
     pub value: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InteractiveField {
     pub name: String,
     pub label: String,
@@ -309,7 +309,7 @@ impl Endpoint<'_> {
 }
 
 /// What an app shows before the first message (FastGPT `core/chat/init`, Dify `parameters`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AppInit {
     pub welcome: Option<String>,
     pub suggested_questions: Vec<String>,

@@ -63,7 +63,7 @@ fn view(agent: &crate::runtime::Agent) -> AdminAgentView {
 }
 
 /// Every agent, enabled or not, whatever its source.
-#[utoipa::path(get, path = "/api/admin/agents", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/admin/agents", operation_id = "admin_list_agents", tag = "admin", security(("bearer" = [])),
     responses(
         (status = 200, description = "all agents", body = AdminAgentList),
         (status = 403, description = "not an admin", body = ErrorResponse),
@@ -82,7 +82,7 @@ async fn list_agents(
 }
 
 /// One agent.
-#[utoipa::path(get, path = "/api/admin/agents/{id}", tag = "admin", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/admin/agents/{id}", operation_id = "admin_get_agent", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "agent id")),
     responses(
         (status = 200, description = "the agent", body = AdminAgentView),

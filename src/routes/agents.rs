@@ -222,7 +222,7 @@ async fn get_agent(
 #[utoipa::path(get, path = "/api/agents/{id}/init", tag = "agents", security(("bearer" = [])),
     params(("id" = String, Path, description = "agent id")),
     responses(
-        (status = 200, description = "opening data", body = Object),
+        (status = 200, description = "opening data", body = crate::llm::AppInit),
         (status = 404, description = "no such agent for the caller", body = ErrorResponse),
         (status = 502, description = "the app's provider failed", body = ErrorResponse),
     ))]

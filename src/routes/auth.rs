@@ -73,6 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(refresh))
         .routes(routes!(logout))
+        .routes(routes!(logout_everywhere))
         .routes(routes!(me))
         .routes(routes!(session))
         .routes(routes!(change_password))
@@ -288,14 +289,40 @@ async fn logout(
         record(&state, &client, event).await;
     }
     // Always send the expired cookie: the request may have carried the token in its body.
-    let expired = Cookie::build((REFRESH_COOKIE, ""))
+    Ok((StatusCode::NO_CONTENT, jar.add(expired_cookie(&state))))
+}
+
+/// Ends every session of the signed-in user, this one included (refresh tokens stop working;
+/// access tokens already issued run out with their short lifetime), and clears the cookie.
+#[utoipa::path(post, path = "/api/auth/logout-all", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "every session of the user signed out"),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 403, description = "API keys cannot sign out sessions", body = ErrorResponse),
+    ))]
+async fn logout_everywhere(
+    State(state): State<AppState>,
+    user: AuthUser,
+    client: ClientInfo,
+    jar: CookieJar,
+) -> Result<impl IntoResponse> {
+    if !matches!(user.via, Via::Session { .. }) {
+        return Err(Error::Forbidden("API keys cannot sign out sessions"));
+    }
+    refresh_tokens::revoke_user_tokens(&state.db, &user.id, None).await?;
+    let event = Event::new("auth.logout_all", Some(&user.id)).target("user", &user.id);
+    record(&state, &client, event).await;
+    Ok((StatusCode::NO_CONTENT, jar.add(expired_cookie(&state))))
+}
+
+fn expired_cookie(state: &AppState) -> Cookie<'static> {
+    Cookie::build((REFRESH_COOKIE, ""))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.settings().environment != Environment::Development)
         .path("/api/auth")
-        .max_age(time::Duration::ZERO);
-    let jar = jar.add(expired);
-    Ok((StatusCode::NO_CONTENT, jar))
+        .max_age(time::Duration::ZERO)
+        .build()
 }
 
 /// The signed-in user.

@@ -34,7 +34,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::{Error, ErrorResponse};
+use crate::error::ErrorResponse;
 use crate::state::AppState;
 
 #[derive(OpenApi)]
@@ -127,13 +127,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let (router, _) = api_router().split_for_parts();
     #[cfg(feature = "test-hooks")]
     let router = router.merge(test_hooks::router());
-    let router =
-        router
-            .fallback(|| async { Error::NotFound })
-            .layer(axum::middleware::from_fn_with_state(
-                state.clone(),
-                limits::rate_limit,
-            ));
+    let router = router
+        .fallback(crate::ui::fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::rate_limit,
+        ));
     router.layer(limits::cors(state.settings.clone()))
 }
 

@@ -195,6 +195,34 @@ async fn security_headers_are_on_every_response(backend: Backend) {
     assert!(response.headers().contains_key("strict-transport-security"));
 }
 
+/// Pages of the web app (client-side routes) get HTML that is revalidated on every load,
+/// whether the UI was built or not, while API paths keep their JSON 404.
+#[tokio::test]
+async fn app_pages_are_html_and_api_paths_stay_json() {
+    let app = spawn_app(Backend::Sqlite).await;
+    for path in ["/", "/c/0190abc", "/settings"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let headers = response.headers();
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert_eq!(headers["cache-control"], "no-cache", "{path}");
+        assert!(headers.contains_key("content-security-policy"), "{path}");
+    }
+    for path in ["/api/nope", "/v1/nope", "/api"] {
+        let (status, error) = error_of(app.get(path).await).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(error["code"], "not_found", "{path}");
+    }
+    let response = app.client.post(app.url("/settings")).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+}
+
 #[tokio::test]
 async fn cors_answers_only_the_configured_origins() {
     let app = spawn_app_with(Backend::Sqlite, |s| {

@@ -168,3 +168,40 @@ fn every_route_is_registered_through_the_openapi_router() {
     }
     assert!(offenders.is_empty(), "undocumented routes: {offenders:?}");
 }
+
+/// The web UI's API types are generated from this document (`web/src/api/openapi.json`, then
+/// `schema.d.ts`), so a change to a route or a payload must regenerate them.
+#[test]
+fn the_web_uis_copy_of_the_openapi_document_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/src/api/openapi.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let current = llmchat::routes::openapi_json();
+    let first_difference = committed
+        .lines()
+        .zip(current.lines())
+        .position(|(a, b)| a != b)
+        .map_or_else(|| "length".to_string(), |line| format!("line {}", line + 1));
+    assert!(
+        committed.trim_end() == current.trim_end(),
+        "{} is stale (first difference: {first_difference}): run ./scripts/gen-api.sh",
+        path.display()
+    );
+}
+
+/// Code generators (the web UI's among them) name functions after operation ids.
+#[test]
+fn every_operation_id_is_unique() {
+    let doc: serde_json::Value = serde_json::from_str(llmchat::routes::openapi_json()).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            if let Some(id) = operation["operationId"].as_str() {
+                assert!(
+                    seen.insert(id.to_owned()),
+                    "{method} {path}: operationId {id} is used twice"
+                );
+            }
+        }
+    }
+    assert!(seen.len() > 20, "operations found: {}", seen.len());
+}

@@ -17,6 +17,7 @@ on_both_databases!(
     logging_out_ends_the_session_and_clears_the_cookie,
     changing_the_password_needs_the_current_one_and_a_strong_new_one,
     changing_the_password_signs_out_other_sessions_but_not_this_one,
+    signing_out_everywhere_ends_every_session_of_the_user_only,
 );
 
 fn text<'a>(body: &'a serde_json::Value, key: &str) -> &'a str {
@@ -285,4 +286,39 @@ async fn changing_the_password_signs_out_other_sessions_but_not_this_one(backend
         200,
         "the session that changed the password stays signed in"
     );
+}
+
+async fn signing_out_everywhere_ends_every_session_of_the_user_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let this = app.register("alice", PASSWORD).await;
+    let (_, other) = status_and_json(app.login("alice", PASSWORD).await).await;
+    let bob = app.register("bob", PASSWORD).await;
+
+    let response = app
+        .client
+        .post(app.url("/api/auth/logout-all"))
+        .bearer_auth(text(&this, "access_token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let cleared = refresh_cookie(&response).expect("the cookie is cleared");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+
+    assert_refresh_refused(&app, text(&this, "refresh_token"), "this session").await;
+    assert_refresh_refused(&app, text(&other, "refresh_token"), "the other session").await;
+    assert_eq!(
+        app.refresh(text(&bob, "refresh_token")).await.status(),
+        200,
+        "another user's session is untouched"
+    );
+    let (status, _) = status_and_json(
+        app.client
+            .post(app.url("/api/auth/logout-all"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401, "signing out everywhere needs a session");
 }

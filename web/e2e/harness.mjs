@@ -1,0 +1,145 @@
+// Starts the real llmchat binary (release by default) on a free port with a fresh data
+// directory and a test agents file, and Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+export const artifacts = resolve(here, '../test-results');
+export const ADMIN = { username: 'admin', password: 'an admin passphrase 42' };
+
+/** The binary under test: LLMCHAT_E2E_BINARY, else the release build, else the debug one. */
+export function binary() {
+  if (process.env.LLMCHAT_E2E_BINARY) return process.env.LLMCHAT_E2E_BINARY;
+  const target = process.env.CARGO_TARGET_DIR ? resolve(repo, process.env.CARGO_TARGET_DIR) : join(repo, 'target');
+  for (const profile of ['release', 'debug']) {
+    const path = join(target, profile, 'llmchat');
+    if (existsSync(path)) return path;
+  }
+  throw new Error('no llmchat binary: run `cargo build --release` or set LLMCHAT_E2E_BINARY');
+}
+
+/** Starts `llmchat-mock` (next to the server binary unless LLMCHAT_MOCK_BINARY says). */
+export async function startMock() {
+  const path = process.env.LLMCHAT_MOCK_BINARY ?? join(dirname(binary()), 'llmchat-mock');
+  const child = spawn(path, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((ok, fail) => {
+    child.stdout.once('data', (chunk) => ok(String(chunk)));
+    child.once('exit', (code) => fail(new Error(`llmchat-mock exited (${code})`)));
+  });
+  const port = /:(\d+)/.exec(line)?.[1];
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+export function chromiumPath() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(path)) throw new Error(`no Chromium at ${path}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  return path;
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+const AGENTS = `agents:
+  - id: demo
+    name: Demo
+    description: Fast demo replies for the tests.
+    avatar: "🧪"
+    welcome: Welcome to the end-to-end tests.
+    suggested_questions: ["What can you do?", "Show me some code"]
+    provider:
+      type: demo
+      chars_per_second: 4000
+    capabilities: [reasoning]
+  - id: slow
+    name: Slow demo
+    description: Types slowly, so that a test can stop it or reload mid-answer.
+    avatar: "🐢"
+    provider:
+      type: demo
+      chars_per_second: 120
+`;
+
+export async function startServer({ agents = AGENTS } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'llmchat-e2e-'));
+  writeFileSync(join(dir, 'agents.yaml'), agents);
+  const port = await freePort();
+  const child = spawn(binary(), ['serve'], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LLMCHAT_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LLMCHAT_DATA_DIR: join(dir, 'data'),
+      AGENTS_CONFIG: join(dir, 'agents.yaml'),
+      LOG_LEVEL: 'warn',
+      LLMCHAT_LOG__FORMAT: 'json',
+      LLMCHAT_ADMIN_USERNAME: ADMIN.username,
+      LLMCHAT_ADMIN_PASSWORD: ADMIN.password,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (chunk) => (log += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`llmchat exited (${child.exitCode}):\n${log}`);
+    try {
+      const response = await fetch(`${url}/api/health/ready`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 150) throw new Error(`llmchat did not become ready:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startBrowser() {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** Saves a screenshot under web/test-results/screenshots (git-ignored). */
+export async function screenshot(page, name) {
+  const dir = join(artifacts, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}

@@ -1,0 +1,98 @@
+// Page objects: what the tests do, in the words of the screens, over stable data-testids.
+
+export class AuthPage {
+  constructor(page, base) {
+    this.page = page;
+    this.base = base;
+  }
+  async register(username, password) {
+    await this.page.goto(`${this.base}/register`);
+    await this.page.getByTestId('register-username').fill(username);
+    await this.page.getByTestId('register-password').fill(password);
+    await this.page.getByTestId('register-confirm').fill(password);
+    await this.page.getByTestId('register-submit').click();
+  }
+  async login(username, password) {
+    await this.page.getByTestId('login-username').fill(username);
+    await this.page.getByTestId('login-password').fill(password);
+    await this.page.getByTestId('login-submit').click();
+  }
+}
+
+export class ChatPage {
+  constructor(page, base) {
+    this.page = page;
+    this.base = base;
+  }
+  composer() {
+    return this.page.getByTestId('composer-input');
+  }
+  assistants() {
+    return this.page.getByTestId('message-assistant');
+  }
+  lastAssistant() {
+    return this.assistants().last();
+  }
+  async newChat() {
+    await this.page.getByTestId('new-chat').click();
+    await this.page.getByTestId('new-chat-screen').waitFor();
+  }
+  async pickAgent(id) {
+    await this.page.getByTestId('agent-picker').click();
+    await this.page.locator(`[data-testid=agent-option][data-agent="${id}"]`).click();
+  }
+  async send(text) {
+    await this.composer().fill(text);
+    await this.composer().press('Enter');
+  }
+  /** Waits for the last answer on screen to reach `status` (complete, stopped…). */
+  async waitForAnswer(status = 'complete', timeout = 30_000) {
+    await this.page.waitForFunction(
+      (wanted) => {
+        const answers = document.querySelectorAll('[data-testid=message-assistant]');
+        const last = answers[answers.length - 1];
+        // A local id means the server has not confirmed the answer yet.
+        return last?.getAttribute('data-status') === wanted && !last.getAttribute('data-id')?.startsWith('local-');
+      },
+      status,
+      { timeout },
+    );
+  }
+  async waitUntilStreamingText() {
+    await this.page
+      .locator('[data-testid=message-assistant][data-status=streaming] .markdown')
+      .first()
+      .waitFor({ timeout: 15_000 });
+  }
+}
+
+export class Sidebar {
+  constructor(page) {
+    this.page = page;
+  }
+  items() {
+    return this.page.getByTestId('conversation-item');
+  }
+  item(title) {
+    return this.items().filter({ hasText: title });
+  }
+  async search(text) {
+    await this.page.getByTestId('conversation-search').fill(text);
+  }
+  async menu(title, action) {
+    const item = this.item(title).first();
+    await item.hover();
+    await item.getByTestId('conversation-menu').click();
+    await this.page.getByTestId(`menu-${action}`).click();
+  }
+  async rename(title, next) {
+    await this.menu(title, 'rename');
+    const input = this.page.getByTestId('rename-input');
+    await input.fill(next);
+    await input.press('Enter');
+  }
+  async remove(title) {
+    await this.menu(title, 'delete');
+    await this.page.getByTestId('confirm-ok').click();
+  }
+}

@@ -1,0 +1,60 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from './stores/auth';
+import { Layout } from './components/Layout';
+import { LoginPage, RegisterPage } from './pages/AuthPages';
+import { NotFoundPage } from './pages/NotFoundPage';
+
+// The chat (Markdown, highlighting) and settings load after sign-in.
+const ChatPage = lazy(() => import('./pages/ChatPage'));
+const SettingsPage = lazy(() => import('./pages/SettingsPage'));
+
+export function Splash() {
+  const { t } = useTranslation();
+  return (
+    <div className="splash" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      <span>{t('app.loading')}</span>
+    </div>
+  );
+}
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const status = useAuth((s) => s.status);
+  const location = useLocation();
+  if (status === 'loading') return <Splash />;
+  if (status === 'signed_out') {
+    const next = location.pathname + location.search;
+    return <Navigate to={`/login${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} replace />;
+  }
+  return <>{children}</>;
+}
+
+function PublicOnly({ children }: { children: ReactNode }) {
+  const status = useAuth((s) => s.status);
+  const location = useLocation();
+  if (status === 'loading') return <Splash />;
+  if (status === 'signed_in') {
+    const next = new URLSearchParams(location.search).get('next');
+    return <Navigate to={next && next.startsWith('/') && !next.startsWith('//') ? next : '/'} replace />;
+  }
+  return <>{children}</>;
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route path="/login" element={<PublicOnly><LoginPage /></PublicOnly>} />
+        <Route path="/register" element={<PublicOnly><RegisterPage /></PublicOnly>} />
+        <Route element={<RequireAuth><Layout /></RequireAuth>}>
+          <Route index element={<Suspense fallback={<Splash />}><ChatPage /></Suspense>} />
+          <Route path="c/:id" element={<Suspense fallback={<Splash />}><ChatPage /></Suspense>} />
+          <Route path="settings" element={<Suspense fallback={<Splash />}><SettingsPage /></Suspense>} />
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Routes>
+    </BrowserRouter>
+  );
+}

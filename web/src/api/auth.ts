@@ -1,0 +1,38 @@
+import { request } from './client';
+import { endSession, startSession } from './session';
+import type { TokenResponse, User } from './types';
+
+export async function login(username: string, password: string): Promise<User> {
+  const tokens = await request<TokenResponse>('POST', '/api/auth/login', { body: { username, password }, auth: false });
+  return startSession(tokens).user;
+}
+
+export async function register(username: string, password: string, email?: string): Promise<User> {
+  const body = { username, password, ...(email ? { email } : {}) };
+  const tokens = await request<TokenResponse>('POST', '/api/auth/register', { body, auth: false });
+  return startSession(tokens).user;
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await request('POST', '/api/auth/logout', { auth: false });
+  } finally {
+    endSession('signed_out');
+  }
+}
+
+/** Ends every session of the user, this one included. */
+export async function logoutEverywhere(): Promise<void> {
+  await request('POST', '/api/auth/logout-all');
+  endSession('signed_out');
+}
+
+export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  return request('POST', '/api/auth/password', {
+    body: { current_password: currentPassword, new_password: newPassword },
+  });
+}
+
+export function me(): Promise<User> {
+  return request<User>('GET', '/api/auth/me');
+}

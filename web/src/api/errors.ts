@@ -1,0 +1,53 @@
+/** An error answered by the server (`{"error":{"code","message","request_id"}}`) or a network failure. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly requestId: string | undefined;
+  /** Seconds to wait, from `Retry-After` (rate limits, quotas, lockouts). */
+  readonly retryAfter: number | undefined;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    requestId?: string,
+    retryAfter?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.requestId = requestId;
+    this.retryAfter = retryAfter;
+  }
+
+  /** No answer at all: the server is down or the network is gone. */
+  static network(cause: unknown): ApiError {
+    const error = new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
+    return error;
+  }
+}
+
+/** Reads an error response in the server's shape, whatever the body turns out to be. */
+export async function errorFrom(response: Response): Promise<ApiError> {
+  const retry = Number(response.headers.get('retry-after'));
+  const retryAfter = Number.isFinite(retry) && retry > 0 ? retry : undefined;
+  let code = `http_${response.status}`;
+  let message = response.statusText || `HTTP ${response.status}`;
+  let requestId = response.headers.get('x-request-id') ?? undefined;
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string; request_id?: string } };
+    if (body.error) {
+      code = body.error.code ?? code;
+      message = body.error.message ?? message;
+      requestId = body.error.request_id ?? requestId;
+    }
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
+  return new ApiError(response.status, code, message, requestId, retryAfter);
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}

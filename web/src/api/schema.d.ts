@@ -1,0 +1,4081 @@
+// Generated from openapi.json by `npm run gen:api` (scripts/gen-api.mjs). Do not edit.
+// Regenerate both with ../../scripts/gen-api.sh after changing the API.
+
+export interface paths {
+    "/api/admin/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every agent, enabled or not, whatever its source. */
+        get: operations["admin_list_agents"];
+        put?: never;
+        /** Creates an agent in the database (the body has the agents.yaml shape). */
+        post: operations["create_agent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent. */
+        get: operations["admin_get_agent"];
+        /**
+         * Replaces an agent's definition; for a file agent this stores an override. An `api_key`
+         *     that is absent or `********` keeps the current key.
+         */
+        put: operations["put_agent"];
+        post?: never;
+        /**
+         * Deletes a database agent; an override's deletion brings back the file's definition. A file
+         *     agent cannot be deleted here.
+         */
+        delete: operations["delete_agent"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/agents/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a minimal real request to the agent's provider (no retries, no fallbacks) and reports
+         *     how long the first event took, or the upstream's error.
+         */
+        post: operations["test_agent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first. */
+        get: operations["list_audit_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The admin dashboard: users, conversations, messages, tokens and messages per day, top
+         *     agents, provider share, error rate and p95 time to first token.
+         */
+        get: operations["get_admin_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everyone's usage grouped by user, agent or day, with time-to-first-token figures. */
+        get: operations["get_admin_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users, oldest first, optionally filtered. */
+        get: operations["list_users"];
+        put?: never;
+        /** Creates a user with a role. */
+        post: operations["create_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a user (soft: the row stays for the audit trail, the name is freed). The last
+         *     active admin cannot be deleted.
+         */
+        delete: operations["delete_user"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a user's role, disables or enables them, or resets their password. The last
+         *     active admin cannot be demoted or disabled.
+         */
+        patch: operations["update_user"];
+        trace?: never;
+    };
+    "/api/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agents the caller may use. */
+        get: operations["list_agents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agent the caller may use. */
+        get: operations["get_agent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/{id}/init": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a new conversation with the agent shows: the welcome text, suggested questions and
+         *     the input variables form — from FastGPT's init or Dify's parameters for app agents (the
+         *     agent's own `welcome`/`suggested_questions` fill in or override), from the configuration
+         *     for the others.
+         */
+        get: operations["agent_init"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agents/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-reads the agents file, validates it and swaps the agents in at once (as SIGHUP does).
+         *     An invalid file is refused with every problem listed, and the running agents stay.
+         *     Requests already running keep the agents they started with.
+         */
+        post: operations["reload_agents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Signs in with username (or email) and password. */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends the session of the refresh token (body or cookie) and clears the cookie. */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ends every session of the signed-in user, this one included (refresh tokens stop working;
+         *     access tokens already issued run out with their short lifetime), and clears the cookie.
+         */
+        post: operations["logout_everywhere"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user. */
+        get: operations["me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changes the password and signs out every other session of the user. */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchanges a refresh token (body or cookie) for a new pair. Each refresh token works once;
+         *     presenting a used one revokes its whole family (every token descended from that login).
+         */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates an account (when registration is open) and signs it in. */
+        post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's identity as the credentials establish it. */
+        get: operations["session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/config/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-reads the configuration files, the environment layers and the agents; applies what can
+         *     change without a restart (agents, rate limits, auth limits and registration, log level,
+         *     CORS origins, trusted proxies, the metrics token) and lists what needs one. Admins only (an
+         *     admin's API key works, for scripts).
+         */
+        post: operations["reload_config"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's conversations, most recently active first. */
+        get: operations["list_conversations"];
+        put?: never;
+        /** Starts a conversation with an agent the caller may use. */
+        post: operations["create_conversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the caller's conversations. */
+        get: operations["get_conversation"];
+        put?: never;
+        post?: never;
+        /** Deletes the conversation and all its messages. */
+        delete: operations["delete_conversation"];
+        options?: never;
+        head?: never;
+        /** Renames, pins, archives, moves to another agent, or switches branch. */
+        patch: operations["update_conversation"];
+        trace?: never;
+    };
+    "/api/conversations/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The branch shown, as a Markdown document or as JSON, for download. */
+        get: operations["export_conversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The messages of the branch shown (or, with `all=true`, every message). */
+        get: operations["list_messages"];
+        put?: never;
+        /**
+         * Sends a message and streams the answer (`text/event-stream`; see the `*Event` schemas), or
+         *     with `stream: false` returns the finished answer. The answer is generated and saved even
+         *     if the client goes away.
+         */
+        post: operations["send_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stops the running turn; what was generated is saved with status `stopped`. */
+        post: operations["stop_turn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reattaches to the conversation's running turn: after the `Last-Event-ID` event when given
+         *     (no gap, no duplicate), else from its first event; replays the last turn while it is still
+         *     held; 204 when there is nothing.
+         */
+        get: operations["attach_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overall health: `ok`, `degraded` (Redis down) or `down` (database down or schema missing). */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/database": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Database connection pool and latency; 503 when the database is unreachable. */
+        get: operations["database"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: 200 while the process serves requests; checks no dependency. */
+        get: operations["live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: 200 once migrations are done and the database answers; 503 before, while the
+         *     database is unreachable, and from the moment shutdown begins.
+         */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's keys that are not revoked, newest first. */
+        get: operations["list_keys"];
+        put?: never;
+        /** Creates a key that acts as the caller. The key is in the response once, never again. */
+        post: operations["create_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revokes one of the caller's keys; it stops working at once on this instance and within
+         *     a second on the others.
+         */
+        delete: operations["revoke_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rates an answer (`up`, `down`, or null to withdraw), forwarded to FastGPT and Dify apps. */
+        post: operations["rate_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/messages/{id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new answer to the same question, beside the existing ones (`id` may be the answer or the
+         *     question).
+         */
+        post: operations["regenerate_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI 3.1 document. */
+        get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Uploads an image (PNG, JPEG, WebP, GIF) or a UTF-8 text file (.txt, .md, .csv, .json) to
+         *     attach to messages. The type is checked by content, not just by name.
+         */
+        post: operations["create_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The file's bytes, with its type; only for its owner. */
+        get: operations["get_upload"];
+        put?: never;
+        post?: never;
+        /** Deletes one of the caller's uploads. */
+        delete: operations["delete_upload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own usage per day and agent. */
+        get: operations["get_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Version and build facts. */
+        get: operations["version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus text exposition: HTTP, process and build metrics. */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A chat completion from the agent named by `model`, whatever its provider: a
+         *     `chat.completion`, or with `stream: true` a `text/event-stream` of `chat.completion.chunk`s
+         *     ending in `data: [DONE]` (with a usage chunk first when `stream_options.include_usage`).
+         *     `tools`, `tool_choice` and `response_format` reach OpenAI-compatible agents as given and
+         *     are translated for Anthropic ones; other agents answer 400 to tools.
+         */
+        post: operations["create_chat_completion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A message from the agent named by `model`, whatever its provider: a `message`, or with
+         *     `stream: true` the event stream (`message_start`, content blocks, `message_delta`,
+         *     `message_stop`). Client `tools` reach Anthropic agents as given and are translated for
+         *     OpenAI-compatible ones; other agents answer 400 to tools.
+         */
+        post: operations["create_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agents the caller (its API key) may use, as models: `id` is the agent id. With an
+         *     `anthropic-version` header the list is in Anthropic's shape.
+         */
+        get: operations["list_models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        AdminAgentList: {
+            items: components["schemas"]["AdminAgentView"][];
+        };
+        /** @description An agent as admins see it: the whole definition, with the provider key masked. */
+        AdminAgentView: components["schemas"]["AgentView"] & {
+            /** @description The definition as in agents.yaml; `provider.api_key` is `********` when set. */
+            definition: Record<string, never>;
+            /** @description A database agent that replaces the file's agent of the same id. */
+            overrides_file: boolean;
+            /** @description `file`, `builtin` or `database`. */
+            source: components["schemas"]["AgentSource"];
+        };
+        /** @description `GET /api/admin/stats`. */
+        AdminStats: {
+            /**
+             * Format: int64
+             * @description Conversations in total.
+             */
+            conversations: number;
+            /** @description Oldest first, one entry per day (zeros included), today last. */
+            daily: components["schemas"]["DayStats"][];
+            /**
+             * Format: int64
+             * @description Days in `daily` and the window of `top_agents` and `providers`.
+             */
+            days: number;
+            generated_at: string;
+            last_7d: components["schemas"]["RecentHealth"];
+            last_24h: components["schemas"]["RecentHealth"];
+            /**
+             * Format: int64
+             * @description Messages in total.
+             */
+            messages: number;
+            /** @description Most requests first. */
+            providers: components["schemas"]["ProviderShare"][];
+            top_agents: components["schemas"]["TopAgents"];
+            /** @description The IANA time zone of the days. */
+            tz: string;
+            users: components["schemas"]["UserCounts"];
+        };
+        /** @description `GET /api/admin/usage`. */
+        AdminUsageReport: {
+            from: string;
+            group_by: components["schemas"]["GroupBy"];
+            /** @description Days oldest first; users and agents by requests, most first. */
+            items: components["schemas"]["UsageGroup"][];
+            to: string;
+            totals: components["schemas"]["UsageTotals"];
+            tz: string;
+        };
+        AgentList: {
+            items: components["schemas"]["AgentView"][];
+        };
+        /**
+         * @description Where an agent's definition came from.
+         * @enum {string}
+         */
+        AgentSource: "file" | "builtin" | "database";
+        /** @description One agent's requests and tokens over the window. */
+        AgentStats: {
+            agent_id: string;
+            /** Format: int64 */
+            requests: number;
+            /** Format: int64 */
+            tokens: number;
+        };
+        /** @description An agent as the caller may see it. */
+        AgentView: {
+            /** @description An emoji or an image URL. */
+            avatar?: string | null;
+            capabilities: components["schemas"]["Capability"][];
+            description: string;
+            enabled: boolean;
+            id: string;
+            name: string;
+            provider: components["schemas"]["ProviderKind"];
+        };
+        /** @description Anthropic's error document. */
+        AnthropicError: {
+            error: components["schemas"]["AnthropicErrorBody"];
+            request_id?: string | null;
+            /** @description Always `error`. */
+            type: string;
+        };
+        AnthropicErrorBody: {
+            message: string;
+            /**
+             * @description `invalid_request_error`, `authentication_error`, `permission_error`,
+             *     `not_found_error`, `request_too_large`, `rate_limit_error`, `api_error` or
+             *     `overloaded_error`.
+             */
+            type: string;
+        };
+        ApiKeyView: {
+            allowed_agents?: string[] | null;
+            created_at: string;
+            expires_at?: string | null;
+            id: string;
+            last_used_at?: string | null;
+            name: string;
+            /** @description The first characters of the key, to recognise it. */
+            prefix: string;
+        };
+        /** @description What an app shows before the first message (FastGPT `core/chat/init`, Dify `parameters`). */
+        AppInit: {
+            suggested_questions: string[];
+            /** @description The input variables the app asks for before the conversation starts. */
+            variables: components["schemas"]["InteractiveField"][];
+            welcome?: string | null;
+        };
+        AssistantMessage: {
+            content?: string | null;
+            /** @description The model's reasoning, when the agent shows it (as DeepSeek names it). */
+            reasoning_content?: string | null;
+            /** @description `assistant` */
+            role: string;
+            tool_calls?: components["schemas"]["ToolCallOut"][];
+        };
+        AuditView: {
+            action: string;
+            actor_id?: string | null;
+            created_at: string;
+            details: Record<string, never>;
+            id: string;
+            ip?: string | null;
+            request_id?: string | null;
+            /** @description `success` or `failure`. */
+            result: string;
+            target_id?: string | null;
+            target_type?: string | null;
+            user_agent?: string | null;
+        };
+        /**
+         * @description Which engine is behind the pool, for the few places where dialects differ.
+         * @enum {string}
+         */
+        Backend: "sqlite" | "postgres";
+        BlockOut: {
+            signature: string;
+            thinking: string;
+            /** @enum {string} */
+            type: "thinking";
+        } | {
+            text: string;
+            /** @enum {string} */
+            type: "text";
+        } | {
+            id: string;
+            input: Record<string, never>;
+            name: string;
+            /** @enum {string} */
+            type: "tool_use";
+        };
+        /** @enum {string} */
+        Capability: "vision" | "reasoning" | "files" | "tools";
+        /** @description A whole reply (`stream: false`). */
+        ChatCompletion: {
+            choices: components["schemas"]["Choice"][];
+            /** Format: int64 */
+            created: number;
+            id: string;
+            /** @description The agent id that was asked for. */
+            model: string;
+            /** @description `chat.completion` */
+            object: string;
+            usage: components["schemas"]["UsageCounts"];
+        };
+        /** @description `POST /v1/chat/completions`. Fields not listed are accepted and ignored. */
+        ChatCompletionRequest: {
+            /**
+             * Format: int32
+             * @description The newer name of `max_tokens`; wins when both are set.
+             */
+            max_completion_tokens?: number | null;
+            /** Format: int32 */
+            max_tokens?: number | null;
+            messages: components["schemas"]["Message"][];
+            /** @description An agent id (see `GET /v1/models`). */
+            model: string;
+            parallel_tool_calls?: boolean | null;
+            /** @description Passed to OpenAI-compatible agents as given. */
+            response_format: Record<string, never>;
+            stream?: boolean;
+            stream_options?: components["schemas"]["StreamOptions"] | null;
+            /** Format: float */
+            temperature?: number | null;
+            /** @description `"auto"`, `"none"`, `"required"` or `{"type":"function","function":{"name"}}`. */
+            tool_choice: Record<string, never>;
+            tools?: components["schemas"]["Tool"][] | null;
+        };
+        Choice: {
+            /** @description `stop`, `length`, `tool_calls` or `content_filter`. */
+            finish_reason: string;
+            /** Format: int32 */
+            index: number;
+            logprobs?: boolean | null;
+            message: components["schemas"]["AssistantMessage"];
+        };
+        /** @description `citation`: sources of the answer. */
+        CitationEvent: {
+            /** @description `[{title, snippet?, url?, score?}]` */
+            items: Record<string, never>[];
+        };
+        Component: {
+            error?: string | null;
+            /** Format: double */
+            latency_ms?: number | null;
+            status: components["schemas"]["ComponentStatus"];
+        };
+        Components: {
+            database: components["schemas"]["Component"];
+            migrations: components["schemas"]["Component"];
+            redis: components["schemas"]["Component"];
+        };
+        /** @enum {string} */
+        ComponentStatus: "ok" | "down" | "disabled" | "pending" | "degraded";
+        /** @description The outcome of a connection test. */
+        ConnectionTest: {
+            error?: components["schemas"]["UpstreamFailure"] | null;
+            /**
+             * Format: double
+             * @description Time to the first event of the reply, or to the failure.
+             */
+            latency_ms: number;
+            /** @description The model asked, for providers that take one. */
+            model?: string | null;
+            ok: boolean;
+        };
+        ConversationChanges: {
+            agent_id?: string | null;
+            archived?: boolean | null;
+            /** @description Switch to another branch: any message of this conversation. */
+            current_message_id?: string | null;
+            pinned?: boolean | null;
+            title?: string | null;
+        };
+        ConversationExport: {
+            conversation: components["schemas"]["ConversationView"];
+            messages: components["schemas"]["MessageView"][];
+        };
+        ConversationView: {
+            /** @description The answer being generated right now (reattach with `/stream`), or null. */
+            active_turn?: string | null;
+            agent_id: string;
+            archived: boolean;
+            created_at: string;
+            /** @description The tip of the branch being shown. */
+            current_message_id?: string | null;
+            id: string;
+            pinned: boolean;
+            title: string;
+            updated_at: string;
+        };
+        /** @description A newly created key: the only response that ever contains the key itself. */
+        CreatedApiKey: components["schemas"]["ApiKeyView"] & {
+            /** @description The secret key (`sk-llmc-…`). Store it now: it is never shown again. */
+            key: string;
+        };
+        DatabaseHealth: {
+            backend: components["schemas"]["Backend"];
+            error?: string | null;
+            /** Format: double */
+            latency_ms?: number | null;
+            pool: components["schemas"]["PoolInfo"];
+            status: components["schemas"]["ComponentStatus"];
+        };
+        /** @description One day of the dashboard's series. */
+        DayStats: {
+            /** Format: int64 */
+            completion_tokens: number;
+            /** @description `YYYY-MM-DD` in the report's time zone. */
+            day: string;
+            /** Format: int64 */
+            errors: number;
+            /**
+             * Format: int64
+             * @description Messages written (every role).
+             */
+            messages: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /**
+             * Format: int64
+             * @description Requests to agents.
+             */
+            requests: number;
+            /**
+             * Format: int64
+             * @description `prompt_tokens + completion_tokens`.
+             */
+            tokens: number;
+        };
+        /** @description `done`: the turn ended and its message is saved with this status. */
+        DoneEvent: {
+            message_id: string;
+            /** @description `complete`, `stopped` or `failed`. */
+            status: string;
+            usage: components["schemas"]["UsageEvent"];
+        };
+        ErrorBody: {
+            /** @description Stable, snake_case machine-readable code such as `not_found`. */
+            code: string;
+            /** @description Human-readable explanation; for 5xx only "internal error". */
+            message: string;
+            /** @description The `x-request-id` of the failed request, to quote when reporting a problem. */
+            request_id?: string | null;
+        };
+        /** @description `error`: why the turn failed (a `done` with status `failed` follows). */
+        ErrorEvent: {
+            agent_id?: string | null;
+            code: string;
+            message: string;
+        };
+        /** @description The body of every error response. */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorBody"];
+        };
+        FeedbackView: {
+            comment?: string | null;
+            /** @description Whether the agent's app (FastGPT, Dify) received it too. */
+            forwarded: boolean;
+            message_id: string;
+            rating?: string | null;
+        };
+        Function: {
+            description?: string | null;
+            name: string;
+            /** @description JSON Schema of the arguments. */
+            parameters?: Record<string, never>;
+            strict?: boolean | null;
+        };
+        FunctionCall: {
+            /** @description JSON text. */
+            arguments?: string;
+            name: string;
+        };
+        FunctionOut: {
+            /** @description JSON text as the model wrote it. */
+            arguments: string;
+            name: string;
+        };
+        /**
+         * @description How the admin usage report groups records.
+         * @enum {string}
+         */
+        GroupBy: "user" | "agent" | "day";
+        Health: {
+            components?: components["schemas"]["Components"] | null;
+            environment: string;
+            status: components["schemas"]["HealthStatus"];
+            /** Format: int64 */
+            uptime_s: number;
+            version: string;
+        };
+        /** @enum {string} */
+        HealthStatus: "ok" | "degraded" | "down";
+        /** @description `interactive`: the upstream asks the user (options to pick or a form to fill). */
+        InteractiveEvent: {
+            /** @description `[{name, label, kind, required, options}]` */
+            fields: Record<string, never>[];
+            /** @description `select` or `form`. */
+            kind: string;
+            /** @description `[{label, value}]` */
+            options: Record<string, never>[];
+            prompt?: string | null;
+        };
+        InteractiveField: {
+            /** @description `input`, `textarea`, `number`, `select`, …, as the upstream names it. */
+            kind: string;
+            label: string;
+            name: string;
+            options: components["schemas"]["InteractiveOption"][];
+            required: boolean;
+        };
+        InteractiveOption: {
+            label: string;
+            value: string;
+        };
+        /** @description A reload refused: the error plus every problem found; the running agents stay. */
+        InvalidConfiguration: {
+            error: components["schemas"]["ErrorBody"];
+            problems: components["schemas"]["Problem"][];
+        };
+        LoginRequest: {
+            password: string;
+            /** @description Username or email. */
+            username: string;
+        };
+        Message: {
+            /** @description A string, or an array of `text` and `image_url` parts. */
+            content: Record<string, never>;
+            role: components["schemas"]["Role"];
+            /** @description The call a `tool` message answers. */
+            tool_call_id?: string | null;
+            /** @description Calls the assistant made (assistant messages). */
+            tool_calls?: components["schemas"]["ToolCall"][] | null;
+        };
+        MessageList: {
+            /** @description The tip of the branch shown. */
+            current_message_id?: string | null;
+            items: components["schemas"]["MessageView"][];
+        };
+        /** @description A whole reply (`stream: false`). */
+        MessageOut: {
+            content: components["schemas"]["BlockOut"][];
+            id: string;
+            /** @description The agent id that was asked for. */
+            model: string;
+            /** @description `assistant` */
+            role: string;
+            /** @description `end_turn`, `max_tokens`, `tool_use` or `refusal`. */
+            stop_reason: string;
+            stop_sequence?: string | null;
+            /** @description `message` */
+            type: string;
+            usage: components["schemas"]["UsageOut"];
+        };
+        /** @description `POST /v1/messages`. Fields not listed (`metadata`, `top_k`, …) are accepted and ignored. */
+        MessagesRequest: {
+            /** Format: int32 */
+            max_tokens: number;
+            messages: components["schemas"]["Message"][];
+            /** @description An agent id (see `GET /v1/models`). */
+            model: string;
+            stream?: boolean;
+            /** @description A string or an array of `text` blocks. */
+            system: Record<string, never>;
+            /** Format: float */
+            temperature?: number | null;
+            tool_choice: Record<string, never>;
+            tools?: components["schemas"]["Tool"][] | null;
+        };
+        MessageUsage: {
+            /** Format: int64 */
+            completion_tokens: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+        };
+        MessageView: {
+            agent_id?: string | null;
+            /**
+             * @description Typed parts: `text {text}`, `reasoning {text}`, `status {node, state, detail?}`,
+             *     `citation {items}`, `interactive {kind, prompt?, options?, fields?, answer?}`,
+             *     `tool {id, name, arguments, result?}`, `attachment {upload_id, name, mime, size}`.
+             */
+            content: Record<string, never>[];
+            created_at: string;
+            /** Format: int64 */
+            duration_ms?: number | null;
+            /** @description `{code, message}` when the answer failed or was interrupted. */
+            error?: Record<string, never> | null;
+            /** @description `up`, `down` or null. */
+            feedback?: string | null;
+            feedback_comment?: string | null;
+            id: string;
+            model?: string | null;
+            parent_id?: string | null;
+            /** @description `user` or `assistant`. */
+            role: string;
+            /** @description This message and its alternatives (other answers, edited questions), oldest first. */
+            sibling_ids: string[];
+            /** @description `streaming`, `complete`, `stopped`, `failed` or `interrupted`. */
+            status: string;
+            /** Format: int64 */
+            ttft_ms?: number | null;
+            usage?: components["schemas"]["MessageUsage"] | null;
+        };
+        Model: {
+            /** Format: int64 */
+            created: number;
+            /** @description The agent id. */
+            id: string;
+            /** @description `model` */
+            object: string;
+            /** @description The agent's provider (`openai`, `anthropic`, `fastgpt`, `dify`, `demo`). */
+            owned_by: string;
+        };
+        /** @description `GET /v1/models` in OpenAI's shape. */
+        ModelList: {
+            data: components["schemas"]["Model"][];
+            /** @description `list` */
+            object: string;
+        };
+        NewApiKeyRequest: {
+            /** @description Agent ids the key may use; omit for all agents the owner may use. */
+            allowed_agents?: string[] | null;
+            /** @description RFC 3339; the key stops working then. Omit for a key that does not expire. */
+            expires_at?: string | null;
+            /** @description A label to recognise the key by, 1–100 characters. */
+            name: string;
+        };
+        NewConversation: {
+            agent_id: string;
+            title?: string | null;
+        };
+        NewFeedback: {
+            comment?: string | null;
+            /** @description `up`, `down`, or null to withdraw. */
+            rating?: string | null;
+        };
+        /** @description A new message in a conversation. */
+        NewMessage: {
+            /** @description Ids from `POST /api/uploads`. */
+            attachments?: string[];
+            content?: string;
+            /**
+             * @description The answer to the previous answer's interactive question (an option's value or the
+             *     form's fields).
+             */
+            interactive_answer?: Record<string, never> | null;
+            /**
+             * @description Reply under this message; absent: continue the current branch; `null`: a new root
+             *     (editing the first question). Edit-and-resend passes the edited message's parent.
+             */
+            parent_id?: string | null;
+            /** @description `false`: wait and answer with the finished message as JSON. Default `true` (SSE). */
+            stream?: boolean | null;
+            /** @description App input variables (FastGPT `variables`, Dify `inputs`), kept for the conversation. */
+            variables?: Record<string, never>;
+        };
+        NewUserRequest: {
+            email?: string | null;
+            password: string;
+            role?: components["schemas"]["Role"] | null;
+            username: string;
+        };
+        /** @description OpenAI's error document. */
+        OpenAiError: {
+            error: components["schemas"]["OpenAiErrorBody"];
+        };
+        OpenAiErrorBody: {
+            /** @description A machine-readable code such as `model_not_found` or `rate_limit_exceeded`. */
+            code: string;
+            message: string;
+            param?: string | null;
+            /**
+             * @description `invalid_request_error`, `authentication_error`, `permission_error`,
+             *     `not_found_error`, `rate_limit_error` or `api_error`.
+             */
+            type: string;
+        };
+        /** @description What a reload did. */
+        Outcome: {
+            /** @description Agents in force after the reload. */
+            agents: string[];
+            /** @description Changed settings now in force. */
+            applied: string[];
+            /** @description Changed settings that keep their running value until a restart. */
+            restart_required: string[];
+        };
+        /** @description One page of a list. */
+        Page_ApiKeyView: {
+            items: {
+                allowed_agents?: string[] | null;
+                created_at: string;
+                expires_at?: string | null;
+                id: string;
+                last_used_at?: string | null;
+                name: string;
+                /** @description The first characters of the key, to recognise it. */
+                prefix: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_AuditView: {
+            items: {
+                action: string;
+                actor_id?: string | null;
+                created_at: string;
+                details: Record<string, never>;
+                id: string;
+                ip?: string | null;
+                request_id?: string | null;
+                /** @description `success` or `failure`. */
+                result: string;
+                target_id?: string | null;
+                target_type?: string | null;
+                user_agent?: string | null;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_ConversationView: {
+            items: {
+                /** @description The answer being generated right now (reattach with `/stream`), or null. */
+                active_turn?: string | null;
+                agent_id: string;
+                archived: boolean;
+                created_at: string;
+                /** @description The tip of the branch being shown. */
+                current_message_id?: string | null;
+                id: string;
+                pinned: boolean;
+                title: string;
+                updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_UserView: {
+            items: {
+                /** @description RFC 3339, UTC. */
+                created_at: string;
+                disabled: boolean;
+                display_name?: string | null;
+                email?: string | null;
+                id: string;
+                last_login_at?: string | null;
+                role: components["schemas"]["Role"];
+                username: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
+        };
+        PoolInfo: {
+            /** Format: int32 */
+            idle: number;
+            /** Format: int32 */
+            in_use: number;
+            /** Format: int32 */
+            max: number;
+            /**
+             * Format: int32
+             * @description Open connections.
+             */
+            size: number;
+        };
+        Probe: {
+            reason?: string | null;
+            /** @description `alive`, `ready` or `not_ready`. */
+            status: string;
+        };
+        /** @description One thing wrong with the agents. */
+        Problem: {
+            /** @description The agent's id, when the problem is in one agent. */
+            agent?: string | null;
+            /** @description The field, as a dotted path (`provider.base_url`). */
+            field: string;
+            message: string;
+        };
+        /** @enum {string} */
+        ProviderKind: "openai" | "anthropic" | "fastgpt" | "dify" | "demo";
+        /** @description One provider's part of the requests over the window. */
+        ProviderShare: {
+            /** @description `openai`, `anthropic`, `fastgpt`, `dify` or `demo`. */
+            provider: string;
+            /** Format: int64 */
+            requests: number;
+            /**
+             * Format: double
+             * @description Of all requests in the window, 0–1.
+             */
+            share: number;
+        };
+        /** @description Health of the last hours. */
+        RecentHealth: {
+            /**
+             * Format: double
+             * @description `errors / requests` (0 without requests).
+             */
+            error_rate: number;
+            /** Format: int64 */
+            errors: number;
+            /**
+             * Format: int64
+             * @description 95th percentile (nearest rank) of the time to first token, in ms.
+             */
+            p95_ttft_ms?: number | null;
+            /** Format: int64 */
+            requests: number;
+        };
+        /** @description The refresh token in the body; the web UI sends none and relies on the cookie. */
+        RefreshRequest: {
+            refresh_token?: string | null;
+        };
+        Regenerate: {
+            /** @description `false`: answer with the finished message as JSON. */
+            stream?: boolean | null;
+        };
+        RegisterRequest: {
+            email?: string | null;
+            password: string;
+            /** @description 3–32 letters, digits, `_`, `-` or `.`. */
+            username: string;
+        };
+        /** @description A configuration reload refused: why, and nothing changed. */
+        ReloadRefused: {
+            error: components["schemas"]["ErrorBody"];
+            /** @description For invalid agents: every problem. */
+            problems: components["schemas"]["Problem"][];
+        };
+        ReloadResult: {
+            /** @description Agents now in force, in configuration order. */
+            agents: string[];
+        };
+        /** @enum {string} */
+        Role: "admin" | "user";
+        /**
+         * @description Who the credentials belong to, answered without reading the user's record: the cheapest
+         *     authenticated call (clients use it to check a token or key).
+         */
+        SessionView: {
+            /** @description The agents an API key is limited to, if it is. */
+            allowed_agents?: string[] | null;
+            api_key_id?: string | null;
+            /** @description `session` (an access token) or `api_key`. */
+            auth: string;
+            role: components["schemas"]["Role"];
+            user_id: string;
+            username: string;
+        };
+        /** @description `start`: the turn began; the ids to reattach and to show. */
+        StartEvent: {
+            agent_id: string;
+            conversation_id: string;
+            message_id: string;
+            user_message_id: string;
+        };
+        /** @description `status`: workflow progress. */
+        StatusEvent: {
+            detail?: string | null;
+            node: string;
+            /** @description `running`, `done` or `failed`. */
+            state: string;
+        };
+        Stopped: {
+            /** @description The answer that was stopped. */
+            message_id: string;
+        };
+        StreamOptions: {
+            /** @description Send a last chunk with the token counts (and empty `choices`). */
+            include_usage?: boolean;
+        };
+        /** @description `delta`, `reasoning`, `replace`: text to append (or, for `replace`, the whole answer so far). */
+        TextEvent: {
+            text: string;
+        };
+        TokenResponse: {
+            access_token: string;
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires.
+             */
+            expires_in: number;
+            refresh_token: string;
+            /** @description Always `Bearer`. */
+            token_type: string;
+            user: components["schemas"]["UserView"];
+        };
+        Tool: {
+            function?: components["schemas"]["Function"] | null;
+            /** @description `function`. */
+            type: string;
+        };
+        ToolCall: {
+            function: components["schemas"]["FunctionCall"];
+            id: string;
+        };
+        ToolCallOut: {
+            function: components["schemas"]["FunctionOut"];
+            id: string;
+            /** @description `function` */
+            type: string;
+        };
+        /** @description `tool`: a tool call being made (arguments arrive in pieces) or its result. */
+        ToolEvent: {
+            arguments_delta?: string | null;
+            id: string;
+            name: string;
+            result?: string | null;
+        };
+        /** @description The busiest agents over the window. */
+        TopAgents: {
+            /** @description Up to 10 agents, most requests first. */
+            by_requests: components["schemas"]["AgentStats"][];
+            /** @description Up to 10 agents, most tokens first. */
+            by_tokens: components["schemas"]["AgentStats"][];
+        };
+        /** @description The form: one file. */
+        UploadForm: {
+            /**
+             * Format: binary
+             * @description The file, with its name (the extension must match the content).
+             */
+            file: string;
+        };
+        /**
+         * @description What an upload is to a conversation.
+         * @enum {string}
+         */
+        UploadKind: "image" | "text";
+        /** @description A stored upload (without its bytes). */
+        UploadView: {
+            created_at: string;
+            id: string;
+            kind: components["schemas"]["UploadKind"];
+            /** @description The type established from the content, such as `image/png` or `text/markdown`. */
+            mime: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+        };
+        UpstreamFailure: {
+            code?: string | null;
+            message: string;
+            /**
+             * Format: int32
+             * @description The upstream's HTTP status, when it answered with one.
+             */
+            status?: number | null;
+        };
+        UsageCounts: {
+            /** Format: int64 */
+            completion_tokens: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /** Format: int64 */
+            total_tokens: number;
+        };
+        /** @description One day and agent of a user's usage. */
+        UsageDay: {
+            agent_id: string;
+            /** Format: int64 */
+            completion_tokens: number;
+            /** @description `YYYY-MM-DD` in the report's time zone. */
+            day: string;
+            /** Format: int64 */
+            errors: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /** Format: int64 */
+            requests: number;
+        };
+        /** @description `usage`: token counts; `estimated` when the upstream gave none. */
+        UsageEvent: {
+            /** Format: int64 */
+            completion_tokens: number;
+            estimated: boolean;
+            /** Format: int64 */
+            prompt_tokens: number;
+        };
+        /** @description One group of the admin usage report. */
+        UsageGroup: {
+            /**
+             * Format: int64
+             * @description Mean time to first token over the requests that recorded one, in ms (rounded).
+             */
+            avg_ttft_ms?: number | null;
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: double
+             * @description `errors / requests`.
+             */
+            error_rate: number;
+            /** Format: int64 */
+            errors: number;
+            /** @description The user id, agent id or day (`YYYY-MM-DD`); null for requests without a user. */
+            key?: string | null;
+            /**
+             * Format: int64
+             * @description 95th percentile (nearest rank) of the time to first token, in ms.
+             */
+            p95_ttft_ms?: number | null;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /** Format: int64 */
+            requests: number;
+            /** @description With `group_by=user`: the user's name (null for requests without a user). */
+            username?: string | null;
+        };
+        UsageOut: {
+            /** Format: int64 */
+            input_tokens: number;
+            /** Format: int64 */
+            output_tokens: number;
+        };
+        /** @description `GET /api/usage`. */
+        UsageReport: {
+            /** @description The window, RFC 3339: `from` inclusive, `to` exclusive. */
+            from: string;
+            /** @description By day, then agent. */
+            items: components["schemas"]["UsageDay"][];
+            to: string;
+            totals: components["schemas"]["UsageTotals"];
+            /** @description The IANA time zone of `day`. */
+            tz: string;
+        };
+        /** @description Request, token and error counts. */
+        UsageTotals: {
+            /** Format: int64 */
+            completion_tokens: number;
+            /**
+             * Format: int64
+             * @description Requests that ended in an error.
+             */
+            errors: number;
+            /** Format: int64 */
+            prompt_tokens: number;
+            /** Format: int64 */
+            requests: number;
+        };
+        /** @description Accounts. */
+        UserCounts: {
+            /**
+             * Format: int64
+             * @description Of those, the ones who signed in or made a request in the last 7 days.
+             */
+            active_7d: number;
+            /**
+             * Format: int64
+             * @description Accounts not deleted.
+             */
+            total: number;
+        };
+        UserPatch: {
+            disabled?: boolean | null;
+            /** @description A new password (a reset); the user's sessions are revoked. */
+            password?: string | null;
+            role?: components["schemas"]["Role"] | null;
+        };
+        /** @description A user as the API shows it (never the password hash). */
+        UserView: {
+            /** @description RFC 3339, UTC. */
+            created_at: string;
+            disabled: boolean;
+            display_name?: string | null;
+            email?: string | null;
+            id: string;
+            last_login_at?: string | null;
+            role: components["schemas"]["Role"];
+            username: string;
+        };
+        Version: {
+            /** @description RFC 3339, UTC. */
+            build_time: string;
+            environment: string;
+            /** @description Cargo features compiled in. */
+            features: string[];
+            git_commit: string;
+            rustc: string;
+            version: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    admin_list_agents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description all agents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAgentList"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an agent definition, as in agents.yaml */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description created and in force */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAgentView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description an agent with this id exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the definition is not valid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    admin_get_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAgentView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the full agent definition */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description stored and in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminAgentView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the definition is not valid, or its id differs from the path */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description defined in the agents file, or other agents fall back to it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    test_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the outcome, successful or not */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTest"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such agent */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_audit_entries: {
+        parameters: {
+            query?: {
+                /** @description Action such as `auth.login` or `admin.user_update`. */
+                action?: string | null;
+                /** @description Actor user id. */
+                actor?: string | null;
+                cursor?: string | null;
+                /** @description RFC 3339; entries at or after. */
+                from?: string | null;
+                limit?: number | null;
+                /** @description RFC 3339; entries before. */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of audit entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad from/to/cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_admin_stats: {
+        parameters: {
+            query?: {
+                /** @description Days in the per-day series and the window of the top lists (1–90, default 14). */
+                days?: number | null;
+                /** @description IANA time zone of the days; default UTC. */
+                tz?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the figures */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminStats"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad days or tz */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_admin_usage: {
+        parameters: {
+            query?: {
+                /** @description As for `/api/usage`. */
+                from?: string | null;
+                /** @description `user`, `agent` or `day`. */
+                group_by?: string | null;
+                to?: string | null;
+                tz?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the groups and totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUsageReport"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad group_by, from, to or tz */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_users: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number | null;
+                /** @description Substring of the username or email. */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of users */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_UserView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewUserRequest"];
+            };
+        };
+        responses: {
+            /** @description created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description username or email taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description invalid username, email or password */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description this would leave no active admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description user id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPatch"];
+            };
+        };
+        responses: {
+            /** @description the updated user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such user */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description this would leave no active admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the new password breaks the policy */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_agents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description agents visible to the caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentList"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_agent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such agent for the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    agent_init: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description agent id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description opening data */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppInit"];
+                };
+            };
+            /** @description no such agent for the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the app's provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    reload_agents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description reloaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReloadResult"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the agents are not valid; nothing changed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvalidConfiguration"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description signed in; the refresh token is also set as an httpOnly cookie */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description invalid username or password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the account is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description locked after too many failed logins */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too many attempts from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description optional when the cookie is sent */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    logout_everywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every session of the user signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API keys cannot sign out sessions */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the current user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description changed; other sessions revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in, or the current password is wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the new password breaks the policy */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description optional when the cookie is sent */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description a new token pair */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description missing, unknown, expired, revoked or reused refresh token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    register: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterRequest"];
+            };
+        };
+        responses: {
+            /** @description account created and signed in */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description registration is closed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description username or email taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description invalid username, email or password */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description who is calling */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    reload_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description reloaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Outcome"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the configuration or the agents are not valid; nothing changed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReloadRefused"];
+                };
+            };
+        };
+    };
+    list_conversations: {
+        parameters: {
+            query?: {
+                agent_id?: string | null;
+                archived?: boolean | null;
+                cursor?: string | null;
+                limit?: number | null;
+                /** @description A substring of the title or of any message (Chinese included). */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ConversationView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewConversation"];
+            };
+        };
+        responses: {
+            /** @description created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such agent for the caller, or a bad title */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    update_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConversationChanges"];
+            };
+        };
+        responses: {
+            /** @description the changed conversation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationView"];
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad title, agent or message id */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    export_conversation: {
+        parameters: {
+            query?: {
+                /** @description `markdown` (default) or `json`. */
+                format?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export (text/markdown or application/json) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationExport"];
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description an unknown format */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_messages: {
+        parameters: {
+            query?: {
+                /** @description The whole tree instead of the active branch. */
+                all?: boolean | null;
+            };
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the messages, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageList"];
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    send_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMessage"];
+            };
+        };
+        responses: {
+            /** @description SSE events start, delta, reasoning, replace, status, interactive, citation, tool, usage, done, error — each with `id: <message_id>:<seq>`; or the answer as JSON with stream: false */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageView"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a turn is already running here */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description empty content, a bad parent or attachment, or an unavailable agent */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a rate limit, agent limit or quota; the message names it */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    stop_turn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description stopping; the stream ends with done {status: stopped} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stopped"];
+                };
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no turn is running (or it runs on another instance) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    attach_stream: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `<message_id>:<seq>` of the last event received */
+                "Last-Event-ID"?: string | null;
+            };
+            path: {
+                /** @description conversation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description SSE events as for sending a message */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": unknown;
+                };
+            };
+            /** @description no turn running or held */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such conversation of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ok or degraded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    database: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the database answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseHealth"];
+                };
+            };
+            /** @description METRICS_TOKEN is set and was not presented */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the database is unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseHealth"];
+                };
+            };
+        };
+    };
+    live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the process serves requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Probe"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ready for traffic */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Probe"];
+                };
+            };
+            /** @description not ready, with the reason */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Probe"];
+                };
+            };
+        };
+    };
+    list_keys: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of keys (never the secrets) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ApiKeyView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description the new key, shown this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API keys cannot create keys */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description invalid name, expiry or agent list */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revoke_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description key id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such key of yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rate_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description message id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFeedback"];
+            };
+        };
+        responses: {
+            /** @description saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackView"];
+                };
+            };
+            /** @description no such message of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad rating, a long comment, or not an answer */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    regenerate_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description message id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Regenerate"] | null;
+            };
+        };
+        responses: {
+            /** @description SSE events as for sending a message, or the answer as JSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageView"];
+                    "text/event-stream": string;
+                };
+            };
+            /** @description no such message of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a turn is already running here */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    openapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OpenAPI 3.1 document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    create_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            /** @description stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description larger than uploads.max_size (the message names it) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not multipart, or a file type that is not accepted */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no file, an empty file, or content that does not match the name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description upload id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes, with the stored Content-Type and a Content-Disposition naming the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such upload of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description upload id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such upload of the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_usage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description RFC 3339 date (`2026-11-01`, the start of that day) or timestamp; default: 29 days
+                 *     before the day of `to`, so that 30 days are shown.
+                 */
+                from?: string | null;
+                /** @description RFC 3339 date (`2026-11-30`, including that day) or timestamp (exclusive); default now. */
+                to?: string | null;
+                /** @description IANA time zone of the days, such as `Asia/Shanghai`; default UTC. */
+                tz?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description usage per day and agent, and totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad from, to or tz, or a range over 366 days */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description build facts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=0.0.4": string;
+                };
+            };
+            /** @description METRICS_TOKEN is set and was not presented */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_chat_completion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatCompletionRequest"];
+            };
+        };
+        responses: {
+            /** @description the reply, or its chunk stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatCompletion"];
+                };
+            };
+            /** @description malformed request, or tools for an agent that cannot take them */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description no or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description unknown model, or not allowed for this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description rate limit, agent limit or quota (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description the agent's provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+        };
+    };
+    create_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessagesRequest"];
+            };
+        };
+        responses: {
+            /** @description the message, or its event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            /** @description malformed request, or tools for an agent that cannot take them */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnthropicError"];
+                };
+            };
+            /** @description no or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnthropicError"];
+                };
+            };
+            /** @description unknown model, or not allowed for this key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnthropicError"];
+                };
+            };
+            /** @description rate limit, agent limit or quota (with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnthropicError"];
+                };
+            };
+            /** @description the agent's provider failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnthropicError"];
+                };
+            };
+        };
+    };
+    list_models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OpenAI's list (Anthropic's with `anthropic-version`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelList"];
+                };
+            };
+            /** @description no or bad API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+        };
+    };
+}

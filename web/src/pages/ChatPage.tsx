@@ -1,0 +1,144 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api';
+import { AgentPicker } from '../components/AgentPicker';
+import { Composer, type ComposerHandle } from '../components/Composer';
+import { MessageList } from '../components/MessageList';
+import { NewChat } from '../components/NewChat';
+import { MenuIcon, SidebarIcon } from '../components/icons';
+import { describeError } from '../lib/errors';
+import { agentById, useAgents } from '../stores/agents';
+import { useChat } from '../stores/chat';
+import { useConversations } from '../stores/conversations';
+import { useUi } from '../stores/ui';
+
+export default function ChatPage() {
+  const { t } = useTranslation();
+  const { id = null } = useParams();
+  const navigate = useNavigate();
+  const composer = useRef<ComposerHandle>(null);
+  const { agents, loaded, selected, select, load: loadAgents, error: agentsError } = useAgents();
+  const chat = useChat();
+  const conversation = useConversations((s) => s.items.find((c) => c.id === id));
+  const updateConversation = useConversations((s) => s.update);
+  const { collapsed, toggleCollapsed, setDrawer } = useUi();
+  // The input variables filled in on the new-conversation screen, for this page only.
+  const [filled, setFilled] = useState<{ page: string | null; values: Record<string, string> }>({ page: null, values: {} });
+  const variables = filled.page === id ? filled.values : {};
+  const setVariables = (values: Record<string, string>) => setFilled({ page: id, values });
+
+  useEffect(() => {
+    if (!loaded) void loadAgents();
+  }, [loaded, loadAgents]);
+
+  const { open } = chat;
+  useEffect(() => {
+    void open(id);
+    composer.current?.focus();
+  }, [id, open]);
+
+  const agentId = id ? (conversation?.agent_id ?? chat.messages.find((m) => m.agent_id)?.agent_id ?? null) : selected;
+  const agent = agentById(agents, agentId);
+  const title = id ? conversation?.title || t('sidebar.untitled') : t('nav.newChat');
+
+  useEffect(() => {
+    document.title = `${title} · ${t('app.name')}`;
+  }, [title, t]);
+
+  // Escape stops the answer.
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.key === 'Escape' && useChat.getState().streaming && !document.querySelector('dialog[open]')) {
+        void useChat.getState().stop();
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  async function send(text: string, attachments: string[] = []): Promise<boolean> {
+    const hasVariables = Object.values(variables).some((v) => v !== '');
+    const extra = { ...(hasVariables ? { variables } : {}), ...(attachments.length > 0 ? { attachments } : {}) };
+    if (id) return chat.send(text, extra);
+    if (!agentId) return false;
+    const created = await useChat.getState().startConversation(agentId, text, extra);
+    if (!created) return false;
+    navigate(`/c/${created}`);
+    return true;
+  }
+
+  function changeAgent(next: string) {
+    if (id) void updateConversation(id, { agent_id: next }).catch(() => undefined);
+    else select(next);
+  }
+
+  const error = chat.error ?? chat.loadError;
+  const errorText = useMemo(() => {
+    if (!error) return null;
+    if (error instanceof ApiError && error.status === 409) return t('errors.turnRunning');
+    if (error instanceof ApiError && error.status === 404 && chat.loadError) return t('errors.notFound');
+    return describeError(t, error);
+  }, [error, chat.loadError, t]);
+
+  const showNew = !id || (!chat.loading && chat.messages.length === 0 && !chat.loadError);
+
+  return (
+    <main className="chat" id="main" tabIndex={-1}>
+      <header className="chat-header">
+        <button type="button" className="icon-button" data-phone-only onClick={() => setDrawer(true)} aria-label={t('nav.openSidebar')} data-testid="open-drawer">
+          <MenuIcon />
+        </button>
+        {collapsed && (
+          <button type="button" className="icon-button" data-desktop-only onClick={toggleCollapsed} aria-label={t('nav.expandSidebar')} title={t('nav.expandSidebar')}>
+            <SidebarIcon />
+          </button>
+        )}
+        <AgentPicker agents={agents} value={agentId} onChange={changeAgent} disabled={chat.streaming} />
+        <h1 className="chat-title" data-testid="chat-title">{id ? title : ''}</h1>
+      </header>
+
+      {loaded && agents.length === 0 && !agentsError && <p className="banner">{t('agents.none')}</p>}
+
+      {showNew ? (
+        <div className="chat-empty">
+          <NewChat agent={agent} variables={variables} onVariables={setVariables} onSuggestion={(q) => void send(q)} />
+        </div>
+      ) : chat.loading ? (
+        <div className="chat-empty" role="status">
+          <span className="spinner" aria-hidden="true" /> {t('common.loading')}
+        </div>
+      ) : (
+        <MessageList key={id} messages={chat.messages} agents={agents} streaming={chat.streaming} />
+      )}
+
+      <div className="composer-area">
+        {chat.reconnecting && <p className="banner subtle" role="status">{t('chat.reconnecting')}</p>}
+        {errorText && (
+          <div className="banner error" role="alert" data-testid="chat-error">
+            <span>{errorText}</span>
+            <button type="button" className="icon-button small" onClick={chat.dismissError} aria-label={t('common.close')}>
+              ×
+            </button>
+          </div>
+        )}
+        <Composer
+          ref={composer}
+          draftKey={id ?? 'new'}
+          placeholder={t('chat.placeholder', { agent: agent?.name ?? t('app.name') })}
+          streaming={chat.streaming}
+          disabled={!agentId}
+          onSend={send}
+          onStop={() => void chat.stop()}
+          acceptsImages={agent?.capabilities.includes('vision') ?? false}
+          agentName={agent?.name ?? t('app.name')}
+          onEditLast={() => {
+            const last = [...chat.messages].reverse().find((m) => m.role === 'user' && !m.id.startsWith('local-'));
+            if (last && !chat.streaming) chat.setEditing(last.id);
+          }}
+        />
+        <p className="composer-footnote">{t('chat.composerHint')}</p>
+      </div>
+    </main>
+  );
+}
