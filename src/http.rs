@@ -100,20 +100,46 @@ async fn track_metrics(req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".to_owned());
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
     let method = method_label(req.method());
     let response = next.run(req).await;
-    let status = response.status().as_u16().to_string();
-    let labels = [
-        ("method", method.to_owned()),
-        ("route", route),
-        ("status", status),
-    ];
-    metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels)
-        .record(started.elapsed().as_secs_f64());
+    let status = response.status().as_u16();
+    let handles = http_handles(&route, method, status);
+    handles.requests.increment(1);
+    handles.duration.record(started.elapsed().as_secs_f64());
     response
+}
+
+#[derive(Clone)]
+struct HttpHandles {
+    method: &'static str,
+    status: u16,
+    requests: metrics::Counter,
+    duration: metrics::Histogram,
+}
+
+/// `http_requests_total` and `http_request_duration_seconds` for one route, method and status.
+fn http_handles(route: &str, method: &'static str, status: u16) -> HttpHandles {
+    static CACHE: std::sync::LazyLock<crate::telemetry::HandleCache<HttpHandles>> =
+        std::sync::LazyLock::new(Default::default);
+    CACHE.get(
+        route,
+        |h| h.method == method && h.status == status,
+        || {
+            let labels = [
+                ("method", method.to_owned()),
+                ("route", route.to_owned()),
+                ("status", status.to_string()),
+            ];
+            HttpHandles {
+                method,
+                status,
+                requests: metrics::counter!("http_requests_total", &labels),
+                duration: metrics::histogram!("http_request_duration_seconds", &labels),
+            }
+        },
+    )
 }
 
 fn method_label(method: &Method) -> &'static str {

@@ -109,26 +109,70 @@ impl UsageRecorder {
 }
 
 fn count(record: &UsageRecord) {
-    let status = record.outcome.as_str();
-    metrics::counter!(
-        "llm_requests_total",
-        "agent" => record.agent_id.clone(),
-        "provider" => record.provider,
-        "status" => status,
-    )
-    .increment(1);
+    let handles = llm_handles(&record.agent_id, record.provider);
+    let requests = match record.outcome {
+        Outcome::Ok => &handles.ok,
+        Outcome::Error => &handles.error,
+        Outcome::Stopped => &handles.stopped,
+    };
+    requests.increment(1);
     if record.prompt_tokens > 0 {
-        metrics::counter!("llm_tokens_total", "agent" => record.agent_id.clone(), "type" => "prompt")
-            .increment(record.prompt_tokens);
+        handles.prompt_tokens.increment(record.prompt_tokens);
     }
     if record.completion_tokens > 0 {
-        metrics::counter!("llm_tokens_total", "agent" => record.agent_id.clone(), "type" => "completion")
+        handles
+            .completion_tokens
             .increment(record.completion_tokens);
     }
     if let Some(ttft) = record.ttft_ms {
-        metrics::histogram!("llm_time_to_first_token_seconds", "agent" => record.agent_id.clone())
-            .record(ttft as f64 / 1000.0);
+        handles.ttft.record(ttft as f64 / 1000.0);
     }
+}
+
+/// One agent's LLM metrics, as answered by one provider (a fallback's may differ).
+#[derive(Clone)]
+struct LlmHandles {
+    provider: &'static str,
+    ok: metrics::Counter,
+    error: metrics::Counter,
+    stopped: metrics::Counter,
+    prompt_tokens: metrics::Counter,
+    completion_tokens: metrics::Counter,
+    ttft: metrics::Histogram,
+}
+
+fn llm_handles(agent: &str, provider: &'static str) -> LlmHandles {
+    static CACHE: std::sync::LazyLock<crate::telemetry::HandleCache<LlmHandles>> =
+        std::sync::LazyLock::new(Default::default);
+    CACHE.get(
+        agent,
+        |h| h.provider == provider,
+        || {
+            let requests = |status: Outcome| {
+                metrics::counter!(
+                    "llm_requests_total",
+                    "agent" => agent.to_owned(),
+                    "provider" => provider,
+                    "status" => status.as_str(),
+                )
+            };
+            let tokens = |kind: &'static str| {
+                metrics::counter!("llm_tokens_total", "agent" => agent.to_owned(), "type" => kind)
+            };
+            LlmHandles {
+                provider,
+                ok: requests(Outcome::Ok),
+                error: requests(Outcome::Error),
+                stopped: requests(Outcome::Stopped),
+                prompt_tokens: tokens("prompt"),
+                completion_tokens: tokens("completion"),
+                ttft: metrics::histogram!(
+                    "llm_time_to_first_token_seconds",
+                    "agent" => agent.to_owned()
+                ),
+            }
+        },
+    )
 }
 
 /// Counts an upstream failure by provider and kind (`connect`, `timeout`, `status_429`,
@@ -262,14 +306,30 @@ const INSERT: &str = "INSERT INTO usage_records (id, user_id, api_key_id, conver
      message_id, agent_id, provider, model, prompt_tokens, completion_tokens, estimated, ttft_ms, \
      duration_ms, outcome, error_code, created_at) VALUES ";
 
-/// Writes `batch` now, in one INSERT (the writer task's path; tests and imports use it too).
+/// Rows per INSERT statement, largest first: a batch is written as statements of these sizes,
+/// so that only a handful of distinct statements exist and each is prepared once per
+/// connection (sqlx caches them) instead of parsed anew for every odd-sized batch.
+const CHUNKS: [usize; 5] = [BATCH, 64, 16, 4, 1];
+
+/// Writes `batch` now, in one transaction (the writer task's path; tests and imports use it
+/// too).
 pub async fn insert(db: &Db, batch: &[UsageRecord]) -> sqlx::Result<()> {
-    let sql = values_sql(db.backend(), batch.len());
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for record in batch {
-        query = bind(query, record);
+    let mut tx = db.pool().begin().await?;
+    let mut rest = batch;
+    while !rest.is_empty() {
+        let rows = CHUNKS
+            .into_iter()
+            .find(|&size| size <= rest.len())
+            .unwrap_or(1);
+        let (chunk, tail) = rest.split_at(rows);
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(values_sql(db.backend(), rows)));
+        for record in chunk {
+            query = bind(query, record);
+        }
+        query.execute(&mut *tx).await?;
+        rest = tail;
     }
-    query.execute(db.pool()).await.map(drop)
+    tx.commit().await
 }
 
 /// The INSERT for `rows` rows. PostgreSQL gets `($1,…,$16),($17,…)`; SQLite gets plain `?`s,

@@ -23,8 +23,7 @@ pub fn random_token() -> String {
 /// SHA-256 as hex. Tokens and keys are high-entropy, so a fast hash is the right tool (a slow
 /// password hash would only slow every request).
 pub fn sha256_hex(value: &str) -> String {
-    let digest = Sha256::digest(value.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(value.as_bytes()))
 }
 
 /// The JWT signing key: the configured one, or in development one generated once and kept in

@@ -20,17 +20,6 @@ use crate::runtime::{Agent, Runtime};
 use crate::state::AppState;
 use crate::usage::{ActiveStream, Outcome, UsageRecord, UsageRecorder, estimate_tokens};
 
-/// The provider name usage records and metrics use.
-pub fn provider_name(kind: ProviderKind) -> &'static str {
-    match kind {
-        ProviderKind::Openai => "openai",
-        ProviderKind::Anthropic => "anthropic",
-        ProviderKind::Fastgpt => "fastgpt",
-        ProviderKind::Dify => "dify",
-        ProviderKind::Demo => "demo",
-    }
-}
-
 /// Calls `agent` (already resolved and allowed for `user`) with the client's `request`: the
 /// agent's model, system prompt and defaults are filled in here.
 pub async fn open(
@@ -48,7 +37,7 @@ pub async fn open(
             "agent {:?} ({}) cannot take tools: only agents of OpenAI-compatible or Anthropic \
              providers can",
             def.id,
-            provider_name(kind)
+            kind.as_str()
         )));
     }
     crate::chat::limits::check(state, &user.id, def).await?;
@@ -68,7 +57,7 @@ pub async fn open(
         .compat
         .store_conversations
         .then(|| Transcript::new(state, &user.id, &def.id, &request));
-    let mut record = UsageRecord::new(&def.id, provider_name(kind));
+    let mut record = UsageRecord::new(&def.id, kind.as_str());
     record.user_id = Some(user.id.clone());
     record.api_key_id = match &user.via {
         Via::ApiKey { id, .. } => Some(id.clone()),
@@ -83,7 +72,7 @@ pub async fn open(
             if answered_by != def.id
                 && let Some(fallback) = runtime.agent(&answered_by)
             {
-                record.provider = provider_name(fallback.def.provider.kind());
+                record.provider = fallback.def.provider.kind().as_str();
             }
             Ok(Metered {
                 inner: stream,
@@ -103,10 +92,10 @@ pub async fn open(
             let failed_kind = runtime
                 .agent(&failed)
                 .map_or(kind, |a| a.def.provider.kind());
-            crate::usage::count_upstream_error(provider_name(failed_kind), &error);
-            record.provider = provider_name(failed_kind);
+            crate::usage::count_upstream_error(failed_kind.as_str(), &error);
+            record.provider = failed_kind.as_str();
             record.outcome = Outcome::Error;
-            record.error_code = Some(error_code(&error).to_string());
+            record.error_code = Some(error.code().to_string());
             record.duration_ms = Some(elapsed_ms(started));
             record.prompt_tokens = prompt_estimate;
             record.estimated = true;
@@ -138,15 +127,6 @@ fn prompt_estimate(request: &ChatRequest) -> u64 {
         })
         .sum();
     text + request.system.as_deref().map_or(0, estimate_tokens)
-}
-
-fn error_code(error: &LlmError) -> &'static str {
-    match error {
-        LlmError::Upstream { .. } => "upstream_error",
-        LlmError::Protocol(_) => "upstream_protocol",
-        LlmError::Connect(_) => "upstream_unreachable",
-        LlmError::IdleTimeout(_) => "upstream_timeout",
-    }
 }
 
 fn elapsed_ms(started: Instant) -> u64 {
@@ -229,7 +209,7 @@ impl Stream for Metered {
             Some(Err(error)) => {
                 let provider = self.record.as_ref().map_or("unknown", |r| r.provider);
                 crate::usage::count_upstream_error(provider, error);
-                self.error = Some(error_code(error));
+                self.error = Some(error.code());
                 self.ended = true;
             }
             None => self.ended = true,

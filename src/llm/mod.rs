@@ -276,6 +276,25 @@ pub enum LlmError {
     IdleTimeout(u64),
 }
 
+impl LlmError {
+    /// The short machine-readable reason recorded in usage and shown in `error` events.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LlmError::Connect(_) => "upstream_unreachable",
+            LlmError::IdleTimeout(_) => "upstream_timeout",
+            LlmError::Protocol(_) => "upstream_protocol_error",
+            LlmError::Upstream {
+                status: Some(429), ..
+            } => "upstream_rate_limited",
+            LlmError::Upstream {
+                status: Some(401 | 403),
+                ..
+            } => "upstream_auth_failed",
+            LlmError::Upstream { .. } => "upstream_error",
+        }
+    }
+}
+
 /// Where and how to reach an upstream: what translation needs from an agent's provider
 /// settings. The API key goes into a header here and nowhere else.
 #[derive(Debug, Clone, Copy)]

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use super::agents::may_use;
 use crate::auth::AuthUser;
 use crate::compat::error::{ApiError, Body, OpenAiError};
-use crate::compat::gateway::{self, provider_name};
+use crate::compat::gateway;
 use crate::compat::openai::{ChatCompletion, ChatCompletionRequest, ModelList};
 use crate::compat::{anthropic, openai, sse_response};
 use crate::state::AppState;
@@ -43,9 +43,8 @@ async fn list_models(
         let list = anthropic::models(agents.map(|a| (a.def.id.clone(), a.def.name.clone())));
         axum::Json(list).into_response()
     } else {
-        let list = openai::models(
-            agents.map(|a| (a.def.id.clone(), provider_name(a.def.provider.kind()))),
-        );
+        let list =
+            openai::models(agents.map(|a| (a.def.id.clone(), a.def.provider.kind().as_str())));
         axum::Json(list).into_response()
     }
 }

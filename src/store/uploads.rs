@@ -93,10 +93,7 @@ pub async fn insert_upload(db: &Db, upload: NewUpload<'_>) -> Result<UploadRow> 
         name: upload.name.to_string(),
         mime: upload.mime.to_string(),
         size: i64::try_from(upload.data.len()).unwrap_or(i64::MAX),
-        sha256: Sha256::digest(&upload.data)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
+        sha256: hex::encode(Sha256::digest(&upload.data)),
         data: upload.data,
         created_at: now_ms(),
     };

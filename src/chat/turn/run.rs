@@ -144,7 +144,7 @@ impl Turn {
             End::Failed { agent_id, error } => {
                 count_upstream_error(provider_name, error);
                 let event = ErrorEvent {
-                    code: error_code(error).into(),
+                    code: error.code().into(),
                     message: format!("agent {agent_id:?}: {error}"),
                     agent_id: Some(agent_id.clone()),
                 };
@@ -296,22 +296,5 @@ impl Turn {
                 .iter()
                 .map(context::message_tokens)
                 .sum::<u64>()
-    }
-}
-
-/// A short code for an upstream failure, for the `error` event and usage records.
-fn error_code(error: &LlmError) -> &'static str {
-    match error {
-        LlmError::Connect(_) => "upstream_unreachable",
-        LlmError::IdleTimeout(_) => "upstream_timeout",
-        LlmError::Protocol(_) => "upstream_protocol_error",
-        LlmError::Upstream {
-            status: Some(429), ..
-        } => "upstream_rate_limited",
-        LlmError::Upstream {
-            status: Some(401 | 403),
-            ..
-        } => "upstream_auth_failed",
-        LlmError::Upstream { .. } => "upstream_error",
     }
 }
