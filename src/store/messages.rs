@@ -377,7 +377,10 @@ mod tests {
         for name in ["streaming", "complete", "stopped", "failed", "interrupted"] {
             let status = MessageStatus::parse(name).expect("a known status");
             assert_eq!(status.as_str(), name);
-            assert_eq!(serde_json::to_value(status).ok(), Some(serde_json::json!(name)));
+            assert_eq!(
+                serde_json::to_value(status).ok(),
+                Some(serde_json::json!(name))
+            );
         }
         assert_eq!(MessageStatus::parse("done"), None);
     }

@@ -9,7 +9,7 @@ import { ForbiddenPage } from '../ForbiddenPage';
 /** A failed load: the 403 screen, or the reason with a retry button. */
 export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
-  if (errorKind(error) === 'forbidden') return <ForbiddenPage />;
+  if (errorKind(error) === 'forbidden') return <ForbiddenPage embedded />;
   return (
     <div className="banner error" role="alert">
       <span>{describeError(t, error)}</span>
