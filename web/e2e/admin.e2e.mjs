@@ -86,7 +86,13 @@ describe('the admin console in Chromium', () => {
     assert.equal(await admin.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'agent-id', 'the first wrong field has the focus');
     await screenshot(admin, 'admin-agent-form-errors-light-desktop');
 
+    // What only the server knows (the other agents) comes back on its field.
     await consolePage.fillOpenAiAgent({ id: 'mock-gpt', name: 'Mock GPT', baseUrl: `${mock.url}/openai/v1`, apiKey: KEY, model: 'mock-model' });
+    await admin.getByLabel('Fallback agents').fill('gone');
+    await admin.getByTestId('agent-save').click();
+    await admin.getByTestId('field-error').filter({ hasText: 'unknown agent "gone"' }).waitFor();
+    assert.equal(await admin.evaluate(() => document.activeElement?.id), 'agent-fallbacks');
+    await admin.getByLabel('Fallback agents').fill('demo');
     await admin.getByTestId('agent-save').click();
     await admin.getByTestId('admin-notice').filter({ hasText: 'Agent Mock GPT created.' }).waitFor();
     const row = consolePage.agentRow('mock-gpt');
@@ -140,6 +146,27 @@ describe('the admin console in Chromium', () => {
     assert.ok((await ids()).includes('mock-gpt'));
   });
 
+  test('a connection test shows the upstream’s refusal', T, async () => {
+    const status = await admin.evaluate(async (baseUrl) => {
+      const { access_token: token } = await fetch('/api/auth/refresh', { method: 'POST' }).then((r) => r.json());
+      const response = await fetch('/api/admin/agents', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ id: 'broken', name: 'Broken key', provider: { type: 'openai', base_url: baseUrl, api_key: 'sk-wrong', model: 'm' } }),
+      });
+      return response.status;
+    }, `${mock.url}/k/fault=401/openai/v1`);
+    assert.equal(status, 201);
+    await consolePage.open('agents');
+    const row = consolePage.agentRow('broken');
+    await row.getByTestId('test-agent').click();
+    await row.locator('[data-testid=test-result][data-ok=false]').waitFor();
+    assert.match(await row.getByTestId('test-result').textContent(), /Failed after \d+ ms.*401/s);
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await admin.getByTestId('confirm-ok').click();
+    await row.waitFor({ state: 'detached' });
+  });
+
   test('the dashboard draws the traffic in charts', T, async () => {
     await consolePage.section('dashboard');
     for (const chart of ['chart-tokens', 'chart-messages', 'chart-agents', 'chart-providers', 'chart-errors', 'chart-ttft']) {
@@ -182,7 +209,8 @@ describe('the admin console in Chromium', () => {
     await admin.waitForURL(/action=admin\.agent_create/);
     await admin.waitForFunction(() => {
       const rows = [...document.querySelectorAll('[data-testid=audit-row]')];
-      return rows.length === 1 && rows[0].getAttribute('data-action') === 'admin.agent_create';
+      // mock-gpt and broken, and nothing else.
+      return rows.length === 2 && rows.every((row) => row.getAttribute('data-action') === 'admin.agent_create');
     });
     await screenshot(admin, 'admin-audit-light-desktop');
   });
