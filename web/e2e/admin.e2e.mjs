@@ -201,6 +201,35 @@ describe('the admin console in Chromium', () => {
     await screenshot(admin, 'admin-users-light-desktop');
   });
 
+  test('users: an account is created, its password reset, then disabled', T, async () => {
+    const login = (password) =>
+      fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'carol', password }),
+      }).then((r) => r.status);
+    await admin.getByTestId('new-user').click();
+    const form = admin.getByTestId('create-user');
+    await form.getByLabel('Username').fill('carol');
+    await form.getByLabel('Password').fill('carol first passphrase');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await admin.getByTestId('admin-notice').filter({ hasText: 'User carol created.' }).waitFor();
+    const carol = admin.locator('[data-testid=user-row][data-username=carol]');
+    assert.equal(await login('carol first passphrase'), 200);
+
+    await carol.getByTestId('user-reset').click();
+    await admin.getByTestId('reset-password').fill('carol second passphrase');
+    await admin.getByTestId('reset-submit').click();
+    await admin.getByTestId('admin-notice').filter({ hasText: 'The password of carol was reset.' }).waitFor();
+    assert.equal(await login('carol first passphrase'), 401);
+    assert.equal(await login('carol second passphrase'), 200);
+
+    await carol.getByTestId('user-disable').click();
+    await admin.getByTestId('confirm-ok').click();
+    await carol.getByText('Disabled', { exact: true }).waitFor();
+    assert.notEqual(await login('carol second passphrase'), 200, 'a disabled account cannot sign in');
+  });
+
   test('the audit log filters by action', T, async () => {
     await consolePage.section('audit');
     await admin.getByTestId('audit-row').first().waitFor();
