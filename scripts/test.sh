@@ -284,8 +284,9 @@ if [[ -f web/package.json ]]; then
     step "web: unit tests (and API types current)" npm --prefix web test
     if ((!quick)); then
         step "web: build" npm --prefix web run build
-        # End-to-end tests drive the release binary (with the UI just built) in Chromium.
-        step "release binary (for end-to-end)" env LLMCHAT_SKIP_WEB_BUILD=1 cargo build --release --locked --bin llmchat
+        # End-to-end tests drive the release binary (with the UI just built) in Chromium; the
+        # admin console's scenario uses llmchat-mock (found beside it) as an agent's upstream.
+        step "release binaries (for end-to-end)" env LLMCHAT_SKIP_WEB_BUILD=1 cargo build --release --locked --bin llmchat --bin llmchat-mock
         step "web: end-to-end (Chromium)" env LLMCHAT_E2E_BINARY="$(release_binary)" npm --prefix web run e2e
     else
         note "--quick: skipping the web build and the end-to-end tests"

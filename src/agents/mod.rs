@@ -25,7 +25,7 @@ pub struct AgentsFile {
 }
 
 /// One agent as configured.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentDef {
     /// `[a-z0-9-_.]`, unique.
@@ -85,7 +85,7 @@ pub enum Capability {
     Tools,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentLimits {
     pub requests_per_minute: Option<u32>,
@@ -93,7 +93,7 @@ pub struct AgentLimits {
 }
 
 /// The provider behind an agent, tagged by `type`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum ProviderDef {
     Openai(UpstreamDef),
@@ -158,10 +158,11 @@ impl ProviderDef {
 }
 
 /// A remote provider: where it is, how to authenticate, how patient to be.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpstreamDef {
     pub base_url: String,
+    /// Write-only: reads show `********` when a key is set.
     #[serde(default)]
     pub api_key: Option<String>,
     /// The model (openai, anthropic); app-style providers ignore it.
@@ -173,10 +174,13 @@ pub struct UpstreamDef {
     /// Extra headers sent with every request.
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
+    /// A duration such as `10s`.
     #[serde(default, with = "humantime_serde")]
+    #[schema(value_type = Option<String>)]
     pub connect_timeout: Option<std::time::Duration>,
-    /// Longest silence between two chunks of a stream.
+    /// Longest silence between two chunks of a stream (`60s`).
     #[serde(default, with = "humantime_serde")]
+    #[schema(value_type = Option<String>)]
     pub idle_timeout: Option<std::time::Duration>,
     /// Retries before the first token (connect errors, 429, 5xx).
     #[serde(default)]
@@ -184,7 +188,7 @@ pub struct UpstreamDef {
 }
 
 /// The built-in demo: deterministic, local, no network.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DemoDef {
     /// Characters per second it "types" at; default a human-like 200.

@@ -27,8 +27,6 @@ pub struct TextEvent {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StatusEvent {
     pub node: String,
-    /// `running`, `done` or `failed`.
-    #[schema(value_type = String)]
     pub state: NodeState,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
@@ -37,7 +35,7 @@ pub struct StatusEvent {
 /// `interactive`: the upstream asks the user (options to pick or a form to fill).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InteractiveEvent {
-    /// `select` or `form`.
+    #[schema(value_type = crate::llm::InteractiveKind)]
     pub kind: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
@@ -81,6 +79,7 @@ pub struct UsageEvent {
 pub struct DoneEvent {
     pub message_id: String,
     /// `complete`, `stopped` or `failed`.
+    #[schema(value_type = crate::store::messages::MessageStatus)]
     pub status: String,
     pub usage: UsageEvent,
 }

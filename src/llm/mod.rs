@@ -187,7 +187,7 @@ pub enum ChatEvent {
     Finish(FinishReason),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeState {
     Running,
@@ -205,7 +205,7 @@ pub struct Interactive {
     pub fields: Vec<InteractiveField>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum InteractiveKind {
     Select,
@@ -228,7 +228,7 @@ pub struct InteractiveField {
     pub options: Vec<InteractiveOption>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Citation {
     pub title: String,
     pub snippet: Option<String>,

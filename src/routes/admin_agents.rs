@@ -32,7 +32,7 @@ pub struct AdminAgentView {
     /// A database agent that replaces the file's agent of the same id.
     pub overrides_file: bool,
     /// The definition as in agents.yaml; `provider.api_key` is `********` when set.
-    #[schema(value_type = Object)]
+    #[schema(value_type = AgentDef)]
     pub definition: serde_json::Value,
 }
 
@@ -101,7 +101,7 @@ async fn get_agent(
 
 /// Creates an agent in the database (the body has the agents.yaml shape).
 #[utoipa::path(post, path = "/api/admin/agents", tag = "admin", security(("bearer" = [])),
-    request_body(content = Object, description = "an agent definition, as in agents.yaml"),
+    request_body(content = AgentDef, description = "an agent definition, as in agents.yaml"),
     responses(
         (status = 201, description = "created and in force", body = AdminAgentView),
         (status = 403, description = "not an admin", body = ErrorResponse),
@@ -132,7 +132,7 @@ async fn create_agent(
 /// that is absent or `********` keeps the current key.
 #[utoipa::path(put, path = "/api/admin/agents/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "agent id")),
-    request_body(content = Object, description = "the full agent definition"),
+    request_body(content = AgentDef, description = "the full agent definition; an `api_key` that is absent or `********` keeps the current key"),
     responses(
         (status = 200, description = "stored and in force", body = AdminAgentView),
         (status = 403, description = "not an admin", body = ErrorResponse),

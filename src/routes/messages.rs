@@ -18,7 +18,7 @@ use crate::routes::conversations::ConversationView;
 use crate::routes::views::rfc3339;
 use crate::state::AppState;
 use crate::store::conversations::{self, ConversationRow};
-use crate::store::messages::{self, MessageRow};
+use crate::store::messages::{self, MessagePart, MessageRow, MessageStatus};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageView {
@@ -26,13 +26,10 @@ pub struct MessageView {
     pub parent_id: Option<String>,
     /// `user` or `assistant`.
     pub role: String,
-    /// Typed parts: `text {text}`, `reasoning {text}`, `status {node, state, detail?}`,
-    /// `citation {items}`, `interactive {kind, prompt?, options?, fields?, answer?}`,
-    /// `tool {id, name, arguments, result?}`, `attachment {upload_id, name, mime, size}`.
-    #[schema(value_type = Vec<Object>)]
+    /// Typed parts, as stored (a part type unknown to this build is passed on as it is).
+    #[schema(value_type = Vec<MessagePart>)]
     pub content: serde_json::Value,
-    /// `streaming`, `complete`, `stopped`, `failed` or `interrupted`.
-    pub status: String,
+    pub status: MessageStatus,
     pub agent_id: Option<String>,
     pub model: Option<String>,
     pub usage: Option<MessageUsage>,
@@ -94,7 +91,8 @@ impl MessageView {
             parent_id: row.parent_id.clone(),
             role: row.role.clone(),
             content: row.parts(),
-            status: row.status.clone(),
+            // The schema's CHECK constraint allows only these values.
+            status: MessageStatus::parse(&row.status).unwrap_or(MessageStatus::Failed),
             agent_id: row.agent_id.clone(),
             model: row.model.clone(),
             usage,

@@ -1,8 +1,94 @@
 //! Messages: a tree per conversation (`parent_id`), content as typed parts (JSON), with their
 //! plain text kept for search.
 
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
 use crate::error::Result;
+use crate::llm::{Citation, InteractiveField, InteractiveKind, InteractiveOption, NodeState};
 use crate::store::{Db, now_ms};
+
+/// Where a message stands; stored as its lower-case name (the schema's CHECK lists them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageStatus {
+    /// The answer is being written.
+    Streaming,
+    Complete,
+    /// The user stopped it.
+    Stopped,
+    Failed,
+    /// The server went away while answering.
+    Interrupted,
+}
+
+impl MessageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Streaming => "streaming",
+            MessageStatus::Complete => "complete",
+            MessageStatus::Stopped => "stopped",
+            MessageStatus::Failed => "failed",
+            MessageStatus::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<MessageStatus> {
+        [
+            MessageStatus::Streaming,
+            MessageStatus::Complete,
+            MessageStatus::Stopped,
+            MessageStatus::Failed,
+            MessageStatus::Interrupted,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// One part of a message's content, tagged by `type`. The content is stored and served as
+/// JSON as it was written (a part type this build does not know is kept), so this type
+/// documents the parts for the OpenAPI document rather than decoding them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum MessagePart {
+    Text {
+        text: String,
+    },
+    Reasoning {
+        text: String,
+    },
+    /// Progress of a workflow node.
+    Status {
+        node: String,
+        state: NodeState,
+        detail: Option<String>,
+    },
+    Citation {
+        items: Vec<Citation>,
+    },
+    /// The upstream asked the user; `answer` is filled in once answered.
+    Interactive {
+        kind: InteractiveKind,
+        prompt: Option<String>,
+        options: Option<Vec<InteractiveOption>>,
+        fields: Option<Vec<InteractiveField>>,
+        #[schema(value_type = Option<Object>)]
+        answer: Option<serde_json::Value>,
+    },
+    Tool {
+        id: String,
+        name: String,
+        arguments: String,
+        result: Option<String>,
+    },
+    Attachment {
+        upload_id: String,
+        name: String,
+        mime: String,
+        size: i64,
+    },
+}
 
 pub struct NewMessage<'a> {
     pub conversation_id: &'a str,
@@ -280,4 +366,22 @@ pub async fn set_content(db: &Db, id: &str, content: &serde_json::Value) -> Resu
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MessageStatus;
+
+    #[test]
+    fn message_statuses_are_written_as_the_stored_names() {
+        for name in ["streaming", "complete", "stopped", "failed", "interrupted"] {
+            let status = MessageStatus::parse(name).expect("a known status");
+            assert_eq!(status.as_str(), name);
+            assert_eq!(
+                serde_json::to_value(status).ok(),
+                Some(serde_json::json!(name))
+            );
+        }
+        assert_eq!(MessageStatus::parse("done"), None);
+    }
 }

@@ -65,6 +65,8 @@ try {
     open.push(Date.now() - started);
   }
   console.log(`open 1,000 messages: median ${median(open)} ms (runs: ${open.join(', ')})`);
+  const inPage = await page.locator('[data-testid=message-user], [data-testid=message-assistant]').count();
+  console.log(`messages in the page after opening: ${inPage} of ${items.length}`);
 
   const stream = [];
   for (let run = 0; run < RUNS; run++) {

@@ -196,6 +196,54 @@ describe('LLMChat in Chromium', () => {
     assert.equal(await sidebar.items().count(), 0, 'another user sees none of alice’s chats');
   });
 
+  test('a long conversation is virtualised, follows a streaming answer, and stops following on scroll-up', T, async () => {
+    const id = await page.evaluate(async () => {
+      const { access_token: token } = await fetch('/api/auth/refresh', { method: 'POST' }).then((r) => r.json());
+      const post = (path, body) =>
+        fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) }).then((r) => r.json());
+      const conversation = await post('/api/conversations', { agent_id: 'fast', title: 'Long read' });
+      for (let i = 0; i < 60; i++) await post(`/api/conversations/${conversation.id}/messages`, { content: `Question ${i}`, stream: false });
+      return conversation.id;
+    });
+    await page.goto(`${server.url}/c/${id}`);
+    await chat.waitForAnswer('complete');
+    await page.getByTestId('message-user').getByText('Question 59', { exact: true }).waitFor();
+    const inPage = await page.locator('[data-testid=message-user], [data-testid=message-assistant]').count();
+    assert.ok(inPage < 40, `only the messages near the view are in the page (${inPage} of 120)`);
+
+    // Scrolling to the top brings the first question; the list no longer follows the end.
+    await page.locator('[data-testid=message-list]').hover();
+    const first = page.getByTestId('message-user').getByText('Question 0', { exact: true });
+    for (let i = 0; i < 100 && !(await first.isVisible()); i++) await page.mouse.wheel(0, -3000);
+    await first.waitFor();
+    await page.getByTestId('jump-to-latest').click();
+    await page.getByTestId('message-user').getByText('Question 59', { exact: true }).waitFor();
+    await page.getByTestId('jump-to-latest').waitFor({ state: 'detached' });
+
+    const atBottom = () =>
+      page.evaluate(() => {
+        const list = document.querySelector('[data-testid=message-list]');
+        return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+      });
+    await chat.pickAgent('slow');
+    await chat.send('Follow me');
+    await chat.waitUntilStreamingText();
+    await page.waitForTimeout(300);
+    assert.ok(await atBottom(), 'the view follows the streaming answer');
+    await page.locator('[data-testid=message-list]').hover();
+    await page.mouse.wheel(0, -1500);
+    await page.getByTestId('jump-to-latest').waitFor();
+    await page.waitForTimeout(500);
+    assert.ok(!(await atBottom()), 'after scrolling up, the view stays where the reader is');
+    await page.getByTestId('jump-to-latest').click();
+    await page.waitForFunction(() => {
+      const list = document.querySelector('[data-testid=message-list]');
+      return list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    });
+    await page.getByTestId('stop').click();
+    await chat.waitForAnswer('stopped');
+  });
+
   test('no page errors happened', () => {
     assert.deepEqual(problems, []);
   });

@@ -67,6 +67,13 @@ const AGENTS = `agents:
       type: demo
       chars_per_second: 4000
     capabilities: [reasoning]
+  - id: fast
+    name: Fast demo
+    description: Answers at once, to fill long conversations.
+    avatar: "⚡"
+    provider:
+      type: demo
+      chars_per_second: 1000000
   - id: slow
     name: Slow demo
     description: Types slowly, so that a test can stop it or reload mid-answer.

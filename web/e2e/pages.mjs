@@ -96,3 +96,40 @@ export class Sidebar {
     await this.page.getByTestId('confirm-ok').click();
   }
 }
+
+export class AdminConsole {
+  constructor(page, base) {
+    this.page = page;
+    this.base = base;
+  }
+  async open(section = '') {
+    await this.page.goto(`${this.base}/admin${section ? `/${section}` : ''}`);
+    await this.page.getByTestId('admin-console').waitFor();
+  }
+  async section(key) {
+    await this.page.getByTestId(`admin-nav-${key}`).click();
+    await this.page.getByTestId(key === 'dashboard' ? 'admin-dashboard' : `admin-${key}`).waitFor();
+  }
+  /** Fills the new-agent form for an OpenAI-compatible agent. */
+  async fillOpenAiAgent({ id, name, baseUrl, apiKey, model }) {
+    await this.page.getByTestId('agent-id').fill(id);
+    await this.page.getByTestId('agent-name').fill(name);
+    await this.page.getByTestId('agent-provider').selectOption('openai');
+    await this.page.getByTestId('agent-base-url').fill(baseUrl);
+    await this.page.getByTestId('agent-api-key').fill(apiKey);
+    await this.page.getByTestId('agent-model').fill(model);
+  }
+  agentRow(id) {
+    return this.page.locator(`[data-testid=agent-row][data-agent="${id}"]`);
+  }
+  /** Waits until Chart.js has drawn something on the chart's canvas. */
+  async waitForChart(testId) {
+    await this.page.waitForFunction((id) => {
+      const canvas = document.querySelector(`[data-testid=${id}] canvas`);
+      if (!canvas || canvas.width === 0 || canvas.height === 0) return false;
+      const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
+      return false;
+    }, testId);
+  }
+}

@@ -4,11 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { useAuth } from './stores/auth';
 import { Layout } from './components/Layout';
 import { LoginPage, RegisterPage } from './pages/AuthPages';
+import { ForbiddenPage } from './pages/ForbiddenPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 
 // The chat (Markdown, highlighting) and settings load after sign-in.
 const ChatPage = lazy(() => import('./pages/ChatPage'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage'));
+// The admin console (charts included) is its own chunk, fetched by admins only.
+const AdminConsole = lazy(() => import('./pages/admin/AdminConsole'));
 
 export function Splash() {
   const { t } = useTranslation();
@@ -28,6 +31,13 @@ function RequireAuth({ children }: { children: ReactNode }) {
     const next = location.pathname + location.search;
     return <Navigate to={`/login${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} replace />;
   }
+  return <>{children}</>;
+}
+
+/** Admins only: a user gets the 403 screen, and the console's code is never fetched. */
+function RequireAdmin({ children }: { children: ReactNode }) {
+  const role = useAuth((s) => s.user?.role);
+  if (role !== 'admin') return <ForbiddenPage />;
   return <>{children}</>;
 }
 
@@ -53,6 +63,18 @@ export function App() {
           <Route path="c/:id" element={<Suspense fallback={<Splash />}><ChatPage /></Suspense>} />
           <Route path="settings" element={<Suspense fallback={<Splash />}><SettingsPage /></Suspense>} />
         </Route>
+        <Route
+          path="/admin/*"
+          element={
+            <RequireAuth>
+              <RequireAdmin>
+                <Suspense fallback={<Splash />}>
+                  <AdminConsole />
+                </Suspense>
+              </RequireAdmin>
+            </RequireAuth>
+          }
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Routes>
     </BrowserRouter>

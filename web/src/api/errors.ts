@@ -1,3 +1,10 @@
+/** One finding of a validation report (a reload refused). */
+export interface Problem {
+  agent?: string | null;
+  field: string;
+  message: string;
+}
+
 /** An error answered by the server (`{"error":{"code","message","request_id"}}`) or a network failure. */
 export class ApiError extends Error {
   readonly status: number;
@@ -5,6 +12,8 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
   /** Seconds to wait, from `Retry-After` (rate limits, quotas, lockouts). */
   readonly retryAfter: number | undefined;
+  /** Every problem of a refused configuration or agent set (`problems` in the body). */
+  problems: Problem[] = [];
 
   constructor(
     status: number,
@@ -35,17 +44,24 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   let code = `http_${response.status}`;
   let message = response.statusText || `HTTP ${response.status}`;
   let requestId = response.headers.get('x-request-id') ?? undefined;
+  let problems: Problem[] = [];
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string; request_id?: string } };
+    const body = (await response.json()) as {
+      error?: { code?: string; message?: string; request_id?: string };
+      problems?: Problem[];
+    };
     if (body.error) {
       code = body.error.code ?? code;
       message = body.error.message ?? message;
       requestId = body.error.request_id ?? requestId;
     }
+    if (Array.isArray(body.problems)) problems = body.problems;
   } catch {
     // Not JSON (a proxy's error page): the status says enough.
   }
-  return new ApiError(response.status, code, message, requestId, retryAfter);
+  const error = new ApiError(response.status, code, message, requestId, retryAfter);
+  error.problems = problems;
+  return error;
 }
 
 export function isAbort(error: unknown): boolean {

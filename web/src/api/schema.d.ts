@@ -843,7 +843,7 @@ export interface components {
         /** @description An agent as admins see it: the whole definition, with the provider key masked. */
         AdminAgentView: components["schemas"]["AgentView"] & {
             /** @description The definition as in agents.yaml; `provider.api_key` is `********` when set. */
-            definition: Record<string, never>;
+            definition: components["schemas"]["AgentDef"];
             /** @description A database agent that replaces the file's agent of the same id. */
             overrides_file: boolean;
             /** @description `file`, `builtin` or `database`. */
@@ -887,6 +887,46 @@ export interface components {
             to: string;
             totals: components["schemas"]["UsageTotals"];
             tz: string;
+        };
+        /** @description One agent as configured. */
+        AgentDef: {
+            /** @description An emoji or an image URL. */
+            avatar?: string | null;
+            capabilities?: components["schemas"]["Capability"][];
+            /**
+             * Format: int32
+             * @description Tokens of history the platform may send.
+             */
+            context_window?: number | null;
+            description?: string;
+            enabled?: boolean;
+            /** @description Agents tried in order when this one fails before its first token. */
+            fallbacks?: string[];
+            /** @description `[a-z0-9-_.]`, unique. */
+            id: string;
+            limits?: components["schemas"]["AgentLimits"] | null;
+            /** Format: int32 */
+            max_tokens?: number | null;
+            name: string;
+            provider: components["schemas"]["ProviderDef"];
+            /** @description Questions offered on a new conversation. */
+            suggested_questions?: string[];
+            system_prompt?: string | null;
+            /**
+             * Format: float
+             * @description 0 is a valid value.
+             */
+            temperature?: number | null;
+            /** @description Roles that may use it. */
+            visible_to?: components["schemas"]["Role"][];
+            /** @description Shown on a new conversation (app agents bring their own; this fills in or overrides). */
+            welcome?: string | null;
+        };
+        AgentLimits: {
+            /** Format: int32 */
+            requests_per_minute?: number | null;
+            /** Format: int32 */
+            tokens_per_minute?: number | null;
         };
         AgentList: {
             items: components["schemas"]["AgentView"][];
@@ -1036,6 +1076,13 @@ export interface components {
             logprobs?: boolean | null;
             message: components["schemas"]["AssistantMessage"];
         };
+        Citation: {
+            /** Format: double */
+            score?: number | null;
+            snippet?: string | null;
+            title: string;
+            url?: string | null;
+        };
         /** @description `citation`: sources of the answer. */
         CitationEvent: {
             /** @description `[{title, snippet?, url?, score?}]` */
@@ -1130,11 +1177,19 @@ export interface components {
              */
             tokens: number;
         };
+        /** @description The built-in demo: deterministic, local, no network. */
+        DemoDef: {
+            /**
+             * Format: int32
+             * @description Characters per second it "types" at; default a human-like 200.
+             */
+            chars_per_second?: number | null;
+        };
         /** @description `done`: the turn ended and its message is saved with this status. */
         DoneEvent: {
             message_id: string;
             /** @description `complete`, `stopped` or `failed`. */
-            status: string;
+            status: components["schemas"]["MessageStatus"];
             usage: components["schemas"]["UsageEvent"];
         };
         ErrorBody: {
@@ -1198,8 +1253,7 @@ export interface components {
         InteractiveEvent: {
             /** @description `[{name, label, kind, required, options}]` */
             fields: Record<string, never>[];
-            /** @description `select` or `form`. */
-            kind: string;
+            kind: components["schemas"]["InteractiveKind"];
             /** @description `[{label, value}]` */
             options: Record<string, never>[];
             prompt?: string | null;
@@ -1212,6 +1266,8 @@ export interface components {
             options: components["schemas"]["InteractiveOption"][];
             required: boolean;
         };
+        /** @enum {string} */
+        InteractiveKind: "select" | "form";
         InteractiveOption: {
             label: string;
             value: string;
@@ -1255,6 +1311,53 @@ export interface components {
             type: string;
             usage: components["schemas"]["UsageOut"];
         };
+        /**
+         * @description One part of a message's content, tagged by `type`. The content is stored and served as
+         *     JSON as it was written (a part type this build does not know is kept), so this type
+         *     documents the parts for the OpenAPI document rather than decoding them.
+         */
+        MessagePart: {
+            text: string;
+            /** @enum {string} */
+            type: "text";
+        } | {
+            text: string;
+            /** @enum {string} */
+            type: "reasoning";
+        } | {
+            detail?: string | null;
+            node: string;
+            state: components["schemas"]["NodeState"];
+            /** @enum {string} */
+            type: "status";
+        } | {
+            items: components["schemas"]["Citation"][];
+            /** @enum {string} */
+            type: "citation";
+        } | {
+            answer?: Record<string, never> | null;
+            fields?: components["schemas"]["InteractiveField"][] | null;
+            kind: components["schemas"]["InteractiveKind"];
+            options?: components["schemas"]["InteractiveOption"][] | null;
+            prompt?: string | null;
+            /** @enum {string} */
+            type: "interactive";
+        } | {
+            arguments: string;
+            id: string;
+            name: string;
+            result?: string | null;
+            /** @enum {string} */
+            type: "tool";
+        } | {
+            mime: string;
+            name: string;
+            /** Format: int64 */
+            size: number;
+            /** @enum {string} */
+            type: "attachment";
+            upload_id: string;
+        };
         /** @description `POST /v1/messages`. Fields not listed (`metadata`, `top_k`, …) are accepted and ignored. */
         MessagesRequest: {
             /** Format: int32 */
@@ -1270,6 +1373,11 @@ export interface components {
             tool_choice: Record<string, never>;
             tools?: components["schemas"]["Tool"][] | null;
         };
+        /**
+         * @description Where a message stands; stored as its lower-case name (the schema's CHECK lists them).
+         * @enum {string}
+         */
+        MessageStatus: "streaming" | "complete" | "stopped" | "failed" | "interrupted";
         MessageUsage: {
             /** Format: int64 */
             completion_tokens: number;
@@ -1278,12 +1386,8 @@ export interface components {
         };
         MessageView: {
             agent_id?: string | null;
-            /**
-             * @description Typed parts: `text {text}`, `reasoning {text}`, `status {node, state, detail?}`,
-             *     `citation {items}`, `interactive {kind, prompt?, options?, fields?, answer?}`,
-             *     `tool {id, name, arguments, result?}`, `attachment {upload_id, name, mime, size}`.
-             */
-            content: Record<string, never>[];
+            /** @description Typed parts, as stored (a part type unknown to this build is passed on as it is). */
+            content: components["schemas"]["MessagePart"][];
             created_at: string;
             /** Format: int64 */
             duration_ms?: number | null;
@@ -1299,8 +1403,7 @@ export interface components {
             role: string;
             /** @description This message and its alternatives (other answers, edited questions), oldest first. */
             sibling_ids: string[];
-            /** @description `streaming`, `complete`, `stopped`, `failed` or `interrupted`. */
-            status: string;
+            status: components["schemas"]["MessageStatus"];
             /** Format: int64 */
             ttft_ms?: number | null;
             usage?: components["schemas"]["MessageUsage"] | null;
@@ -1364,6 +1467,8 @@ export interface components {
             role?: components["schemas"]["Role"] | null;
             username: string;
         };
+        /** @enum {string} */
+        NodeState: "running" | "done" | "failed";
         /** @description OpenAI's error document. */
         OpenAiError: {
             error: components["schemas"]["OpenAiErrorBody"];
@@ -1486,6 +1591,23 @@ export interface components {
             field: string;
             message: string;
         };
+        /** @description The provider behind an agent, tagged by `type`. */
+        ProviderDef: (components["schemas"]["UpstreamDef"] & {
+            /** @enum {string} */
+            type: "openai";
+        }) | (components["schemas"]["UpstreamDef"] & {
+            /** @enum {string} */
+            type: "anthropic";
+        }) | (components["schemas"]["UpstreamDef"] & {
+            /** @enum {string} */
+            type: "fastgpt";
+        }) | (components["schemas"]["UpstreamDef"] & {
+            /** @enum {string} */
+            type: "dify";
+        }) | (components["schemas"]["DemoDef"] & {
+            /** @enum {string} */
+            type: "demo";
+        });
         /** @enum {string} */
         ProviderKind: "openai" | "anthropic" | "fastgpt" | "dify" | "demo";
         /** @description One provider's part of the requests over the window. */
@@ -1568,8 +1690,7 @@ export interface components {
         StatusEvent: {
             detail?: string | null;
             node: string;
-            /** @description `running`, `done` or `failed`. */
-            state: string;
+            state: components["schemas"]["NodeState"];
         };
         Stopped: {
             /** @description The answer that was stopped. */
@@ -1650,6 +1771,29 @@ export interface components {
              * @description Bytes.
              */
             size: number;
+        };
+        /** @description A remote provider: where it is, how to authenticate, how patient to be. */
+        UpstreamDef: {
+            /** @description Write-only: reads show `********` when a key is set. */
+            api_key?: string | null;
+            /** @description FastGPT's app id (for the opening data). */
+            app_id?: string | null;
+            base_url: string;
+            /** @description A duration such as `10s`. */
+            connect_timeout?: string | null;
+            /** @description Extra headers sent with every request. */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Longest silence between two chunks of a stream (`60s`). */
+            idle_timeout?: string | null;
+            /**
+             * Format: int32
+             * @description Retries before the first token (connect errors, 429, 5xx).
+             */
+            max_retries?: number | null;
+            /** @description The model (openai, anthropic); app-style providers ignore it. */
+            model?: string | null;
         };
         UpstreamFailure: {
             code?: string | null;
@@ -1840,7 +1984,7 @@ export interface operations {
         /** @description an agent definition, as in agents.yaml */
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["AgentDef"];
             };
         };
         responses: {
@@ -1933,10 +2077,10 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description the full agent definition */
+        /** @description the full agent definition; an `api_key` that is absent or `********` keeps the current key */
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": components["schemas"]["AgentDef"];
             };
         };
         responses: {

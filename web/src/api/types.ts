@@ -19,43 +19,42 @@ export type NewApiKey = Schemas['NewApiKeyRequest'];
 export type ConversationChanges = Schemas['ConversationChanges'];
 export type Version = Schemas['Version'];
 
+// Admin console.
+export type AdminStats = Schemas['AdminStats'];
+export type DayStats = Schemas['DayStats'];
+export type AdminUsageReport = Schemas['AdminUsageReport'];
+export type UsageGroup = Schemas['UsageGroup'];
+export type AdminAgent = Schemas['AdminAgentView'];
+export type AgentDefinition = Schemas['AgentDef'];
+export type ProviderDefinition = Schemas['ProviderDef'];
+export type UpstreamDefinition = Schemas['UpstreamDef'];
+export type ProviderKind = Schemas['ProviderKind'];
+export type ConnectionTest = Schemas['ConnectionTest'];
+export type ReloadResult = Schemas['ReloadResult'];
+export type ConfigReloadOutcome = Schemas['Outcome'];
+export type AuditEntry = Schemas['AuditView'];
+export type Health = Schemas['Health'];
+export type ComponentStatus = Schemas['ComponentStatus'];
+export type NewUser = Schemas['NewUserRequest'];
+export type UserPatch = Schemas['UserPatch'];
+
 export interface Page<T> {
   items: T[];
   next_cursor?: string | null;
 }
 
 // ---------------------------------------------------------------------------------------
-// Chat. Field names come from the generated schema; where the server documents a field only
-// as a string or an object (roles, statuses, message parts, event payloads), the type below
+// Chat. Everything comes from the generated schema; where the server documents a field only
+// as a string or an object (roles, feedback, error and event payloads), the type below
 // narrows it to the documented values.
 
 export type Conversation = Schemas['ConversationView'];
 
-export interface Citation {
-  title: string;
-  snippet?: string | null;
-  url?: string | null;
-  score?: number | null;
-}
-
-export type Part =
-  | { type: 'text'; text: string }
-  | { type: 'reasoning'; text: string }
-  | { type: 'status'; node: string; state: StatusState; detail?: string | null }
-  | { type: 'citation'; items: Citation[] }
-  | {
-      type: 'interactive';
-      kind: 'select' | 'form';
-      prompt?: string | null;
-      options?: InteractiveOption[];
-      fields?: InteractiveField[];
-      answer?: unknown;
-    }
-  | { type: 'tool'; id: string; name: string; arguments: string; result?: string | null }
-  | { type: 'attachment'; upload_id: string; name: string; mime: string; size: number };
-
-export type StatusState = 'running' | 'done' | 'failed';
-export type MessageStatus = 'streaming' | 'complete' | 'stopped' | 'failed' | 'interrupted';
+export type Citation = Schemas['Citation'];
+/** One part of a message's content, tagged by `type`. */
+export type Part = Schemas['MessagePart'];
+export type StatusState = Schemas['NodeState'];
+export type MessageStatus = Schemas['MessageStatus'];
 export type Usage = Schemas['UsageEvent'] | (Schemas['MessageUsage'] & { estimated?: boolean });
 
 type Refine<T, R> = Omit<T, keyof R> & R;
@@ -64,8 +63,6 @@ export type Message = Refine<
   Schemas['MessageView'],
   {
     role: 'user' | 'assistant';
-    status: MessageStatus;
-    content: Part[];
     error?: { code: string; message: string } | null;
     feedback?: 'up' | 'down' | null;
     usage?: Usage | null;
@@ -85,11 +82,8 @@ export interface ChatEvents {
   delta: Schemas['TextEvent'];
   reasoning: Schemas['TextEvent'];
   replace: Schemas['TextEvent'];
-  status: Refine<Schemas['StatusEvent'], { state: StatusState }>;
-  interactive: Refine<
-    Schemas['InteractiveEvent'],
-    { kind: 'select' | 'form'; options?: InteractiveOption[]; fields?: InteractiveField[] }
-  >;
+  status: Schemas['StatusEvent'];
+  interactive: Refine<Schemas['InteractiveEvent'], { options?: InteractiveOption[]; fields?: InteractiveField[] }>;
   citation: { items: Citation[] };
   tool: Schemas['ToolEvent'];
   usage: Schemas['UsageEvent'];

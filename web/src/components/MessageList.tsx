@@ -1,63 +1,67 @@
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Agent, Message } from '../api';
 import { ArrowDownIcon } from './icons';
 import { MessageView } from './MessageView';
 
 /** Distance from the bottom (px) under which the view counts as "at the latest message". */
 const STICKY = 80;
-/**
- * Messages rendered at first, and added each time the user scrolls to the top: a long
- * conversation opens as fast as a short one.
- */
-const WINDOW = 40;
+/** A first guess at a message's height; each is measured once rendered. */
+const ESTIMATE = 160;
 
 /**
- * The messages, following the answer as it streams — until the user scrolls up; then a
- * "jump to latest" button brings them back.
+ * The messages, virtualised: only those in or near the view are in the page (each measured
+ * as it renders), so a conversation of thousands opens as fast as a short one. The view
+ * follows the answer as it streams — until the user scrolls up; then "jump to latest" brings
+ * them back.
  */
 export function MessageList({ messages, agents, streaming }: { messages: Message[]; agents: Agent[]; streaming: boolean }) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const [pinned, setPinned] = useState(true);
   const pinnedRef = useRef(true);
-  const [shown, setShown] = useState(WINDOW);
-  const start = Math.max(0, messages.length - shown);
-  // Keeps the reader's place when earlier messages are added above.
-  const heightBefore = useRef<number | null>(null);
 
-  const toBottom = useCallback((smooth: boolean) => {
+  // This build has no React Compiler; the virtualizer re-renders the list itself.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ESTIMATE,
+    getItemKey: (index) => messages[index]?.id ?? index,
+    overscan: 4,
+    // Open at the end: the first render already lays out the latest messages.
+    initialOffset: () => messages.length * ESTIMATE,
+  });
+
+  // Jumps, not smooth scrolls: a smooth scroll's target moves as the rows on the way are
+  // measured.
+  const toBottom = useCallback(() => {
     const element = scroller.current;
-    if (!element) return;
-    element.scrollTo({ top: element.scrollHeight, behavior: smooth ? 'smooth' : 'auto' });
+    if (element) element.scrollTop = element.scrollHeight;
   }, []);
 
+  // Only the reader unpins the view: rows measured taller or shorter than guessed also move
+  // the scroll position, and must not stop the view from following the answer.
+  const lastInput = useRef(0);
+  const onInput = () => {
+    lastInput.current = performance.now();
+  };
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
-    if (element.scrollTop < 200 && start > 0 && heightBefore.current === null) {
-      heightBefore.current = element.scrollHeight;
-      setShown((n) => n + WINDOW);
-    }
     const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY;
-    if (atBottom !== pinnedRef.current) {
-      pinnedRef.current = atBottom;
-      setPinned(atBottom);
-    }
+    const byReader = performance.now() - lastInput.current < 1000;
+    if (atBottom === pinnedRef.current || (!atBottom && !byReader)) return;
+    pinnedRef.current = atBottom;
+    setPinned(atBottom);
   };
 
+  // New content, or messages measured taller than guessed: stay at the bottom while pinned.
+  const total = virtualizer.getTotalSize();
   useLayoutEffect(() => {
-    const element = scroller.current;
-    if (element && heightBefore.current !== null) {
-      element.scrollTop += element.scrollHeight - heightBefore.current;
-      heightBefore.current = null;
-    }
-  }, [shown]);
-
-  // New content: follow it while pinned to the bottom.
-  useLayoutEffect(() => {
-    if (pinnedRef.current) toBottom(false);
-  }, [messages, toBottom]);
+    if (pinnedRef.current) toBottom();
+  }, [messages, total, toBottom]);
 
   // A new message (one sent, or another conversation) always brings the view down.
   const count = messages.length;
@@ -71,20 +75,39 @@ export function MessageList({ messages, agents, streaming }: { messages: Message
     if (count === lastCount.current) return;
     lastCount.current = count;
     pinnedRef.current = true;
-    toBottom(false);
+    toBottom();
   }, [count, toBottom]);
 
+  const items = virtualizer.getVirtualItems();
   return (
-    <div className="message-scroller" ref={scroller} onScroll={onScroll} data-testid="message-list">
+    <div
+      className="message-scroller"
+      ref={scroller}
+      onScroll={onScroll}
+      onWheel={onInput}
+      onTouchMove={onInput}
+      onPointerDown={onInput}
+      onKeyDown={onInput}
+      data-testid="message-list"
+    >
       <div className="message-column" role="log" aria-live="off" aria-busy={streaming}>
-        {start > 0 && (
-          <button type="button" className="button ghost small load-earlier" onClick={() => setShown((n) => n + WINDOW * 5)}>
-            {t('chat.earlier', { count: start })}
-          </button>
-        )}
-        {messages.slice(start).map((message, i) => (
-          <MessageView key={message.id} message={message} agents={agents} last={start + i === messages.length - 1} busy={streaming} />
-        ))}
+        <div className="message-rows" style={{ height: total }}>
+          {items.map((item) => {
+            const message = messages[item.index];
+            if (!message) return null;
+            return (
+              <div
+                key={item.key}
+                className="message-row"
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                <MessageView message={message} agents={agents} last={item.index === messages.length - 1} busy={streaming} />
+              </div>
+            );
+          })}
+        </div>
       </div>
       {!pinned && (
         <button
@@ -93,7 +116,7 @@ export function MessageList({ messages, agents, streaming }: { messages: Message
           onClick={() => {
             pinnedRef.current = true;
             setPinned(true);
-            toBottom(true);
+            toBottom();
           }}
           data-testid="jump-to-latest"
         >

@@ -1,6 +1,7 @@
 import { memo, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Agent, Message, Part } from '../api';
+import { describeFailure } from '../lib/errors';
 import { answerText } from '../lib/turn';
 import { copyText } from '../lib/clipboard';
 import { AgentAvatar } from './AgentAvatar';
@@ -227,7 +228,7 @@ function MessageFooter({ message, text, last, busy }: { message: Message; text: 
       {message.status === 'interrupted' && <p className="message-note warn">{t('chat.interrupted')}</p>}
       {message.status === 'failed' && (
         <p className="message-note error" role={last ? 'alert' : undefined}>
-          {t('chat.failed', { message: message.error?.message ?? '' })}
+          {describeFailure(t, message.error)}
         </p>
       )}
       <div className="message-actions always">

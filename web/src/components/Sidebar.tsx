@@ -8,7 +8,7 @@ import { useAuth } from '../stores/auth';
 import { useConversations } from '../stores/conversations';
 import { useUi } from '../stores/ui';
 import { ConversationItem } from './ConversationItem';
-import { CloseIcon, EditIcon, KeyboardIcon, LogoutIcon, SearchIcon, SettingsIcon, SidebarIcon } from './icons';
+import { CloseIcon, EditIcon, KeyboardIcon, LogoutIcon, SearchIcon, SettingsIcon, ShieldIcon, SidebarIcon } from './icons';
 
 const BUCKETS: Bucket[] = ['today', 'yesterday', 'previous7', 'older'];
 
@@ -111,6 +111,12 @@ export function Sidebar() {
           <KeyboardIcon />
           <span>{t('shortcuts.open')}</span>
         </button>
+        {user?.role === 'admin' && (
+          <Link to="/admin" className="sidebar-link" data-testid="admin-link">
+            <ShieldIcon />
+            <span>{t('nav.admin')}</span>
+          </Link>
+        )}
         <Link to="/settings" className="sidebar-link">
           <SettingsIcon />
           <span>{t('nav.settings')}</span>

@@ -28,7 +28,15 @@ const en = {
     locked: 'Too many failed attempts. Try again in {{wait}}.',
     rate_limited: 'Too many requests. Try again in {{wait}}.',
     quota: 'Limit reached: {{message}}',
-    forbidden: '{{message}}',
+    forbidden: 'Not allowed: {{message}}',
+    expired: 'Your session has expired. Sign in again.',
+    daily_quota: 'You have used today’s quota. It renews in {{wait}}.',
+    agent_limit: 'This agent’s per-minute limit is reached. Try again in {{wait}}.',
+    agentMissing: 'This conversation’s agent is no longer available to you. Choose another agent to continue.',
+    upstreamDown: 'The agent’s provider cannot be reached right now. Try again later, or choose another agent.',
+    upstreamTimeout: 'The agent’s provider stopped answering. Try again.',
+    upstreamRateLimited: 'The agent’s provider is limiting requests. Wait a moment and try again.',
+    upstreamAuth: 'The agent’s provider refused the platform’s credentials. Tell an administrator.',
     conflict: '{{message}}',
     upstream: 'The agent’s provider failed: {{message}}',
     unavailable: 'The service is unavailable right now. Try again shortly.',
@@ -51,6 +59,7 @@ const en = {
     mainMenu: 'Conversations',
     account: 'Account',
     back: 'Back to chat',
+    admin: 'Admin console',
   },
   sidebar: {
     search: 'Search conversations',
@@ -155,7 +164,6 @@ const en = {
     usage: '{{prompt}} + {{completion}} tokens',
     loadFailed: 'The messages could not be loaded.',
     empty: 'Send a message to start.',
-    earlier: 'Show earlier messages ({{count}})',
     image: 'Image: {{alt}}',
   },
   settings: {
@@ -198,6 +206,11 @@ const en = {
     help: 'Show these shortcuts',
   },
   notFound: { title: 'Page not found', body: 'There is nothing at this address.', home: 'Go to chat' },
+  forbidden: {
+    title: 'Not allowed',
+    body: 'The admin console is for administrators. Your account ({{name}}) is a user account; ask an administrator if you need access.',
+    home: 'Go to chat',
+  },
 };
 
 export default en;

@@ -31,7 +31,15 @@ const zh: Strings<Resources> = {
     locked: '失败次数过多，请在 {{wait}} 后重试。',
     rate_limited: '请求过于频繁，请在 {{wait}} 后重试。',
     quota: '已达上限：{{message}}',
-    forbidden: '{{message}}',
+    forbidden: '无权操作：{{message}}',
+    expired: '登录已过期，请重新登录。',
+    daily_quota: '今日额度已用完，将在 {{wait}} 后恢复。',
+    agent_limit: '该智能体的每分钟限额已用完，请在 {{wait}} 后重试。',
+    agentMissing: '该对话的智能体已不可用，请选择其他智能体继续。',
+    upstreamDown: '暂时无法连接智能体的模型服务，请稍后再试或换一个智能体。',
+    upstreamTimeout: '智能体的模型服务停止了响应，请重试。',
+    upstreamRateLimited: '智能体的模型服务正在限流，请稍候再试。',
+    upstreamAuth: '智能体的模型服务拒绝了平台的凭据，请联系管理员。',
     conflict: '{{message}}',
     upstream: '智能体的模型服务出错：{{message}}',
     unavailable: '服务暂时不可用，请稍后再试。',
@@ -54,6 +62,7 @@ const zh: Strings<Resources> = {
     mainMenu: '对话列表',
     account: '账号',
     back: '返回对话',
+    admin: '管理后台',
   },
   sidebar: {
     search: '搜索对话',
@@ -158,7 +167,6 @@ const zh: Strings<Resources> = {
     usage: '{{prompt}} + {{completion}} 个 token',
     loadFailed: '消息加载失败。',
     empty: '发送一条消息开始对话。',
-    earlier: '显示更早的消息（{{count}} 条）',
     image: '图片：{{alt}}',
   },
   settings: {
@@ -201,6 +209,11 @@ const zh: Strings<Resources> = {
     help: '显示这些快捷键',
   },
   notFound: { title: '页面不存在', body: '这个地址没有内容。', home: '返回对话' },
+  forbidden: {
+    title: '无权访问',
+    body: '管理后台仅供管理员使用。你的账号（{{name}}）是普通用户账号；如需访问，请联系管理员。',
+    home: '返回对话',
+  },
 };
 
 export default zh;

@@ -1,25 +1,52 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api';
 
-function wait(t: TFunction, seconds: number): string {
+/** "30 s" or "2 min". */
+export function formatWait(t: TFunction, seconds: number): string {
   return seconds >= 90 ? t('time.minutes', { count: Math.ceil(seconds / 60) }) : t('time.seconds', { count: seconds });
+}
+
+/** What kind of trouble an error is, for the screens that show more than a sentence. */
+export type ErrorKind = 'network' | 'expired' | 'forbidden' | 'rate_limited' | 'quota' | 'agent_missing' | 'upstream' | 'unavailable' | 'other';
+
+export function errorKind(error: unknown): ErrorKind {
+  if (!(error instanceof ApiError)) return 'other';
+  if (error.status === 0) return 'network';
+  if (error.status === 401) return 'expired';
+  if (error.status === 403) return 'forbidden';
+  if (error.code === 'rate_limited') return 'rate_limited';
+  if (error.status === 429) return 'quota';
+  if (error.status === 422 && /^agent_id: /.test(error.message)) return 'agent_missing';
+  if (error.status === 502 || error.status === 504) return 'upstream';
+  if (error.status === 503) return 'unavailable';
+  return 'other';
 }
 
 /** A sentence for the user about what went wrong. */
 export function describeError(t: TFunction, error: unknown): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
-  const seconds = error.retryAfter ?? 1;
+  const wait = formatWait(t, error.retryAfter ?? 1);
   switch (true) {
     case error.status === 0:
       return t('errors.network');
     case error.code === 'invalid_credentials':
       return t('errors.invalid_credentials');
+    case error.status === 401:
+      return t('errors.expired');
+    case error.status === 403:
+      return t('errors.forbidden', { message: error.message });
     case error.status === 423:
-      return t('errors.locked', { wait: wait(t, seconds) });
+      return t('errors.locked', { wait });
     case error.code === 'rate_limited':
-      return t('errors.rate_limited', { wait: wait(t, seconds) });
+      return t('errors.rate_limited', { wait });
+    case error.code === 'daily_quota_exceeded':
+      return t('errors.daily_quota', { wait });
+    case error.code === 'agent_rate_limited' || error.code === 'agent_token_limit':
+      return t('errors.agent_limit', { wait });
     case error.status === 429:
       return t('errors.quota', { message: error.message });
+    case errorKind(error) === 'agent_missing':
+      return t('errors.agentMissing');
     case error.status === 502 || error.status === 504:
       return t('errors.upstream', { message: error.message });
     case error.status === 503:
@@ -28,5 +55,22 @@ export function describeError(t: TFunction, error: unknown): string {
       return t('errors.internal', { id: error.requestId ?? '?' });
     default:
       return t('errors.generic', { message: error.message });
+  }
+}
+
+/** Why an answer failed, from the `{code, message}` stored with it (src/chat/turn/run.rs). */
+export function describeFailure(t: TFunction, failure: { code?: string; message?: string } | null | undefined): string {
+  const message = failure?.message ?? '';
+  switch (failure?.code) {
+    case 'upstream_unreachable':
+      return t('errors.upstreamDown');
+    case 'upstream_timeout':
+      return t('errors.upstreamTimeout');
+    case 'upstream_rate_limited':
+      return t('errors.upstreamRateLimited');
+    case 'upstream_auth_failed':
+      return t('errors.upstreamAuth');
+    default:
+      return t('chat.failed', { message });
   }
 }

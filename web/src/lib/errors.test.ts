@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import i18n from '../i18n';
+import { ApiError } from '../api';
+import { describeError, describeFailure, errorKind } from './errors';
+
+const t = i18n.getFixedT('en');
+beforeAll(() => i18n.changeLanguage('en'));
+
+describe('error messages', () => {
+  test('a rate limit says how long to wait, from Retry-After', () => {
+    expect(describeError(t, new ApiError(429, 'rate_limited', 'rate limited; retry in 12 s', undefined, 12))).toBe(
+      'Too many requests. Try again in 12 s.',
+    );
+    expect(describeError(t, new ApiError(429, 'rate_limited', '', undefined, 600))).toBe('Too many requests. Try again in 10 min.');
+  });
+
+  test('a daily quota says when it renews', () => {
+    const error = new ApiError(429, 'daily_quota_exceeded', 'daily token quota reached', undefined, 3600);
+    expect(describeError(t, error)).toBe('You have used today’s quota. It renews in 60 min.');
+    expect(errorKind(error)).toBe('quota');
+  });
+
+  test('an agent that is no longer available asks to choose another', () => {
+    const error = new ApiError(422, 'invalid', 'agent_id: the conversation\'s agent "gone" is not available to you; choose another agent');
+    expect(errorKind(error)).toBe('agent_missing');
+    expect(describeError(t, error)).toMatch(/no longer available/);
+  });
+
+  test('a 403 is "not allowed", a lost connection is the network', () => {
+    expect(errorKind(new ApiError(403, 'forbidden', 'admins only'))).toBe('forbidden');
+    expect(describeError(t, new ApiError(403, 'forbidden', 'admins only'))).toBe('Not allowed: admins only');
+    expect(describeError(t, ApiError.network(new TypeError('Failed to fetch')))).toMatch(/Cannot reach the server/);
+  });
+
+  test('a failed answer says what happened upstream', () => {
+    expect(describeFailure(t, { code: 'upstream_unreachable', message: 'cannot reach the upstream: connection refused' })).toMatch(
+      /cannot be reached right now/,
+    );
+    expect(describeFailure(t, { code: 'upstream_rate_limited', message: '' })).toMatch(/limiting requests/);
+    expect(describeFailure(t, { code: 'upstream_error', message: 'upstream error 500: boom' })).toBe(
+      'The answer failed: upstream error 500: boom',
+    );
+  });
+});
