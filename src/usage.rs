@@ -222,6 +222,7 @@ pub async fn run_writer(
     shutdown: tokio_util::sync::CancellationToken,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
+    let mut writer = Writer { db, conn: None };
     loop {
         let stop = tokio::select! {
             n = queue.rx.recv_many(&mut batch, BATCH) => n == 0,
@@ -230,7 +231,7 @@ pub async fn run_writer(
         if stop {
             queue.rx.close();
             while queue.rx.recv_many(&mut batch, BATCH).await > 0 {
-                write(&db, &mut batch).await;
+                writer.write(&mut batch).await;
             }
             return;
         }
@@ -246,47 +247,71 @@ pub async fn run_writer(
                 }
             }
         }
-        write(&db, &mut batch).await;
+        writer.write(&mut batch).await;
     }
 }
 
-async fn write(db: &Db, batch: &mut Vec<UsageRecord>) {
-    if batch.is_empty() {
-        return;
-    }
-    let error = match insert(db, batch).await {
-        Ok(()) => {
-            batch.clear();
+/// Writes batches on one connection of its own, kept between batches: were each batch to take
+/// whichever connection the pool hands out, every connection would end up caching the large
+/// INSERT statements and usage pages (SQLite keeps both per connection), tens of MiB in all.
+struct Writer {
+    db: Db,
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Any>>,
+}
+
+impl Writer {
+    async fn write(&mut self, batch: &mut Vec<UsageRecord>) {
+        if batch.is_empty() {
             return;
         }
-        Err(e) => e,
-    };
-    if is_connection_error(&error) {
-        tracing::warn!(error = %error, rows = batch.len(), "cannot write usage records; retrying");
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        if insert(db, batch).await.is_ok() {
-            batch.clear();
-            return;
-        }
-    }
-    // One row can spoil a batch (its conversation was deleted meanwhile): write them one by
-    // one, without the conversation when that is what fails.
-    let mut lost = 0u64;
-    for record in batch.drain(..) {
-        if insert(db, std::slice::from_ref(&record)).await.is_ok() {
-            continue;
-        }
-        let detached = UsageRecord {
-            conversation_id: None,
-            ..record
+        let error = match self.insert(batch).await {
+            Ok(()) => {
+                batch.clear();
+                return;
+            }
+            Err(e) => e,
         };
-        if let Err(e) = insert(db, std::slice::from_ref(&detached)).await {
-            tracing::error!(error = %e, agent = %detached.agent_id, "usage record lost");
-            lost += 1;
+        if is_connection_error(&error) {
+            tracing::warn!(error = %error, rows = batch.len(), "cannot write usage records; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            if self.insert(batch).await.is_ok() {
+                batch.clear();
+                return;
+            }
+        }
+        // One row can spoil a batch (its conversation was deleted meanwhile): write them one
+        // by one, without the conversation when that is what fails.
+        let mut lost = 0u64;
+        for record in batch.drain(..) {
+            if self.insert(std::slice::from_ref(&record)).await.is_ok() {
+                continue;
+            }
+            let detached = UsageRecord {
+                conversation_id: None,
+                ..record
+            };
+            if let Err(e) = self.insert(std::slice::from_ref(&detached)).await {
+                tracing::error!(error = %e, agent = %detached.agent_id, "usage record lost");
+                lost += 1;
+            }
+        }
+        if lost > 0 {
+            metrics::counter!("llmchat_usage_dropped_total").increment(lost);
         }
     }
-    if lost > 0 {
-        metrics::counter!("llmchat_usage_dropped_total").increment(lost);
+
+    /// Inserts on the kept connection (taken from the pool when there is none); a connection
+    /// that failed is given up, and the next batch takes a fresh one.
+    async fn insert(&mut self, batch: &[UsageRecord]) -> sqlx::Result<()> {
+        let conn = match &mut self.conn {
+            Some(conn) => conn,
+            None => self.conn.insert(self.db.pool().acquire().await?),
+        };
+        let result = insert_on(conn, self.db.backend(), batch).await;
+        if result.as_ref().is_err_and(is_connection_error) {
+            self.conn = None;
+        }
+        result
     }
 }
 
@@ -307,14 +332,25 @@ const INSERT: &str = "INSERT INTO usage_records (id, user_id, api_key_id, conver
      duration_ms, outcome, error_code, created_at) VALUES ";
 
 /// Rows per INSERT statement, largest first: a batch is written as statements of these sizes,
-/// so that only a handful of distinct statements exist and each is prepared once per
-/// connection (sqlx caches them) instead of parsed anew for every odd-sized batch.
-const CHUNKS: [usize; 5] = [BATCH, 64, 16, 4, 1];
+/// so that only a handful of distinct statements exist and each is prepared once (sqlx caches
+/// them per connection) instead of parsed anew for every odd-sized batch. A prepared 64-row
+/// INSERT is already a sizeable program in SQLite; a 256-row one was four times that.
+const CHUNKS: [usize; 4] = [64, 16, 4, 1];
 
-/// Writes `batch` now, in one transaction (the writer task's path; tests and imports use it
-/// too).
+/// Writes `batch` now, in one transaction (tests and imports; the writer task keeps a
+/// connection of its own).
 pub async fn insert(db: &Db, batch: &[UsageRecord]) -> sqlx::Result<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut conn = db.pool().acquire().await?;
+    insert_on(&mut conn, db.backend(), batch).await
+}
+
+async fn insert_on(
+    conn: &mut sqlx::AnyConnection,
+    backend: Backend,
+    batch: &[UsageRecord],
+) -> sqlx::Result<()> {
+    use sqlx::Connection;
+    let mut tx = conn.begin().await?;
     let mut rest = batch;
     while !rest.is_empty() {
         let rows = CHUNKS
@@ -322,7 +358,7 @@ pub async fn insert(db: &Db, batch: &[UsageRecord]) -> sqlx::Result<()> {
             .find(|&size| size <= rest.len())
             .unwrap_or(1);
         let (chunk, tail) = rest.split_at(rows);
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(values_sql(db.backend(), rows)));
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(values_sql(backend, rows)));
         for record in chunk {
             query = bind(query, record);
         }
