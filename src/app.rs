@@ -173,7 +173,15 @@ impl App {
         {
             tracing::warn!("background tasks did not finish within the grace period");
         }
-        state.db.close().await;
+        // Closing waits for every connection to come back; a task still holding one after the
+        // grace period (the usage writer retrying against a dead database) must not keep the
+        // process from exiting.
+        if tokio::time::timeout(Duration::from_secs(5), state.db.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("database connections still in use at exit");
+        }
         tracing::info!("shutdown complete");
         Ok(())
     }

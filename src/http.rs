@@ -97,15 +97,12 @@ fn is_sane_request_id(id: &str) -> bool {
 async fn track_metrics(req: Request, next: Next) -> Response {
     let started = Instant::now();
     // The matched template, never the raw path: labels stay bounded whatever clients send.
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |p| p.as_str())
-        .to_owned();
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let method = method_label(req.method());
     let response = next.run(req).await;
     let status = response.status().as_u16();
-    let handles = http_handles(&route, method, status);
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    let handles = http_handles(route, method, status);
     handles.requests.increment(1);
     handles.duration.record(started.elapsed().as_secs_f64());
     response

@@ -20,6 +20,16 @@ use crate::runtime::{Agent, Runtime};
 use crate::state::AppState;
 use crate::usage::{ActiveStream, Outcome, UsageRecord, UsageRecorder, estimate_tokens};
 
+/// The agent a `/v1` request's `model` names, when the caller may use it; else the API's
+/// 404 for an unknown model (an agent the caller may not use is not revealed).
+pub fn agent_for(runtime: &Runtime, user: &AuthUser, model: &str) -> Result<Arc<Agent>, ApiError> {
+    runtime
+        .agent(model)
+        .filter(|agent| crate::routes::may_use(user, agent))
+        .cloned()
+        .ok_or_else(|| ApiError::model_not_found(model))
+}
+
 /// Calls `agent` (already resolved and allowed for `user`) with the client's `request`: the
 /// agent's model, system prompt and defaults are filled in here.
 pub async fn open(

@@ -6,7 +6,6 @@ use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::agents::may_use;
 use crate::auth::AuthUser;
 use crate::compat::anthropic::{self, MessageOut, MessagesRequest};
 use crate::compat::error::{AnthropicError, ApiError, Body};
@@ -37,11 +36,7 @@ async fn create_message(
     Body(mut body): Body<MessagesRequest>,
 ) -> Result<Response, ApiError> {
     let runtime = state.runtime.load_full();
-    let agent = runtime
-        .agent(&body.model)
-        .filter(|agent| may_use(&user, agent))
-        .cloned()
-        .ok_or_else(|| ApiError::model_not_found(&body.model))?;
+    let agent = gateway::agent_for(&runtime, &user, &body.model)?;
     let model = std::mem::take(&mut body.model);
     let request = body.to_chat_request()?;
     let stream = request.stream;

@@ -70,11 +70,7 @@ async fn create_chat_completion(
     Body(mut body): Body<ChatCompletionRequest>,
 ) -> Result<Response, ApiError> {
     let runtime = state.runtime.load_full();
-    let agent = runtime
-        .agent(&body.model)
-        .filter(|agent| may_use(&user, agent))
-        .cloned()
-        .ok_or_else(|| ApiError::model_not_found(&body.model))?;
+    let agent = gateway::agent_for(&runtime, &user, &body.model)?;
     let model = std::mem::take(&mut body.model);
     let include_usage = body
         .stream_options
