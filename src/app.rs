@@ -91,9 +91,10 @@ impl App {
             state.lifecycle.shutdown.clone(),
         ));
         spawn_reload_on_sighup(&state);
+        spawn_metrics_upkeep(&state);
         state.tasks.spawn(crate::chat::recovery::run(state.clone()));
 
-        let router = http::layers(routes::router(&state), &settings).with_state(state.clone());
+        let router = http::app(routes::router().with_state(state.clone()), &state);
         let addr = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = TcpListener::bind(&addr)
             .await
@@ -287,6 +288,21 @@ fn spawn_key_usage_writer(state: &AppState) {
             }
         }
         state.auth.keys.flush(&state.db).await;
+    });
+}
+
+/// Folds recorded histogram samples into their buckets every 5 s, whether or not anything
+/// scrapes `/metrics` (see `telemetry::Metrics::upkeep`).
+fn spawn_metrics_upkeep(state: &AppState) {
+    let shutdown = state.lifecycle.shutdown.clone();
+    state.tasks.spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = tick.tick() => telemetry::metrics().upkeep(),
+            }
+        }
     });
 }
 

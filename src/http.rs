@@ -1,6 +1,9 @@
-//! Cross-cutting HTTP behaviour, applied to every route: request ids, request logs, metrics,
-//! security headers, panics → 500, and one JSON error shape for every 4xx/5xx.
+//! Cross-cutting HTTP behaviour, applied to every request: request ids, request logs, metrics,
+//! security headers, panics → 500, body limit, CORS, rate limit, and one JSON error shape for
+//! every 4xx/5xx.
 
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::Router;
@@ -8,12 +11,12 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderName, HeaderValue, Method};
-use axum::middleware::{Next, from_fn};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
+use tracing::Instrument;
 
-use crate::config::{Environment, Settings};
+use crate::config::Environment;
 use crate::error::{Error, ErrorBody, ErrorResponse, InternalDetail, code_for_status};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -22,53 +25,42 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-/// Wraps `router` in the layers every route gets. The outermost layer comes last.
-pub fn layers<S: Clone + Send + Sync + 'static>(
-    router: Router<S>,
-    settings: &Settings,
-) -> Router<S> {
+/// The whole application: `routes` (already with their state) behind the layers every
+/// request goes through, outermost first: [`edge`] (request id, request span and log line,
+/// metrics, security headers, error shape), panics → 500, the default body limit, CORS, and
+/// the per-principal rate limit.
+///
+/// These wrap the router once instead of being added with `Router::layer`, which wraps every
+/// route's handler separately: axum then clones a chain of boxed services per layer and
+/// request (about 60 boxed clones, a sixth of a `/v1` request's instructions). Only
+/// [`RecordRoute`] stays per route, because the matched route template is only known there.
+pub fn app(routes: Router, state: &crate::state::AppState) -> Router {
+    let settings = state.settings();
     let body_limit = usize::try_from(settings.server.body_limit.as_u64()).unwrap_or(usize::MAX);
     let headers = security_headers(settings.environment);
-    router
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(from_fn(shape_errors))
-        // Metrics and security headers in one layer: every layer costs every request.
+    let stack = tower::ServiceBuilder::new()
         .layer(from_fn(move |req: Request, next: Next| {
-            let headers = headers.clone();
-            async move {
-                let mut response = track_metrics(req, next).await;
-                for (name, value) in headers.iter() {
-                    response
-                        .headers_mut()
-                        .entry(name)
-                        .or_insert_with(|| value.clone());
-                }
-                response
-            }
+            edge(headers.clone(), req, next)
         }))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|req: &Request| {
-                    let id = req
-                        .extensions()
-                        .get::<RequestId>()
-                        .map(|r| r.0.as_str())
-                        .unwrap_or_default();
-                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
-                })
-                .on_request(())
-                .on_response(
-                    tower_http::trace::DefaultOnResponse::new()
-                        .level(tracing::Level::INFO)
-                        .latency_unit(tower_http::LatencyUnit::Micros),
-                )
-                .on_failure(()),
-        )
-        .layer(from_fn(request_id))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(crate::routes::cors(state.settings.clone()))
+        .layer(from_fn_with_state(state.clone(), crate::routes::rate_limit))
+        .service(routes);
+    Router::new().fallback_service(stack)
 }
 
-async fn request_id(mut req: Request, next: Next) -> Response {
+/// What every request gets, in one middleware (each `from_fn` layer boxes and clones the rest
+/// of the stack per request): its id (the client's sane `x-request-id` or a new UUIDv7, also
+/// sent back), a `request` span with id, method and path, one `finished processing request`
+/// line at info, `http_requests_total` / `http_request_duration_seconds`, the security
+/// headers, and the JSON error shape for every 4xx/5xx.
+async fn edge(
+    headers: std::sync::Arc<Vec<(HeaderName, HeaderValue)>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
     let id = req
         .headers()
         .get(&REQUEST_ID)
@@ -76,12 +68,37 @@ async fn request_id(mut req: Request, next: Next) -> Response {
         .filter(|v| is_sane_request_id(v))
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-    let header = HeaderValue::from_str(&id).ok();
-    req.extensions_mut().insert(RequestId(id));
-    let mut response = next.run(req).await;
-    if let Some(value) = header {
-        response.headers_mut().insert(REQUEST_ID, value);
+    let method = method_label(req.method());
+    let flavor = crate::compat::error::Flavor::of(req.uri().path(), req.headers());
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let response = next.run(req).instrument(span.clone()).await;
+    let mut response = shape_errors(response, flavor, &id)
+        .instrument(span.clone())
+        .await;
+
+    let status = response.status().as_u16();
+    // The matched template, never the raw path: labels stay bounded whatever clients send.
+    let route = response.extensions_mut().remove::<MatchedPath>();
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    let handles = http_handles(route, method, status);
+    handles.requests.increment(1);
+    let latency = started.elapsed();
+    handles.duration.record(latency.as_secs_f64());
+
+    let response_headers = response.headers_mut();
+    for (name, value) in headers.iter() {
+        response_headers
+            .entry(name)
+            .or_insert_with(|| value.clone());
     }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response_headers.insert(REQUEST_ID, value);
+    }
+    span.in_scope(|| {
+        let latency = format_args!("{} μs", latency.as_micros());
+        tracing::info!(%latency, status, "finished processing request");
+    });
     response
 }
 
@@ -94,18 +111,62 @@ fn is_sane_request_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b))
 }
 
-async fn track_metrics(req: Request, next: Next) -> Response {
-    let started = Instant::now();
-    // The matched template, never the raw path: labels stay bounded whatever clients send.
-    let route = req.extensions().get::<MatchedPath>().cloned();
-    let method = method_label(req.method());
-    let response = next.run(req).await;
-    let status = response.status().as_u16();
-    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    let handles = http_handles(route, method, status);
-    handles.requests.increment(1);
-    handles.duration.record(started.elapsed().as_secs_f64());
-    response
+/// Hands the matched route template (known only after routing) to [`edge`] in the response's
+/// extensions. The one layer added per route.
+#[derive(Clone)]
+pub struct RecordRouteLayer;
+
+impl<S> tower::Layer<S> for RecordRouteLayer {
+    type Service = RecordRoute<S>;
+
+    fn layer(&self, inner: S) -> RecordRoute<S> {
+        RecordRoute(inner)
+    }
+}
+
+#[derive(Clone)]
+pub struct RecordRoute<S>(S);
+
+impl<S, E> tower::Service<Request> for RecordRoute<S>
+where
+    S: tower::Service<Request, Response = Response, Error = E>,
+    S::Future: Unpin,
+{
+    type Response = Response;
+    type Error = E;
+    type Future = RecordRouteFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), E>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let route = req.extensions().get::<MatchedPath>().cloned();
+        RecordRouteFuture {
+            inner: self.0.call(req),
+            route,
+        }
+    }
+}
+
+pub struct RecordRouteFuture<F> {
+    inner: F,
+    route: Option<MatchedPath>,
+}
+
+impl<F, E> Future for RecordRouteFuture<F>
+where
+    F: Future<Output = Result<Response, E>> + Unpin,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut response = std::task::ready!(Pin::new(&mut self.inner).poll(cx))?;
+        if let Some(route) = self.route.take() {
+            response.extensions_mut().insert(route);
+        }
+        Poll::Ready(Ok(response))
+    }
 }
 
 #[derive(Clone)]
@@ -154,10 +215,11 @@ fn method_label(method: &Method) -> &'static str {
 
 /// Gives every error response the JSON shape with the request id, and logs server errors once.
 /// On `/v1/*` the shape is the OpenAI or Anthropic one (see `compat::error`).
-async fn shape_errors(req: Request, next: Next) -> Response {
-    let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
-    let flavor = crate::compat::error::Flavor::of(req.uri().path(), req.headers());
-    let response = next.run(req).await;
+async fn shape_errors(
+    response: Response,
+    flavor: Option<crate::compat::error::Flavor>,
+    request_id: &str,
+) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
@@ -191,7 +253,7 @@ async fn shape_errors(req: Request, next: Next) -> Response {
             .map(|d| d.0.as_str());
         tracing::error!(status = status.as_u16(), detail, "request failed");
     }
-    error.request_id = request_id;
+    error.request_id = Some(request_id.to_owned());
     let bytes = match flavor {
         Some(flavor) => flavor.render(status, &error),
         None => serde_json::to_vec(&ErrorResponse { error }).unwrap_or_default(),

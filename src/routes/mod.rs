@@ -23,6 +23,7 @@ pub mod views;
 
 pub(crate) use agents::may_use;
 pub(crate) use auth::check_username;
+pub(crate) use limits::{cors, rate_limit};
 
 use std::sync::OnceLock;
 
@@ -121,19 +122,16 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(anthropic_compat::router())
 }
 
-/// The axum router with every documented route, plus test hooks when compiled in, behind
-/// the per-principal rate limit and the CORS allow-list.
-pub fn router(state: &AppState) -> Router<AppState> {
+/// The axum router with every documented route, plus test hooks when compiled in; each route
+/// records its template for the request metrics. The layers every request goes through
+/// (rate limit, CORS, …) wrap the router as a whole: `http::app`.
+pub fn router() -> Router<AppState> {
     let (router, _) = api_router().split_for_parts();
     #[cfg(feature = "test-hooks")]
     let router = router.merge(test_hooks::router());
-    let router = router
+    router
         .fallback(crate::ui::fallback)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            limits::rate_limit,
-        ));
-    router.layer(limits::cors(state.settings.clone()))
+        .layer(crate::http::RecordRouteLayer)
 }
 
 /// The OpenAPI 3.1 document, generated once from the routes.
