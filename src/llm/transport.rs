@@ -2,8 +2,9 @@
 //! timeout), the outbound-address guard, and turning an HTTP response into a stream of raw
 //! SSE events with an idle timeout per chunk. Provider modules never touch the network.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -19,7 +20,11 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Transport {
     client: reqwest::Client,
     allow_link_local: bool,
+    checked: Arc<RwLock<HashMap<String, url::Url>>>,
 }
+
+/// Upstream URLs are a handful per agent; past this many distinct ones the cache starts over.
+const CHECKED_URLS: usize = 1024;
 
 impl Transport {
     /// `allow_link_local` lifts the guard against link-local and cloud metadata addresses.
@@ -37,6 +42,7 @@ impl Transport {
         Ok(Transport {
             client,
             allow_link_local,
+            checked: Arc::default(),
         })
     }
 
@@ -47,8 +53,7 @@ impl Transport {
         request: &HttpRequest,
         wait: Duration,
     ) -> Result<reqwest::Response, SendError> {
-        // Parsed once: checked here, then handed to reqwest as it is.
-        let url = check_url(&request.url, self.allow_link_local).map_err(SendError::Refused)?;
+        let url = self.checked_url(&request.url).map_err(SendError::Refused)?;
         let mut builder = match request.method {
             HttpMethod::Get => self.client.get(url),
             HttpMethod::Post => self.client.post(url),
@@ -84,6 +89,25 @@ impl Transport {
             retry_after,
             body,
         })
+    }
+}
+
+impl Transport {
+    /// [`check_url`], remembered: parsing a URL costs as much as a tenth of a gateway
+    /// request's own work, and an agent's URLs never change (a reload builds new strings,
+    /// which are simply new entries).
+    fn checked_url(&self, raw: &str) -> Result<url::Url, String> {
+        if let Some(url) = self.checked.read().ok().and_then(|map| map.get(raw).cloned()) {
+            return Ok(url);
+        }
+        let url = check_url(raw, self.allow_link_local)?;
+        if let Ok(mut map) = self.checked.write() {
+            if map.len() >= CHECKED_URLS {
+                map.clear();
+            }
+            map.insert(raw.to_owned(), url.clone());
+        }
+        Ok(url)
     }
 }
 
@@ -267,6 +291,17 @@ mod tests {
                 check_url(bad, true).is_ok(),
                 "{bad} allowed by configuration"
             );
+        }
+    }
+
+    #[test]
+    fn remembered_urls_are_checked_the_same_way() {
+        let transport = Transport::new(false).unwrap();
+        for _ in 0..2 {
+            let url = transport.checked_url("http://127.0.0.1:9/v1/chat/completions");
+            assert_eq!(url.unwrap().path(), "/v1/chat/completions");
+            assert!(transport.checked_url("http://169.254.169.254/latest").is_err());
+            assert!(transport.checked_url("file:///etc/passwd").is_err());
         }
     }
 
