@@ -47,8 +47,8 @@ pub struct ChatRequest {
     pub tool_choice: Option<ToolChoice>,
     /// `Some(false)` asks for at most one tool call per reply.
     pub parallel_tool_calls: Option<bool>,
-    /// OpenAI's `response_format`, passed to OpenAI-compatible upstreams as given (Anthropic has
-    /// no equivalent).
+    /// OpenAI's `response_format`: passed to OpenAI-compatible upstreams as given, translated
+    /// for Anthropic (a forced tool for an object schema, else a system instruction).
     pub response_format: Option<serde_json::Value>,
 }
 

@@ -226,3 +226,65 @@ fn anthropic_choices_translate_and_a_tool_without_schema_gets_an_empty_object_sc
         json!({"type": "auto", "disable_parallel_tool_use": true})
     );
 }
+
+fn asking_for(format: Value) -> ChatRequest {
+    ChatRequest {
+        model: "m".into(),
+        system: Some("Be helpful.".into()),
+        messages: vec![ChatMessage::text(MessageRole::User, "Weather in Paris?")],
+        response_format: Some(format),
+        ..ChatRequest::default()
+    }
+}
+
+#[test]
+fn anthropic_gets_an_object_schema_as_a_tool_it_must_call() {
+    let schema = json!({"type": "object", "properties": {"city": {"type": "string"}},
+                        "required": ["city"]});
+    let body = anthropic_body(&asking_for(json!({
+        "type": "json_schema",
+        "json_schema": {"name": "weather", "description": "The weather report", "schema": schema, "strict": true},
+    })));
+    assert_eq!(
+        body["tools"],
+        json!([{"name": anthropic::JSON_REPLY_TOOL,
+                "description": "Reply with JSON matching this schema: The weather report",
+                "input_schema": schema}])
+    );
+    assert_eq!(
+        body["tool_choice"],
+        json!({"type": "tool", "name": anthropic::JSON_REPLY_TOOL})
+    );
+    assert_eq!(body["system"], "Be helpful.");
+    assert!(body.get("response_format").is_none());
+}
+
+#[test]
+fn anthropic_gets_json_object_other_schemas_and_schemas_beside_tools_as_an_instruction() {
+    let body = anthropic_body(&asking_for(json!({"type": "json_object"})));
+    assert_eq!(
+        body["system"],
+        "Be helpful.\n\nReply with a single valid JSON object and nothing else."
+    );
+    assert!(body.get("tools").is_none());
+
+    let list = json!({"type": "array", "items": {"type": "string"}});
+    let body = anthropic_body(&asking_for(
+        json!({"type": "json_schema", "json_schema": {"name": "cities", "schema": list}}),
+    ));
+    let system = body["system"].as_str().unwrap();
+    assert!(system.contains(r#"{"items":{"type":"string"},"type":"array"}"#), "{system}");
+    assert!(body.get("tools").is_none(), "only objects can be a tool's input");
+
+    let mut with_tools = asking_for(json!({"type": "json_schema", "json_schema": {
+        "name": "weather", "schema": {"type": "object", "properties": {}}}}));
+    with_tools.tools = vec![weather_tool()];
+    let body = anthropic_body(&with_tools);
+    assert_eq!(body["tools"][0]["name"], "get_weather");
+    assert_eq!(body["tools"].as_array().unwrap().len(), 1, "the caller's tools only");
+    assert!(body["system"].as_str().unwrap().contains("JSON Schema"));
+
+    let body = anthropic_body(&asking_for(json!({"type": "text"})));
+    assert_eq!(body["system"], "Be helpful.");
+    assert!(body.get("tools").is_none());
+}

@@ -12,6 +12,7 @@ on_both_databases!(
     every_kind_of_agent_answers_whole_and_streamed_and_each_call_is_a_usage_record,
     tools_reach_an_openai_agent_as_given_and_tool_call_deltas_stream_back,
     tools_are_translated_for_an_anthropic_agent_and_its_tool_use_comes_back_as_tool_calls,
+    a_json_schema_response_format_reaches_an_anthropic_agent_as_a_forced_tool_and_comes_back_as_text,
     a_tool_result_round_trip_reaches_both_kinds_of_upstream,
     an_agent_that_cannot_take_tools_is_a_400_naming_it,
     authentication_and_request_errors_are_in_openai_shape,
@@ -281,6 +282,48 @@ async fn tools_are_translated_for_an_anthropic_agent_and_its_tool_use_comes_back
         reply["choices"][0]["message"]["tool_calls"][0]["type"],
         "function"
     );
+}
+
+async fn a_json_schema_response_format_reaches_an_anthropic_agent_as_a_forced_tool_and_comes_back_as_text(
+    backend: Backend,
+) {
+    let gw = gateway(backend).await;
+    let schema = json!({"type": "object", "properties": {"city": {"type": "string"},
+                        "temperature_c": {"type": "number"}}, "required": ["city"]});
+    let mut body = ask("claude-json");
+    body["response_format"] = json!({"type": "json_schema",
+                                     "json_schema": {"name": "weather", "schema": schema}});
+    let data = gw.complete_stream(&gw.key, body.clone()).await;
+    let upstream = gw.upstream_bodies("/v1/messages").await;
+    assert_eq!(upstream[0]["tools"][0]["input_schema"], schema);
+    assert_eq!(
+        upstream[0]["tool_choice"],
+        json!({"type": "tool", "name": upstream[0]["tools"][0]["name"]})
+    );
+
+    let chunks = chunks(&data);
+    let text: String = chunks
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    let reply: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(reply, json!({"city": "Paris", "temperature_c": 18}));
+    assert!(
+        chunks
+            .iter()
+            .all(|c| c["choices"][0]["delta"].get("tool_calls").is_none()),
+        "the forced tool is not shown as a tool call"
+    );
+    assert!(chunks.iter().any(|c| c["choices"][0]["finish_reason"] == "stop"));
+
+    body["stream"] = json!(false);
+    let (status, reply) = gw.complete(&gw.key, body).await;
+    assert_eq!(status, 200, "{reply}");
+    let message = &reply["choices"][0]["message"];
+    assert!(message.get("tool_calls").is_none_or(Value::is_null), "{reply}");
+    let content: Value = serde_json::from_str(message["content"].as_str().unwrap()).unwrap();
+    assert_eq!(content, json!({"city": "Paris", "temperature_c": 18}));
+    assert_eq!(reply["choices"][0]["finish_reason"], "stop");
 }
 
 fn round_trip(model: &str) -> Value {

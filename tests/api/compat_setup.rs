@@ -55,6 +55,15 @@ fn agents_yaml(mock: &Mock) -> String {
             "claude-sonnet-4-5",
         ),
     );
+    yaml += &agent(
+        "claude-json",
+        upstream(
+            "anthropic",
+            "scenario=json_reply",
+            "anthropic",
+            "claude-sonnet-4-5",
+        ),
+    );
     yaml += &agent("fastgpt-app", upstream("fastgpt", "", "fastgpt/api", "x"));
     yaml += &agent("dify-app", upstream("dify", "", "dify/v1", "x"));
     yaml += &agent(

@@ -14,6 +14,11 @@ use super::{
 #[cfg(test)]
 mod tests;
 
+/// The tool that carries a `response_format` JSON schema (the API has no JSON mode): the model
+/// is made to call it, and its input is passed on as the reply's text. A name no caller is
+/// likely to give a tool of their own.
+pub const JSON_REPLY_TOOL: &str = "llmchat_json_reply";
+
 /// `max_tokens` when the agent sets none: the API requires one.
 pub const DEFAULT_MAX_TOKENS: u32 = 4096;
 
@@ -64,6 +69,10 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
             json!({ "role": role, "content": content(blocks) })
         })
         .collect();
+    let format = JsonReply::of(request);
+    if let Some(instruction) = format.instruction() {
+        system.push(instruction);
+    }
     system.retain(|part| !part.trim().is_empty());
 
     let mut body = Map::new();
@@ -81,6 +90,18 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
         body.insert("temperature".into(), json_number(temperature));
     }
     insert_tools(&mut body, request);
+    if let JsonReply::Tool { schema, description } = format {
+        let description = description.map_or_else(
+            || "Reply with JSON matching this schema.".to_string(),
+            |d| format!("Reply with JSON matching this schema: {d}"),
+        );
+        let tool = json!({ "name": JSON_REPLY_TOOL, "description": description, "input_schema": schema });
+        body.insert("tools".into(), Value::Array(vec![tool]));
+        body.insert(
+            "tool_choice".into(),
+            json!({ "type": "tool", "name": JSON_REPLY_TOOL }),
+        );
+    }
 
     let mut headers = Vec::with_capacity(3);
     // A gateway in front of the API may hold the key itself.
@@ -101,6 +122,60 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
         url: endpoint.url(path),
         headers: endpoint.headers_with(&headers),
         body: Some(Value::Object(body)),
+    }
+}
+
+/// OpenAI's `response_format` in this API's terms. It has no JSON mode, so: a JSON schema for
+/// an object, with no tools of the caller's, becomes a tool the model must call (its input is
+/// the reply: see [`JSON_REPLY_TOOL`]); any other schema, or one beside the caller's tools, and
+/// `json_object`, become an instruction in the system prompt. `text` and unknown types: nothing.
+enum JsonReply<'a> {
+    None,
+    Tool {
+        schema: &'a Value,
+        description: Option<&'a str>,
+    },
+    Instruction(String),
+}
+
+impl<'a> JsonReply<'a> {
+    fn of(request: &'a ChatRequest) -> JsonReply<'a> {
+        let Some(format) = &request.response_format else {
+            return JsonReply::None;
+        };
+        match format.get("type").and_then(Value::as_str) {
+            Some("json_object") => JsonReply::Instruction(
+                "Reply with a single valid JSON object and nothing else.".to_string(),
+            ),
+            Some("json_schema") => {
+                let spec = format.get("json_schema").unwrap_or(&Value::Null);
+                let Some(schema) = spec.get("schema").filter(|s| s.is_object()) else {
+                    return JsonReply::Instruction(
+                        "Reply with valid JSON and nothing else.".to_string(),
+                    );
+                };
+                let is_object = schema.get("type").and_then(Value::as_str) == Some("object")
+                    || (schema.get("type").is_none() && schema.get("properties").is_some());
+                if is_object && request.tools.is_empty() {
+                    JsonReply::Tool {
+                        schema,
+                        description: spec.get("description").and_then(Value::as_str),
+                    }
+                } else {
+                    JsonReply::Instruction(format!(
+                        "Reply with valid JSON that matches this JSON Schema, and nothing else: {schema}"
+                    ))
+                }
+            }
+            _ => JsonReply::None,
+        }
+    }
+
+    fn instruction(&self) -> Option<String> {
+        match self {
+            JsonReply::Instruction(text) => Some(text.clone()),
+            JsonReply::None | JsonReply::Tool { .. } => None,
+        }
     }
 }
 
@@ -224,6 +299,8 @@ pub struct StreamState {
     /// Indexes of the `tool_use` blocks, whose JSON deltas are ours to pass on (server tools
     /// stream input too, but the API runs them itself).
     tool_blocks: Vec<u32>,
+    /// Indexes of the [`JSON_REPLY_TOOL`] blocks, whose input is the reply's text.
+    json_blocks: Vec<u32>,
     finished: bool,
 }
 
@@ -256,19 +333,33 @@ pub fn parse_event(state: &mut StreamState, event: &SseEvent) -> Result<Vec<Chat
         }
         "content_block_start" => {
             let block = json.get("content_block").unwrap_or(&Value::Null);
-            if block.get("type").and_then(Value::as_str) == Some("tool_use") {
-                state.tool_blocks.push(index);
+            if is_json_reply(block) {
+                state.json_blocks.push(index);
+            } else {
+                if block.get("type").and_then(Value::as_str) == Some("tool_use") {
+                    state.tool_blocks.push(index);
+                }
+                events.extend(block_events(index, block, ""));
             }
-            events.extend(block_events(index, block, ""));
         }
         "content_block_delta" => {
             let delta = json.get("delta").unwrap_or(&Value::Null);
-            let is_tool = state.tool_blocks.contains(&index);
-            events.extend(delta_event(index, delta, is_tool));
+            if state.json_blocks.contains(&index) {
+                let partial = non_empty_str(delta.get("partial_json"));
+                events.extend(partial.map(|text| ChatEvent::Text(text.to_string())));
+            } else {
+                let is_tool = state.tool_blocks.contains(&index);
+                events.extend(delta_event(index, delta, is_tool));
+            }
         }
         "message_delta" => {
             if let Some(reason) = json.pointer("/delta/stop_reason").and_then(Value::as_str) {
-                state.stop_reason = Some(finish_reason(reason));
+                // Calling only the JSON reply tool is how a JSON reply ends.
+                let json_only = state.tool_blocks.is_empty() && !state.json_blocks.is_empty();
+                state.stop_reason = Some(match finish_reason(reason) {
+                    FinishReason::ToolCalls if json_only => FinishReason::Stop,
+                    reason => reason,
+                });
             }
             if let Some(usage) = json.get("usage").filter(|u| u.is_object()) {
                 // Newer API versions repeat the input counts here; they are the final ones.
@@ -307,12 +398,21 @@ pub fn parse_response(body: &Value) -> Result<Vec<ChatEvent>, LlmError> {
         .and_then(Value::as_array)
         .ok_or_else(|| LlmError::Protocol("the response has no content".to_string()))?;
     let mut events = Vec::new();
+    let mut json_reply = false;
+    let mut tool_calls = false;
     for (index, block) in blocks.iter().enumerate() {
         let index = u32::try_from(index).unwrap_or(u32::MAX);
         let arguments = block
             .get("input")
             .map_or_else(String::new, Value::to_string);
-        events.extend(block_events(index, block, &arguments));
+        if is_json_reply(block) {
+            json_reply = true;
+            events.push(ChatEvent::Text(arguments));
+            continue;
+        }
+        let event = block_events(index, block, &arguments);
+        tool_calls |= matches!(event, Some(ChatEvent::ToolCall { .. }));
+        events.extend(event);
     }
     if let Some(usage) = body.get("usage").filter(|u| u.is_object()) {
         events.push(ChatEvent::Usage(Usage {
@@ -322,9 +422,18 @@ pub fn parse_response(body: &Value) -> Result<Vec<ChatEvent>, LlmError> {
     }
     let reason = body.get("stop_reason").and_then(Value::as_str);
     events.push(ChatEvent::Finish(
-        reason.map_or(FinishReason::Stop, finish_reason),
+        match reason.map_or(FinishReason::Stop, finish_reason) {
+            FinishReason::ToolCalls if json_reply && !tool_calls => FinishReason::Stop,
+            reason => reason,
+        },
     ));
     Ok(events)
+}
+
+/// A `tool_use` block of [`JSON_REPLY_TOOL`]: a `response_format` reply, not a tool call.
+fn is_json_reply(block: &Value) -> bool {
+    block.get("type").and_then(Value::as_str) == Some("tool_use")
+        && block.get("name").and_then(Value::as_str) == Some(JSON_REPLY_TOOL)
 }
 
 /// An error response (status + body bytes) → `LlmError::Upstream` with the API's message and

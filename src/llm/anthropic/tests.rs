@@ -538,3 +538,47 @@ fn a_body_that_is_not_json_becomes_the_message() {
         "upstream error 502: <html>Bad Gateway</html>"
     );
 }
+
+#[test]
+fn a_json_reply_tools_input_streams_as_the_reply_text_and_ends_as_a_stop() {
+    let events = replay_ok("json_reply.sse");
+    assert_eq!(
+        collapse(&events),
+        vec![
+            text(r#"{"city": "Paris", "temperature_c": 18}"#),
+            usage(388, 21),
+            ChatEvent::Finish(FinishReason::Stop),
+        ],
+        "no tool call, and a stop rather than tool_calls"
+    );
+    assert_eq!(
+        parse_response(&fixture_json("json_reply.json")),
+        Ok(vec![
+            text(r#"{"city":"Paris","temperature_c":18}"#),
+            usage(388, 21),
+            ChatEvent::Finish(FinishReason::Stop),
+        ])
+    );
+}
+
+#[test]
+fn a_real_tool_call_beside_a_json_reply_still_ends_as_tool_calls() {
+    let start = |index: u32, name: &str| {
+        named(json!({"type": "content_block_start", "index": index,
+                     "content_block": {"type": "tool_use", "id": format!("toolu_{index}"), "name": name, "input": {}}}))
+    };
+    let (events, error) = replay_events(&[
+        start(0, JSON_REPLY_TOOL),
+        start(1, "get_weather"),
+        named(json!({"type": "message_delta", "delta": {"stop_reason": "tool_use"}})),
+        named(json!({"type": "message_stop"})),
+    ]);
+    assert_eq!(error, None);
+    assert_eq!(
+        events,
+        vec![
+            call(1, Some("toolu_1"), Some("get_weather"), ""),
+            ChatEvent::Finish(FinishReason::ToolCalls),
+        ]
+    );
+}
