@@ -218,7 +218,7 @@ async fn open(
     };
     let is_sse = response
         .headers()
-        .get(reqwest::header::CONTENT_TYPE)
+        .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/event-stream"));
     if !is_sse {
@@ -226,7 +226,7 @@ async fn open(
         let body = tokio::time::timeout(idle, response.bytes())
             .await
             .map_err(|_| (LlmError::IdleTimeout(idle.as_secs()), None))?
-            .map_err(|e| (LlmError::Connect(e.without_url().to_string()), None))?;
+            .map_err(|e| (LlmError::Connect(e), None))?;
         let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
             (
                 LlmError::Protocol(format!("the reply is not JSON: {e}")),
@@ -324,7 +324,7 @@ pub async fn app_init(
     let body = tokio::time::timeout(idle, response.bytes())
         .await
         .map_err(|_| LlmError::IdleTimeout(idle.as_secs()))?
-        .map_err(|e| LlmError::Connect(e.without_url().to_string()))?;
+        .map_err(LlmError::Connect)?;
     let json: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| LlmError::Protocol(format!("the reply is not JSON: {e}")))?;
     let init = match protocol {

@@ -273,15 +273,25 @@ fn anthropic_gets_json_object_other_schemas_and_schemas_beside_tools_as_an_instr
         json!({"type": "json_schema", "json_schema": {"name": "cities", "schema": list}}),
     ));
     let system = body["system"].as_str().unwrap();
-    assert!(system.contains(r#"{"items":{"type":"string"},"type":"array"}"#), "{system}");
-    assert!(body.get("tools").is_none(), "only objects can be a tool's input");
+    assert!(
+        system.contains(r#"{"items":{"type":"string"},"type":"array"}"#),
+        "{system}"
+    );
+    assert!(
+        body.get("tools").is_none(),
+        "only objects can be a tool's input"
+    );
 
     let mut with_tools = asking_for(json!({"type": "json_schema", "json_schema": {
         "name": "weather", "schema": {"type": "object", "properties": {}}}}));
     with_tools.tools = vec![weather_tool()];
     let body = anthropic_body(&with_tools);
     assert_eq!(body["tools"][0]["name"], "get_weather");
-    assert_eq!(body["tools"].as_array().unwrap().len(), 1, "the caller's tools only");
+    assert_eq!(
+        body["tools"].as_array().unwrap().len(),
+        1,
+        "the caller's tools only"
+    );
     assert!(body["system"].as_str().unwrap().contains("JSON Schema"));
 
     let body = anthropic_body(&asking_for(json!({"type": "text"})));

@@ -314,13 +314,20 @@ async fn a_json_schema_response_format_reaches_an_anthropic_agent_as_a_forced_to
             .all(|c| c["choices"][0]["delta"].get("tool_calls").is_none()),
         "the forced tool is not shown as a tool call"
     );
-    assert!(chunks.iter().any(|c| c["choices"][0]["finish_reason"] == "stop"));
+    assert!(
+        chunks
+            .iter()
+            .any(|c| c["choices"][0]["finish_reason"] == "stop")
+    );
 
     body["stream"] = json!(false);
     let (status, reply) = gw.complete(&gw.key, body).await;
     assert_eq!(status, 200, "{reply}");
     let message = &reply["choices"][0]["message"];
-    assert!(message.get("tool_calls").is_none_or(Value::is_null), "{reply}");
+    assert!(
+        message.get("tool_calls").is_none_or(Value::is_null),
+        "{reply}"
+    );
     let content: Value = serde_json::from_str(message["content"].as_str().unwrap()).unwrap();
     assert_eq!(content, json!({"city": "Paris", "temperature_c": 18}));
     assert_eq!(reply["choices"][0]["finish_reason"], "stop");

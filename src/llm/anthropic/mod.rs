@@ -90,12 +90,17 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
         body.insert("temperature".into(), json_number(temperature));
     }
     insert_tools(&mut body, request);
-    if let JsonReply::Tool { schema, description } = format {
+    if let JsonReply::Tool {
+        schema,
+        description,
+    } = format
+    {
         let description = description.map_or_else(
             || "Reply with JSON matching this schema.".to_string(),
             |d| format!("Reply with JSON matching this schema: {d}"),
         );
-        let tool = json!({ "name": JSON_REPLY_TOOL, "description": description, "input_schema": schema });
+        let tool =
+            json!({ "name": JSON_REPLY_TOOL, "description": description, "input_schema": schema });
         body.insert("tools".into(), Value::Array(vec![tool]));
         body.insert(
             "tool_choice".into(),
