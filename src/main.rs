@@ -5,6 +5,7 @@
 /// per-thread arenas (see bench/RESULTS.md). Built with `no_thp`: where the kernel offers
 /// transparent huge pages, mimalloc would ask for them and every 2 MiB region it touched would
 /// count whole in the resident size (16 MiB more at start-up).
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::http::header::{CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
+use axum::http::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -40,8 +40,9 @@ type Direct = Client<hyper_rustls::HttpsConnector<HttpConnector<GuardedResolver>
 #[derive(Clone)]
 pub struct Transport {
     direct: Direct,
-    /// For upstreams the environment's proxy settings send through a proxy.
-    proxied: reqwest::Client,
+    /// For upstreams the environment's proxy settings send through a proxy; made only when
+    /// some proxy is set (it loads the trusted roots a second time).
+    proxied: Option<reqwest::Client>,
     proxies: Arc<Matcher>,
     allow_link_local: bool,
     checked: Arc<RwLock<HashMap<String, Uri>>>,
@@ -82,15 +83,20 @@ impl Transport {
             }
             None => Matcher::from_system(),
         };
-        let proxied = proxied
-            .tcp_nodelay(true)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .pool_idle_timeout(IDLE_CONNECTIONS)
-            .dns_resolver(Arc::new(resolver))
-            // Redirects could lead past the address guard.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(USER_AGENT_VALUE)
-            .build()?;
+        let proxied = if proxy.is_some() || proxy_in_environment() {
+            let client = proxied
+                .tcp_nodelay(true)
+                .connect_timeout(CONNECT_TIMEOUT)
+                .pool_idle_timeout(IDLE_CONNECTIONS)
+                .dns_resolver(Arc::new(resolver))
+                // Redirects could lead past the address guard.
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(USER_AGENT_VALUE)
+                .build()?;
+            Some(client)
+        } else {
+            None
+        };
         Ok(Transport {
             direct,
             proxied,
@@ -104,10 +110,11 @@ impl Transport {
     /// back as `Err(SendError::Status{..})` for the provider to interpret.
     pub async fn send(&self, request: &HttpRequest, wait: Duration) -> Result<Reply, SendError> {
         let uri = self.checked_uri(&request.url).map_err(SendError::Refused)?;
-        let sent = if self.proxies.intercept(&uri).is_some() {
-            self.send_proxied(request, wait).await?
-        } else {
-            self.send_direct(uri, request, wait).await?
+        let sent = match &self.proxied {
+            Some(client) if self.proxies.intercept(&uri).is_some() => {
+                Transport::send_proxied(client, request, wait).await?
+            }
+            _ => self.send_direct(uri, request, wait).await?,
         };
         if sent.status.is_success() {
             return Ok(sent);
@@ -151,15 +158,16 @@ impl Transport {
         };
         *http.uri_mut() = uri;
         let headers = http.headers_mut();
-        headers.reserve(request.headers.len() + 2);
+        headers.reserve(request.headers.len() + 3);
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         for (name, value) in &request.headers {
             // The value may be a key: only the name is ever shown.
             let name = HeaderName::try_from(name.as_str())
                 .map_err(|_| SendError::Connect(format!("invalid header name {name:?}")))?;
             let value = HeaderValue::try_from(value.as_str())
                 .map_err(|_| SendError::Connect(format!("invalid value for header {name}")))?;
-            headers.append(name, value);
+            headers.insert(name, value);
         }
         if request.body.is_some() && !headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -178,13 +186,13 @@ impl Transport {
     }
 
     async fn send_proxied(
-        &self,
+        client: &reqwest::Client,
         request: &HttpRequest,
         wait: Duration,
     ) -> Result<Reply, SendError> {
         let mut builder = match request.method {
-            HttpMethod::Get => self.proxied.get(&request.url),
-            HttpMethod::Post => self.proxied.post(&request.url),
+            HttpMethod::Get => client.get(&request.url),
+            HttpMethod::Post => client.post(&request.url),
         };
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
@@ -227,6 +235,17 @@ impl Transport {
         }
         Ok(uri)
     }
+}
+
+/// Whether the environment sets a proxy (the variables curl and reqwest read).
+fn proxy_in_environment() -> bool {
+    ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]
+        .iter()
+        .any(|name| {
+            [name.to_string(), name.to_lowercase()]
+                .iter()
+                .any(|n| std::env::var_os(n).is_some_and(|v| !v.is_empty()))
+        })
 }
 
 /// An upstream's answer: status and headers, and the body still to be read.
