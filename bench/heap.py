@@ -13,6 +13,7 @@ Needs heaptrack (apt-get install -y heaptrack). Loopback only; bounded.
 
 import argparse
 import asyncio
+import os
 import re
 import subprocess
 import sys
@@ -96,8 +97,11 @@ def main():
     parser.add_argument("--no-build", action="store_true")
     args = parser.parse_args()
     if not args.no_build:
+        # Line tables, so that heaptrack can name the call sites.
+        env = {**os.environ, "CARGO_PROFILE_RELEASE_STRIP": "none",
+               "CARGO_PROFILE_RELEASE_DEBUG": "line-tables-only", "LLMCHAT_SKIP_WEB_BUILD": "1"}
         subprocess.run(["cargo", "build", "--release", "--bins", "--features", "system-allocator",
-                        "--target-dir", args.target], cwd=gateway.ROOT, check=True)
+                        "--target-dir", args.target], cwd=gateway.ROOT, env=env, check=True)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "llmchat"
         result = run(Path(args.target) / "release", args.streams, out)

@@ -72,6 +72,9 @@ impl Transport {
             .enable_http1()
             .wrap_connector(http);
         let direct = Client::builder(TokioExecutor::new())
+            // Reads of at most 4 KiB: a stream of small SSE events otherwise walks through, and
+            // keeps resident, hyper's 8 KiB (and growing) buffer for every open stream.
+            .http1_read_buf_exact_size(4096)
             .pool_idle_timeout(IDLE_CONNECTIONS)
             .pool_timer(TokioTimer::new())
             .build(https);
