@@ -28,32 +28,12 @@ import gateway  # noqa: E402  (the same servers, agents and request as the gatew
 
 
 def profile(release, requests, out):
-    real_popen = subprocess.Popen
-
-    def under_callgrind(args, **kwargs):
-        if "serve" in args:
-            args = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *args]
-        return real_popen(args, **kwargs)
-
-    gateway.subprocess.Popen = under_callgrind
-    try:
-        with tempfile.TemporaryDirectory() as workdir:
-            mock, mock_base = gateway.start_mock(str(release / "llmchat-mock"))
-            app, base, key = gateway.start_llmchat(str(release / "llmchat"), workdir, mock_base)
-            try:
-                for _ in range(50):  # warm-up: connections, caches, lazily made statics
-                    gateway.post(f"{base}/v1/chat/completions", gateway.BODY, key)
-                subprocess.run(["hey", "-n", str(requests), "-c", "1", "-m", "POST",
-                                "-H", f"Authorization: Bearer {key}", "-T", "application/json",
-                                "-d", json.dumps(gateway.BODY), f"{base}/v1/chat/completions"],
-                               check=True, capture_output=True)
-            finally:
-                app.terminate()
-                app.wait(120)
-                mock.kill()
-                mock.wait(10)
-    finally:
-        gateway.subprocess.Popen = real_popen
+    wrapper = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+    with gateway.servers(release, wrapper) as (base, key):
+        subprocess.run(["hey", "-n", str(requests), "-c", "1", "-m", "POST",
+                        "-H", f"Authorization: Bearer {key}", "-T", "application/json",
+                        "-d", json.dumps(gateway.BODY), f"{base}/v1/chat/completions"],
+                       check=True, capture_output=True)
 
 
 def costs(path, inclusive):

@@ -13,6 +13,7 @@ unless --no-build. Loopback only; every run is bounded.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -52,7 +53,7 @@ def start_mock(binary):
     return mock, "http://" + mock.stdout.readline().strip().removeprefix("listening on ")
 
 
-def start_llmchat(binary, workdir, mock_base):
+def start_llmchat(binary, workdir, mock_base, wrapper=()):
     agents = Path(workdir) / "agents.yaml"
     upstream = "{type: openai, base_url: \"%s\", api_key: sk-bench, model: mock, max_retries: 0}"
     agents.write_text(
@@ -66,7 +67,7 @@ def start_llmchat(binary, workdir, mock_base):
         # High enough that the benchmark measures checking the limit, never refusing.
         "API_RATE_LIMIT": "1000000000",
     }
-    proc = subprocess.Popen([binary, "serve"], cwd=workdir, env=env,
+    proc = subprocess.Popen([*wrapper, binary, "serve"], cwd=workdir, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(400):
@@ -79,6 +80,25 @@ def start_llmchat(binary, workdir, mock_base):
                  {"username": "bench", "password": PASSWORD})["access_token"]
     key = post(f"{base}/api/keys", {"name": "bench"}, token)["key"]
     return proc, base, key
+
+
+@contextlib.contextmanager
+def servers(release, wrapper=(), warmup=50):
+    """llmchat-mock and llmchat (run under `wrapper`, e.g. a profiler) with the benchmark's
+    agents, warmed up; yields (base URL, API key). Both are stopped afterwards."""
+    with tempfile.TemporaryDirectory() as workdir:
+        mock, mock_base = start_mock(str(Path(release) / "llmchat-mock"))
+        app, base, key = start_llmchat(str(Path(release) / "llmchat"), workdir, mock_base,
+                                       wrapper)
+        try:
+            for _ in range(warmup):  # connections, caches, lazily made statics
+                post(f"{base}/v1/chat/completions", BODY, key)
+            yield base, key
+        finally:
+            app.terminate()
+            app.wait(120)
+            mock.kill()
+            mock.wait(10)
 
 
 def to_ms(value):

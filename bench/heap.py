@@ -25,34 +25,12 @@ import gateway  # noqa: E402  (the same servers, agents and streams as the gatew
 
 
 def run(release, streams, out):
-    real_popen = subprocess.Popen
-
-    def under_heaptrack(args, **kwargs):
-        if "serve" in args:
-            args = ["heaptrack", "-o", str(out), *args]
-        return real_popen(args, **kwargs)
-
-    gateway.subprocess.Popen = under_heaptrack
-    try:
-        with tempfile.TemporaryDirectory() as workdir:
-            mock, mock_base = gateway.start_mock(str(release / "llmchat-mock"))
-            app, base, key = gateway.start_llmchat(str(release / "llmchat"), workdir, mock_base)
-            try:
-                for _ in range(200):  # warm-up: pooled connections, caches
-                    gateway.post(f"{base}/v1/chat/completions", gateway.BODY, key)
-                pid = int(subprocess.run(["pgrep", "-n", "-f", "release/llmchat serve"],
-                                         capture_output=True, text=True, check=True).stdout)
-                body = {**gateway.BODY, "model": "slow", "stream": True}
-                result = asyncio.run(gateway.streams(base, "/v1/chat/completions", body, key,
-                                                     streams, pid))
-            finally:
-                app.terminate()
-                app.wait(120)
-                mock.kill()
-                mock.wait(10)
-    finally:
-        gateway.subprocess.Popen = real_popen
-    return result
+    with gateway.servers(release, ["heaptrack", "-o", str(out)], warmup=200) as (base, key):
+        pid = int(subprocess.run(["pgrep", "-n", "-f", "release/llmchat serve"],
+                                 capture_output=True, text=True, check=True).stdout)
+        body = {**gateway.BODY, "model": "slow", "stream": True}
+        return asyncio.run(gateway.streams(base, "/v1/chat/completions", body, key, streams,
+                                           pid))
 
 
 def consumers(path, top):
