@@ -95,10 +95,10 @@ impl App {
         state.tasks.spawn(crate::chat::recovery::run(state.clone()));
 
         let router = http::app(routes::router().with_state(state.clone()), &state);
-        let addr = format!("{}:{}", settings.server.host, settings.server.port);
-        let listener = TcpListener::bind(&addr)
+        let (host, port) = (&settings.server.host, settings.server.port);
+        let listener = http::listen(host, port)
             .await
-            .with_context(|| format!("cannot listen on {addr}"))?;
+            .with_context(|| format!("cannot listen on {host}:{port}"))?;
         Ok(App {
             listener,
             router,

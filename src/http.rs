@@ -19,6 +19,40 @@ use tracing::Instrument;
 use crate::config::Environment;
 use crate::error::{Error, ErrorBody, ErrorResponse, InternalDetail, code_for_status};
 
+/// Connections the kernel may hold for the server before it accepts them (it caps the number
+/// at `net.core.somaxconn`, 4096 on current kernels). `TcpListener::bind` asks for 128: a
+/// thousand clients connecting at once overflowed that queue, and each dropped connection
+/// attempt cost its client a one-second SYN retransmission before its first byte.
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// Listens on `host:port` (the first of its addresses that can be bound), with
+/// [`LISTEN_BACKLOG`].
+pub async fn listen(host: &str, port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    let mut failure = None;
+    for addr in tokio::net::lookup_host((host, port)).await? {
+        let socket = if addr.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()
+        } else {
+            tokio::net::TcpSocket::new_v6()
+        };
+        let listener = socket.and_then(|socket| {
+            // As `TcpListener::bind` does: a restarted server can bind while old
+            // connections linger in TIME_WAIT.
+            #[cfg(unix)]
+            socket.set_reuseaddr(true)?;
+            socket.bind(addr)?;
+            socket.listen(LISTEN_BACKLOG)
+        });
+        match listener {
+            Ok(listener) => return Ok(listener),
+            Err(e) => failure = Some(e),
+        }
+    }
+    Err(failure.unwrap_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the host has no address")
+    }))
+}
+
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The request's id: the client's `x-request-id` when sane, a fresh UUIDv7 otherwise.
@@ -310,4 +344,40 @@ fn security_headers(environment: Environment) -> std::sync::Arc<Vec<(HeaderName,
             .map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v)))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A burst of clients that connect before the server gets round to accepting them all is
+    /// queued, not dropped: with `TcpListener::bind`'s backlog of 128, the 130th connection
+    /// attempt here would wait for SYN retransmissions (1 s, 3 s, …) and miss the deadline.
+    #[tokio::test]
+    async fn a_burst_of_connections_waits_in_the_listen_queue() -> anyhow::Result<()> {
+        let listener = listen("127.0.0.1", 0).await?;
+        let addr = listener.local_addr()?;
+        let mut clients = Vec::new();
+        for _ in 0..600 {
+            let client =
+                tokio::time::timeout(Duration::from_secs(3), tokio::net::TcpStream::connect(addr))
+                    .await
+                    .map_err(|_| {
+                        anyhow::anyhow!("connection {} was not queued", clients.len())
+                    })??;
+            clients.push(client);
+        }
+        // All of them are there to be accepted.
+        for _ in 0..clients.len() {
+            tokio::time::timeout(Duration::from_secs(3), listener.accept()).await??;
+        }
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn listening_on_a_host_without_addresses_is_an_error() {
+        assert!(listen("no-such-host.invalid", 0).await.is_err());
+    }
 }

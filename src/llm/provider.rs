@@ -226,7 +226,7 @@ async fn open(
         let body = tokio::time::timeout(idle, response.bytes())
             .await
             .map_err(|_| (LlmError::IdleTimeout(idle.as_secs()), None))?
-            .map_err(|e| (LlmError::Connect(e), None))?;
+            .map_err(|e| (LlmError::from(e), None))?;
         let json: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
             (
                 LlmError::Protocol(format!("the reply is not JSON: {e}")),
@@ -324,7 +324,7 @@ pub async fn app_init(
     let body = tokio::time::timeout(idle, response.bytes())
         .await
         .map_err(|_| LlmError::IdleTimeout(idle.as_secs()))?
-        .map_err(LlmError::Connect)?;
+        .map_err(LlmError::from)?;
     let json: serde_json::Value = serde_json::from_slice(&body)
         .map_err(|e| LlmError::Protocol(format!("the reply is not JSON: {e}")))?;
     let init = match protocol {

@@ -268,19 +268,56 @@ impl Reply {
         &self.headers
     }
 
-    /// The whole body.
-    pub async fn bytes(self) -> Result<Bytes, String> {
-        match self.body {
-            ReplyBody::Direct(body) => body
-                .collect()
-                .await
-                .map(|all| all.to_bytes())
-                .map_err(|e| describe(&e)),
-            ReplyBody::Proxied(body) => body
-                .collect()
-                .await
-                .map(|all| all.to_bytes())
-                .map_err(|e| describe(&e.without_url())),
+    /// The whole body, up to [`MAX_REPLY_BYTES`].
+    pub async fn bytes(self) -> Result<Bytes, BodyError> {
+        use http_body_util::{LengthLimitError, Limited};
+        let collected = match self.body {
+            ReplyBody::Direct(body) => Limited::new(body, MAX_REPLY_BYTES).collect().await,
+            ReplyBody::Proxied(body) => Limited::new(body, MAX_REPLY_BYTES).collect().await,
+        };
+        collected.map(|all| all.to_bytes()).map_err(|e| {
+            if e.is::<LengthLimitError>() {
+                return BodyError::TooLarge;
+            }
+            match e.downcast::<reqwest::Error>() {
+                Ok(e) => BodyError::Read(describe(&e.without_url())),
+                Err(e) => BodyError::Read(describe(e.as_ref())),
+            }
+        })
+    }
+}
+
+/// The most of an upstream body read whole (a non-streaming reply, an error's body): a
+/// misbehaving upstream cannot make the server buffer more than this per request.
+pub const MAX_REPLY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why a whole body could not be read.
+#[derive(Debug)]
+pub enum BodyError {
+    /// The connection failed while reading.
+    Read(String),
+    /// The body is larger than [`MAX_REPLY_BYTES`].
+    TooLarge,
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyError::Read(reason) => f.write_str(reason),
+            BodyError::TooLarge => write!(
+                f,
+                "the reply is larger than {} MiB",
+                MAX_REPLY_BYTES / (1024 * 1024)
+            ),
+        }
+    }
+}
+
+impl From<BodyError> for LlmError {
+    fn from(error: BodyError) -> LlmError {
+        match error {
+            BodyError::Read(reason) => LlmError::Connect(reason),
+            BodyError::TooLarge => LlmError::Protocol(error.to_string()),
         }
     }
 }
@@ -541,8 +578,9 @@ mod tests {
         }
     }
 
-    /// A proxy that answers every request itself, and says which request line it was sent.
-    async fn answering_proxy() -> (String, tokio::task::JoinHandle<String>) {
+    /// A server (or proxy) that answers one request with `body` as JSON, and says which
+    /// request line it was sent.
+    async fn answering_once(body: Vec<u8>) -> (String, tokio::task::JoinHandle<String>) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -555,13 +593,13 @@ mod tests {
                 assert!(n > 0, "the client hung up");
                 head.extend_from_slice(&buf[..n]);
             }
-            let body = br#"{"via":"proxy"}"#;
             let reply = format!(
                 "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
                 body.len()
             );
-            socket.write_all(reply.as_bytes()).await.unwrap();
-            socket.write_all(body).await.unwrap();
+            // The client may hang up before the end of a body it refuses.
+            let _ = socket.write_all(reply.as_bytes()).await;
+            let _ = socket.write_all(&body).await;
             let head = String::from_utf8_lossy(&head).to_string();
             head.lines().next().unwrap_or_default().to_string()
         });
@@ -570,7 +608,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_upstream_behind_a_proxy_is_reached_through_it() {
-        let (proxy, served) = answering_proxy().await;
+        let (proxy, served) = answering_once(br#"{"via":"proxy"}"#.to_vec()).await;
         let transport = Transport::build(false, Some(&proxy)).unwrap();
         let request = HttpRequest {
             method: HttpMethod::Post,
@@ -588,6 +626,31 @@ mod tests {
             served.await.unwrap(),
             "POST http://upstream.invalid/v1/chat/completions HTTP/1.1"
         );
+    }
+
+    #[tokio::test]
+    async fn a_reply_larger_than_the_limit_is_refused_not_buffered() {
+        let mut huge = br#"{"choices":[{"message":{"content":""#.to_vec();
+        huge.resize(MAX_REPLY_BYTES + 1024, b'x');
+        huge.extend_from_slice(br#""}}]}"#);
+        let (upstream, _served) = answering_once(huge).await;
+        let transport = Transport::new(false).unwrap();
+        let request = HttpRequest {
+            method: HttpMethod::Post,
+            url: format!("{upstream}/v1/chat/completions"),
+            headers: vec![],
+            body: Some(serde_json::json!({"model": "m"})),
+        };
+        let reply = transport
+            .send(&request, Duration::from_secs(5))
+            .await
+            .unwrap();
+        let error = reply.bytes().await.unwrap_err();
+        assert!(matches!(error, BodyError::TooLarge), "{error:?}");
+        match LlmError::from(error) {
+            LlmError::Protocol(reason) => assert_eq!(reason, "the reply is larger than 16 MiB"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]
