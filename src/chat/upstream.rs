@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::agents::UpstreamDef;
 use crate::llm::transport::{SendError, Transport};
-use crate::llm::{Endpoint, HttpRequest, LlmError};
+use crate::llm::{Endpoint, HttpRequest, LlmError, with_endpoint};
 
 /// Short: these requests are courtesies; the user's action does not wait on them for long.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -16,18 +16,7 @@ pub async fn send(
     upstream: &UpstreamDef,
     build: impl FnOnce(&Endpoint<'_>) -> HttpRequest,
 ) -> Result<(), LlmError> {
-    let headers: Vec<(String, String)> = upstream
-        .headers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let endpoint = Endpoint {
-        base_url: &upstream.base_url,
-        api_key: upstream.api_key.as_deref(),
-        headers: &headers,
-        app_id: upstream.app_id.as_deref(),
-    };
-    let request = build(&endpoint);
+    let request = with_endpoint(upstream, build);
     match transport.send(&request, PATIENCE).await {
         Ok(_) => Ok(()),
         Err(SendError::Status { status, body, .. }) => Err(LlmError::Upstream {

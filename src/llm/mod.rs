@@ -308,6 +308,24 @@ pub struct Endpoint<'a> {
     pub app_id: Option<&'a str>,
 }
 
+/// Calls `build` with the endpoint an agent's upstream configuration describes.
+pub fn with_endpoint<R>(
+    upstream: &crate::agents::UpstreamDef,
+    build: impl FnOnce(&Endpoint<'_>) -> R,
+) -> R {
+    let headers: Vec<(String, String)> = upstream
+        .headers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    build(&Endpoint {
+        base_url: &upstream.base_url,
+        api_key: upstream.api_key.as_deref(),
+        headers: &headers,
+        app_id: upstream.app_id.as_deref(),
+    })
+}
+
 impl Endpoint<'_> {
     /// `base_url` joined with `path` (which starts with `/`).
     pub fn url(&self, path: &str) -> String {

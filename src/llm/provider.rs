@@ -12,7 +12,7 @@ use super::sse::SseEvent;
 use super::transport::{SendError, Transport, sse_events};
 use super::{
     AppInit, ChatEvent, ChatRequest, ChatStream, Endpoint, HttpRequest, LlmError, anthropic, demo,
-    dify, fastgpt, openai,
+    dify, fastgpt, openai, with_endpoint,
 };
 use crate::agents::{AgentDef, ProviderDef, UpstreamDef};
 use crate::runtime::Runtime;
@@ -186,18 +186,7 @@ async fn open(
     upstream: &UpstreamDef,
     request: &ChatRequest,
 ) -> Result<ChatStream, (LlmError, Option<Duration>)> {
-    let headers: Vec<(String, String)> = upstream
-        .headers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let endpoint = Endpoint {
-        base_url: &upstream.base_url,
-        api_key: upstream.api_key.as_deref(),
-        headers: &headers,
-        app_id: upstream.app_id.as_deref(),
-    };
-    let http = protocol.to_request(&endpoint, request);
+    let http = with_endpoint(upstream, |endpoint| protocol.to_request(endpoint, request));
     let idle = upstream.idle_timeout.unwrap_or(DEFAULT_IDLE);
     let response = match transport.send(&http, idle).await {
         Ok(response) => response,
@@ -294,20 +283,11 @@ pub async fn app_init(
     let Some((protocol, upstream)) = Protocol::of(&agent.provider) else {
         return Ok(None);
     };
-    let headers: Vec<(String, String)> = upstream
-        .headers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let endpoint = Endpoint {
-        base_url: &upstream.base_url,
-        api_key: upstream.api_key.as_deref(),
-        headers: &headers,
-        app_id: upstream.app_id.as_deref(),
-    };
     let http = match protocol {
-        Protocol::FastGpt => fastgpt::init_request(&endpoint, None),
-        Protocol::Dify => dify::parameters_request(&endpoint),
+        Protocol::FastGpt => {
+            with_endpoint(upstream, |endpoint| fastgpt::init_request(endpoint, None))
+        }
+        Protocol::Dify => with_endpoint(upstream, dify::parameters_request),
         Protocol::OpenAi | Protocol::Anthropic => return Ok(None),
     };
     let idle = upstream.idle_timeout.unwrap_or(DEFAULT_IDLE);

@@ -12,6 +12,7 @@ on_both_databases!(
     users_see_only_their_own_usage_by_day_and_agent,
     admins_group_usage_by_user_agent_and_day_with_ttft_figures,
     only_admins_see_usage_of_others_and_stats,
+    a_deleted_conversations_usage_still_counts,
 );
 
 pub(crate) const ADMIN: &str = "usage-admin";
@@ -341,4 +342,51 @@ async fn only_admins_see_usage_of_others_and_stats(backend: Backend) {
     let body = get(&app, "/api/usage", &alice).await;
     assert_eq!(body["items"], json!([]));
     assert_eq!(body["totals"]["requests"], 0);
+}
+
+/// Usage outlives the conversation it was spent in: deleting the conversation detaches its
+/// records (through the indexed `conversation_id`) instead of losing them or failing.
+async fn a_deleted_conversations_usage_still_counts(backend: Backend) {
+    let (app, _) = app_with_admin(backend).await;
+    let (alice, alice_id) = user(&app, "alice").await;
+    let (status, conversation) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/conversations",
+            &alice,
+            Some(json!({ "agent_id": "demo" })),
+        )
+        .await;
+    assert_eq!(status, 201, "{conversation}");
+    let id = conversation["id"].as_str().unwrap();
+    let mut spent = UsageRecord::new("demo", "demo");
+    spent.user_id = Some(alice_id);
+    spent.conversation_id = Some(id.to_string());
+    spent.prompt_tokens = 3;
+    spent.completion_tokens = 4;
+    llmchat::usage::insert(&app.store(), &[spent])
+        .await
+        .unwrap();
+
+    let (status, body) = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/conversations/{id}"),
+            &alice,
+            None,
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    let body = get(&app, "/api/usage", &alice).await;
+    assert_eq!(
+        body["totals"],
+        json!({"requests": 1, "prompt_tokens": 3, "completion_tokens": 4, "errors": 0})
+    );
+    let detached: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM usage_records WHERE conversation_id IS NULL AND prompt_tokens = 3",
+    )
+    .fetch_one(app.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(detached, 1);
 }
