@@ -157,8 +157,19 @@ def rss_mib(pid, field="VmRSS"):
     return 0.0
 
 
+def listen_overflows():
+    """The kernel's count of connections dropped because a listen queue was full (all
+    sockets): each one costs its client a SYN retransmission, a second or more."""
+    lines = Path("/proc/net/netstat").read_text().splitlines()
+    for names, values in zip(lines[::2], lines[1::2]):
+        if names.startswith("TcpExt:"):
+            return int(dict(zip(names.split(), values.split()))["ListenOverflows"])
+    return 0
+
+
 async def streams(base, path, body, key, count, pid):
     host, port = base.removeprefix("http://").split(":")
+    overflows = listen_overflows()
     ttfb, peak, peak_anon = [], 0.0, 0.0
     tasks = [asyncio.create_task(one_stream(host, int(port), path, body, key, ttfb))
              for _ in range(count)]
@@ -171,7 +182,8 @@ async def streams(base, path, body, key, count, pid):
         task.result()
     ttfb.sort()
     return {"p50": statistics.median(ttfb), "p99": ttfb[int(len(ttfb) * 0.99) - 1],
-            "rss_peak": peak, "anon_peak": peak_anon}
+            "rss_peak": peak, "anon_peak": peak_anon,
+            "overflows": listen_overflows() - overflows}
 
 
 def main():
@@ -228,6 +240,8 @@ def main():
           f"{floor_stream['rss_peak']:.1f} | {idle:.1f} → {gateway_stream['rss_peak']:.1f} | ≤ 40 |")
     print(f"| of which anonymous (heap, stacks) MiB | — | {idle_anon:.1f} → "
           f"{gateway_stream['anon_peak']:.1f} | — |")
+    print(f"| listen queue overflows during the streams | {floor_stream['overflows']} | "
+          f"{gateway_stream['overflows']} | 0 |")
 
 
 if __name__ == "__main__":
