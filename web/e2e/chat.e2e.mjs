@@ -143,7 +143,7 @@ describe('LLMChat in Chromium', () => {
     await page.goto(`${server.url}/settings`);
     await page.getByTestId('key-name').fill('laptop');
     await page.getByTestId('create-key').click();
-    const key = await page.getByTestId('new-key').locator('code').textContent();
+    const key = await page.getByTestId('new-key-value').textContent();
     assert.match(key, /^sk-llmc-/);
     await page.getByTestId('keys-table').getByText('laptop').waitFor();
     await screenshot(page, 'settings-light-desktop');
