@@ -98,7 +98,7 @@ describe('audit names', () => {
     expect(auditTarget(entry({ target_type: 'api_key', target_id: 'k-1', target_name: 'laptop' }), users)).toEqual({ kind: 'name', text: 'laptop' });
   });
   test('a user created on the command line is "via CLI"', () => {
-    expect(auditActor(entry({ actor_id: null, actor_name: null, details: { via: 'cli', role: 'admin' } }), users)).toEqual({ kind: 'cli' });
+    expect(auditActor(entry({ actor_id: null, actor_name: null, details: { via: 'cli', role: 'admin' } as unknown as AuditEntryNamed['details'] }), users)).toEqual({ kind: 'cli' });
   });
   test('known usernames, then the bare id (gone only when the server names things)', () => {
     expect(auditActor(entry({ actor_id: 'u-1' }), users)).toEqual({ kind: 'name', text: 'alice' });
