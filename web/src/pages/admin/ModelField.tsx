@@ -3,7 +3,7 @@
 // typed.
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { adminApi, type ProviderModels } from '../../api';
+import { adminApi, ApiError, type ProviderModels } from '../../api';
 import { filterModels, modelsRequest, type AgentForm, type FormOrigin } from '../../lib/agentForm';
 import { describeError } from '../../lib/errors';
 
@@ -31,8 +31,10 @@ export function ModelField({ form, origin, onChange, ...control }: {
       setListing({ state: 'done', models });
       setOpen(true);
     } catch (error) {
-      // The server words upstream failures itself (naming the URL): show them as they are.
-      setListing({ state: 'failed', message: describeError(tc, error) });
+      // The server words upstream failures (naming the URL) and unsupported providers itself:
+      // show those as they are.
+      const own = error instanceof ApiError && (error.status === 502 || error.status === 504 || error.status === 422);
+      setListing({ state: 'failed', message: own ? error.message : describeError(tc, error) });
     }
   }
 
