@@ -184,6 +184,8 @@ export function RegisterPage() {
         email: email.trim() || undefined,
         inviteCode: inviteCode.trim() || undefined,
       });
+      // There are accounts now (and maybe an admin): ask again when a sign-in page next opens.
+      useRegistration.setState({ info: null });
       navigate('/', { replace: true });
     } catch (e) {
       const found = fieldError(e, REGISTER_FIELDS);
