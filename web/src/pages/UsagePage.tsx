@@ -46,33 +46,35 @@ export default function UsagePage() {
       <div className="settings-body">
         {error ? <p className="banner error" role="alert">{describeError(t, error)}</p> : null}
         {!report && !error && (
-          <p role="status">
+          <p role="status" className="usage-summary">
             <span className="spinner" aria-hidden="true" /> {t('common.loading')}
           </p>
         )}
         {report && summary && (
           <>
-            <p className="hint">{t('usage.intro', { tz: report.tz })}</p>
-            <dl className="usage-totals" data-testid="usage-totals">
-              <div>
-                <dt>{t('usage.requests')}</dt>
-                <dd data-testid="usage-requests">{n(report.totals.requests)}</dd>
-              </div>
-              <div>
-                <dt>{t('usage.prompt')}</dt>
-                <dd>{n(report.totals.prompt_tokens)}</dd>
-              </div>
-              <div>
-                <dt>{t('usage.completion')}</dt>
-                <dd>{n(report.totals.completion_tokens)}</dd>
-              </div>
-              <div>
-                <dt>{t('usage.errors')}</dt>
-                <dd>{n(report.totals.errors)}</dd>
-              </div>
-            </dl>
+            <div className="usage-summary">
+              <p className="hint">{t('usage.intro', { tz: report.tz })}</p>
+              <dl className="usage-totals" data-testid="usage-totals">
+                <div>
+                  <dt>{t('usage.requests')}</dt>
+                  <dd data-testid="usage-requests">{n(report.totals.requests)}</dd>
+                </div>
+                <div>
+                  <dt>{t('usage.prompt')}</dt>
+                  <dd>{n(report.totals.prompt_tokens)}</dd>
+                </div>
+                <div>
+                  <dt>{t('usage.completion')}</dt>
+                  <dd>{n(report.totals.completion_tokens)}</dd>
+                </div>
+                <div>
+                  <dt>{t('usage.errors')}</dt>
+                  <dd>{n(report.totals.errors)}</dd>
+                </div>
+              </dl>
+            </div>
             {report.items.length === 0 ? (
-              <p className="hint">{t('usage.none')}</p>
+              <p className="hint usage-summary">{t('usage.none')}</p>
             ) : (
               <>
                 <UsageTable
