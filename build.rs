@@ -18,9 +18,11 @@ fn main() {
         .map(|d| d.as_secs())
         .unwrap_or(0);
 
-    println!("cargo:rustc-env=LLMCHAT_GIT_COMMIT={commit}");
-    println!("cargo:rustc-env=LLMCHAT_RUSTC_VERSION={rustc_version}");
-    println!("cargo:rustc-env=LLMCHAT_BUILD_UNIX={built}");
+    // `cargo run` passes these to the program it starts, so their names must never look like
+    // settings (`LLMCHAT_*` or one of the deployment guide's plain names).
+    println!("cargo:rustc-env=BUILDINFO_GIT_COMMIT={commit}");
+    println!("cargo:rustc-env=BUILDINFO_RUSTC_VERSION={rustc_version}");
+    println!("cargo:rustc-env=BUILDINFO_UNIX_TIME={built}");
     // Re-run only when the commit moves, not on every build.
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/refs/heads");

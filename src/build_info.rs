@@ -1,9 +1,9 @@
 //! Facts about this build, recorded by `build.rs`.
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub const GIT_COMMIT: &str = env!("LLMCHAT_GIT_COMMIT");
-pub const RUSTC_VERSION: &str = env!("LLMCHAT_RUSTC_VERSION");
-const BUILD_UNIX: &str = env!("LLMCHAT_BUILD_UNIX");
+pub const GIT_COMMIT: &str = env!("BUILDINFO_GIT_COMMIT");
+pub const RUSTC_VERSION: &str = env!("BUILDINFO_RUSTC_VERSION");
+const BUILD_UNIX: &str = env!("BUILDINFO_UNIX_TIME");
 
 /// Cargo features compiled in.
 pub const FEATURES: &[&str] = &[

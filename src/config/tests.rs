@@ -378,3 +378,25 @@ fn chat_timings_that_would_interrupt_live_turns_are_rejected() {
     assert_eq!(settings.chat.titles, crate::config::TitleMode::Agent);
     assert_eq!(settings.chat.daily_token_quota, Some(50_000));
 }
+
+#[test]
+fn variables_the_build_sets_for_cargo_run_are_not_settings() {
+    // `cargo run` hands every `cargo:rustc-env` of build.rs to the program it starts.
+    let build_script = include_str!("../../build.rs");
+    let names: Vec<&str> = build_script
+        .split("cargo:rustc-env=")
+        .skip(1)
+        .filter_map(|rest| rest.split('=').next())
+        .collect();
+    assert!(names.len() >= 3, "found {names:?} in build.rs");
+    let mut f = Fixture::new();
+    for name in &names {
+        f.var(name, "12345");
+    }
+    let loaded = f.load();
+    assert!(
+        loaded.is_ok(),
+        "{names:?} stopped the server: {:?}",
+        loaded.err().map(|e| e.to_string())
+    );
+}
