@@ -74,12 +74,25 @@ fn build_web_ui() {
         );
         return;
     }
-    for args in [
-        &["ci", "--no-audit", "--no-fund"][..],
-        &["run", "build"][..],
-    ] {
+    // `npm ci` reinstalls everything; skip it when node_modules already matches the lockfile.
+    let installed = web.join("node_modules/.package-lock.json");
+    let fresh_modules = match (
+        std::fs::metadata(&installed).and_then(|m| m.modified()),
+        std::fs::metadata(web.join("package-lock.json")).and_then(|m| m.modified()),
+    ) {
+        (Ok(installed), Ok(lock)) => installed >= lock,
+        _ => false,
+    };
+    let steps: &[&[&str]] = if fresh_modules {
+        &[&["run", "build"]]
+    } else {
+        &[&["ci", "--no-audit", "--no-fund"], &["run", "build"]]
+    };
+    let started = std::time::Instant::now();
+    for args in steps {
+        tell(&format!("web UI: npm {}", args.join(" ")));
         let ok = Command::new(npm)
-            .args(args)
+            .args(*args)
             .current_dir(web)
             // npm's output would be hidden by cargo anyway; keep stdout off the build log.
             .stdout(std::process::Stdio::null())
@@ -94,6 +107,20 @@ fn build_web_ui() {
         }
     }
     let _ = std::fs::write(&stamp_file, stamp);
+    println!(
+        "cargo:warning=built the web UI in {} s (web/dist)",
+        started.elapsed().as_secs()
+    );
+}
+
+/// Says what the build is doing while it does it: cargo shows a build script's output only
+/// after it ends, and `npm ci` plus the UI build take a minute or two, so the terminal is told
+/// directly when there is one.
+fn tell(message: &str) {
+    use std::io::Write;
+    if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+        let _ = writeln!(tty, "{:>12} {message}", "Building");
+    }
 }
 
 /// A fingerprint of the input files' paths and contents (FNV-1a; a few hundred KiB to read).

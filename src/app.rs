@@ -272,6 +272,8 @@ async fn create_first_admin(state: &AppState) -> anyhow::Result<()> {
     )
     .await
     .map_err(|e| anyhow::anyhow!("cannot create the first admin {username:?}: {e}"))?;
+    let details = serde_json::json!({ "via": "config", "role": "admin" });
+    crate::audit::record_offline(&state.db, "user.create", &user.id, details).await;
     tracing::info!(username, id = %user.id, "created the first admin from LLMCHAT_ADMIN_USERNAME");
     Ok(())
 }

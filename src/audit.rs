@@ -61,3 +61,25 @@ pub async fn record(state: &AppState, client: &ClientInfo, event: Event) {
         tracing::error!(error = %e, action = entry.action, "could not write audit entry");
     }
 }
+
+/// Records that an account was made outside any request — by `llmchat user …` (`via: cli`) or
+/// from `LLMCHAT_ADMIN_USERNAME` at start (`via: config`) — so the audit log shows every
+/// account's origin. A failed write is logged.
+pub async fn record_offline(
+    db: &crate::store::Db,
+    action: &'static str,
+    user_id: &str,
+    details: serde_json::Value,
+) {
+    let entry = NewAudit {
+        action,
+        target_type: Some("user"),
+        target_id: Some(user_id.to_string()),
+        result: "success",
+        details,
+        ..NewAudit::default()
+    };
+    if let Err(e) = insert_audit(db, &entry).await {
+        tracing::error!(error = %e, action, "could not write the audit entry");
+    }
+}

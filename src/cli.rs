@@ -326,6 +326,8 @@ async fn run_user_command(db: &Db, command: UserCommand) -> anyhow::Result<Strin
                 },
             )
             .await?;
+            let details = serde_json::json!({ "via": "cli", "role": role.as_str() });
+            crate::audit::record_offline(db, "user.create", &user.id, details).await;
             Ok(format!(
                 "created {} {} ({})",
                 role.as_str(),
@@ -342,6 +344,8 @@ async fn run_user_command(db: &Db, command: UserCommand) -> anyhow::Result<Strin
             let hash = password::hash(secret).await?;
             users::update_password(db, &user.id, &hash).await?;
             refresh_tokens::revoke_user_tokens(db, &user.id, None).await?;
+            let details = serde_json::json!({ "via": "cli" });
+            crate::audit::record_offline(db, "user.password_reset", &user.id, details).await;
             Ok(format!(
                 "password of {} reset; its sessions are signed out",
                 user.username

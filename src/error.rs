@@ -20,10 +20,19 @@ pub enum Error {
     InvalidCredentials,
     #[error("{0}")]
     Forbidden(&'static str),
+    /// 403 with a code of its own (`registration_closed`, …).
+    #[error("{message}")]
+    Denied { code: &'static str, message: String },
     #[error("not found")]
     NotFound,
     #[error("{0}")]
     Conflict(&'static str),
+    /// 409 about one field of the request (`username`, `email`).
+    #[error("{message}")]
+    Taken {
+        field: &'static str,
+        message: &'static str,
+    },
     /// A turn is already running in the conversation; the message names its answer's id.
     #[error(
         "a reply is still being generated in this conversation (message {0}); stop it or wait for it to finish"
@@ -78,15 +87,21 @@ pub struct ErrorBody {
     /// The `x-request-id` of the failed request, to quote when reporting a problem.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// The request field the error is about (422 `invalid`, 409 on a taken name), so that a
+    /// form can show the message beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
             Error::Unauthorized | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::Forbidden(_) | Error::Denied { .. } => StatusCode::FORBIDDEN,
             Error::NotFound => StatusCode::NOT_FOUND,
-            Error::Conflict(_) | Error::TurnRunning(_) => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::Taken { .. } | Error::TurnRunning(_) => {
+                StatusCode::CONFLICT
+            }
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited { .. } | Error::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -103,7 +118,9 @@ impl Error {
 
     fn code(&self) -> &'static str {
         match self {
-            Error::BadRequest { code, .. } | Error::LimitReached { code, .. } => code,
+            Error::BadRequest { code, .. }
+            | Error::LimitReached { code, .. }
+            | Error::Denied { code, .. } => code,
             Error::Invalid { .. } => "invalid",
             Error::Locked { .. } => "account_locked",
             Error::InvalidCredentials => "invalid_credentials",
@@ -151,10 +168,16 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
+        let field = match &self {
+            Error::Invalid { field, .. } => Some(field.clone()),
+            Error::Taken { field, .. } => Some((*field).to_string()),
+            _ => None,
+        };
         let body = ErrorBody {
             code: self.code().to_string(),
             message,
             request_id: None,
+            field,
         };
         let mut response = status.into_response();
         if let Error::RateLimited { retry_after_s }

@@ -277,6 +277,7 @@ async fn shape_errors(
                 code: code_for_status(status).to_string(),
                 message,
                 request_id: None,
+                field: None,
             }
         }
     };

@@ -42,7 +42,7 @@ impl Runtime {
     /// Reads and validates the agents file alone (`llmchat agents validate`).
     pub fn load(settings: &Settings) -> Result<Runtime, Report> {
         let (defs, source) = file_agents(settings)?;
-        Runtime::from_defs(defs, source, &|name| std::env::var(name).ok())
+        Runtime::from_defs(defs, source, &|name| settings.placeholders.get(name))
     }
 
     /// The file's agents overridden and extended by the admins' agents in the database,
@@ -54,7 +54,9 @@ impl Runtime {
     ) -> Result<Runtime, Report> {
         let (file, source) = file_agents(settings)?;
         let stored = stored_agents(db, cipher).await?;
-        Runtime::merged(file, source, stored, &|name| std::env::var(name).ok())
+        Runtime::merged(file, source, stored, &|name| {
+            settings.placeholders.get(name)
+        })
     }
 
     /// `file` agents with `stored` ones replacing those of the same id and added after them.

@@ -19,14 +19,53 @@ const HTTP_BUCKETS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
 
-/// The log filter in effect: `RUST_LOG` when set, else `log.level`, with LLMChat's own modules
-/// at debug in debug mode.
+/// Libraries whose debug output drowns ours (every SQL statement, whole migration files, TLS
+/// and HTTP internals): kept at info unless the filter names them itself.
+const QUIET_TARGETS: &[&str] = &[
+    "sqlx",
+    "rustls",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "reqwest",
+    "tower",
+    "tower_http",
+    "redis",
+    "mio",
+    "tokio_util",
+    "want",
+];
+
+/// The log filter in effect: `RUST_LOG` when set (taken as it is), else `log.level` with
+/// LLMChat's own modules at debug in debug mode, and the libraries of [`QUIET_TARGETS`] held at
+/// info unless the level names them (`debug,sqlx=debug` shows the SQL again).
 pub fn log_filter(settings: &Settings, rust_log: Option<&str>) -> String {
-    match rust_log.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(filter) => filter.to_string(),
-        None if settings.debug => format!("{},llmchat=debug", settings.log.level),
-        None => settings.log.level.clone(),
+    if let Some(filter) = rust_log.map(str::trim).filter(|s| !s.is_empty()) {
+        return filter.to_string();
     }
+    let mut filter = settings.log.level.clone();
+    if settings.debug {
+        filter.push_str(",llmchat=debug");
+    }
+    let directives: Vec<&str> = settings.log.level.split(',').map(str::trim).collect();
+    // Only a default level above info makes the libraries noisy (and `sqlx=info` must not
+    // make a `warn` filter louder).
+    let verbose = directives
+        .iter()
+        .any(|d| ["debug", "trace"].contains(&d.to_ascii_lowercase().as_str()));
+    if !verbose {
+        return filter;
+    }
+    let named: Vec<&str> = directives
+        .iter()
+        .filter_map(|directive| directive.split(['=', '[', ':']).next())
+        .collect();
+    for target in QUIET_TARGETS {
+        if !named.contains(target) {
+            filter.push_str(&format!(",{target}=info"));
+        }
+    }
+    filter
 }
 
 type FilterHandle = tracing_subscriber::reload::Handle<EnvFilter, tracing_subscriber::Registry>;

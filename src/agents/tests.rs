@@ -65,7 +65,7 @@ fn an_unset_placeholder_fails_an_enabled_agent_but_not_a_disabled_one() {
     let report = load(OPENAI, &[("ORG", "acme")]).unwrap_err();
     assert_eq!(
         report.to_string(),
-        "agent gpt-4o-mini: provider: ${OPENAI_API_KEY} not set in the environment"
+        "agent gpt-4o-mini: provider: ${OPENAI_API_KEY} not set in the environment, .env or config/secrets/{env}.env"
     );
     let disabled = OPENAI.replace(
         "    fallbacks: [demo]",

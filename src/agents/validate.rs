@@ -87,7 +87,10 @@ pub fn validate(agents: &[AgentDef], unresolved: &HashMap<String, Vec<String>>) 
             let names: Vec<String> = names.iter().map(|n| format!("${{{n}}}")).collect();
             problem(
                 "provider",
-                format!("{} not set in the environment", names.join(", ")),
+                format!(
+                    "{} not set in the environment, .env or config/secrets/{{env}}.env",
+                    names.join(", ")
+                ),
             );
         }
         if let Some(upstream) = agent.provider.upstream() {

@@ -6,6 +6,7 @@ pub mod api_keys;
 mod extract;
 pub mod jwt;
 pub mod password;
+pub mod registration;
 pub mod secret;
 
 use std::time::Duration;

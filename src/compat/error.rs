@@ -229,6 +229,7 @@ impl IntoResponse for ApiError {
             code: code.to_string(),
             message,
             request_id: None,
+            field: None,
         });
         response
     }
@@ -265,6 +266,7 @@ mod tests {
             code: code.into(),
             message: message.into(),
             request_id: Some("req-1".into()),
+            field: None,
         }
     }
 

@@ -98,6 +98,28 @@ impl Sources {
     }
 }
 
+impl Sources {
+    /// Every variable of the secrets file, `.env` and the process environment (in that order,
+    /// so later ones win; empty values do not hide earlier ones), for `${NAME}` placeholders.
+    pub(super) fn placeholders(
+        &self,
+        secrets_file: &Path,
+    ) -> Result<super::Placeholders, ConfigError> {
+        let mut files = Vec::new();
+        if secrets_file.is_file() {
+            files.extend(read_env_file(secrets_file)?);
+        }
+        if let Some(path) = &self.dotenv {
+            files.extend(read_env_file(path)?);
+        }
+        let vars = files
+            .into_iter()
+            .chain(self.vars.iter().cloned())
+            .filter(|(_, value)| !value.trim().is_empty());
+        Ok(super::Placeholders::new(vars))
+    }
+}
+
 fn read_env_file(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
     let iter = dotenvy::from_path_iter(path).map_err(|e| {
         ConfigError::line(format!("cannot read {}: {}", path.display(), one_line(&e)))

@@ -86,6 +86,31 @@ pub struct Settings {
     /// With `admin_password`: the first admin, created at start when no admin exists.
     pub admin_username: Option<String>,
     pub admin_password: Option<Secret>,
+    /// What `${NAME}` placeholders in the agents file resolve to: the variables of
+    /// `config/secrets/{env}.env`, `.env` and the process environment, later ones winning.
+    #[serde(skip)]
+    pub placeholders: Placeholders,
+}
+
+/// Variables for `${NAME}` placeholders in the agents file. Never printed.
+#[derive(Clone, Default)]
+pub struct Placeholders(std::sync::Arc<std::collections::HashMap<String, String>>);
+
+impl Placeholders {
+    pub fn new(vars: impl IntoIterator<Item = (String, String)>) -> Placeholders {
+        Placeholders(std::sync::Arc::new(vars.into_iter().collect()))
+    }
+
+    /// The value of `name`; an empty value counts as unset.
+    pub fn get(&self, name: &str) -> Option<String> {
+        self.0.get(name).filter(|v| !v.trim().is_empty()).cloned()
+    }
+}
+
+impl std::fmt::Debug for Placeholders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Placeholders({} variables)", self.0.len())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -148,11 +173,36 @@ pub struct AuthSettings {
     pub login_attempts_per_ip: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+/// Who may create an account with `POST /api/auth/register`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Registration {
+    /// Anyone.
     Open,
+    /// Nobody: admins create accounts.
     Closed,
+    /// Only with an invitation code from an admin.
+    #[serde(alias = "invitation", alias = "invitations")]
+    Invite,
+}
+
+impl Registration {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Registration::Open => "open",
+            Registration::Closed => "closed",
+            Registration::Invite => "invite",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Registration> {
+        match value {
+            "open" => Some(Registration::Open),
+            "closed" => Some(Registration::Closed),
+            "invite" => Some(Registration::Invite),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -307,6 +357,7 @@ impl Default for Settings {
             encryption_key: None,
             admin_username: None,
             admin_password: None,
+            placeholders: Placeholders::default(),
         }
     }
 }
@@ -397,13 +448,15 @@ impl Settings {
         }
         let mut settings: Settings = figment.extract_lossy().map_err(ConfigError::from_figment)?;
         settings.environment = environment;
+        settings.placeholders = sources.placeholders(&secrets_file)?;
         settings
             .validate()
             .map_err(|(key, problem)| ConfigError::invalid(&figment, key, &problem))?;
         Ok(settings)
     }
 
-    /// The registration mode in effect.
+    /// The registration mode the configuration sets (an admin's choice in the console, kept
+    /// in the database, wins over it: see `auth::registration`).
     pub fn registration(&self) -> Registration {
         self.auth.registration.unwrap_or(match self.environment {
             Environment::Development => Registration::Open,

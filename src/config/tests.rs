@@ -260,6 +260,34 @@ fn debug_variable_from_the_guide_turns_on_debug_mode() {
 }
 
 #[test]
+fn debug_logs_hold_libraries_at_info_unless_the_level_names_them() {
+    let mut f = Fixture::new();
+    f.var("LOG_LEVEL", "debug");
+    let filter = crate::telemetry::log_filter(&f.load().unwrap(), None);
+    for quiet in ["sqlx=info", "rustls=info", "hyper=info"] {
+        assert!(filter.contains(quiet), "{filter}");
+    }
+    f.var("LOG_LEVEL", "debug,sqlx=debug");
+    let filter = crate::telemetry::log_filter(&f.load().unwrap(), None);
+    assert!(
+        filter.contains("sqlx=debug") && !filter.contains("sqlx=info"),
+        "{filter}"
+    );
+    assert!(filter.contains("rustls=info"), "{filter}");
+    assert!(
+        tracing_subscriber::EnvFilter::builder()
+            .parse(&filter)
+            .is_ok(),
+        "{filter}"
+    );
+    f.var("LOG_LEVEL", "warn");
+    assert_eq!(
+        crate::telemetry::log_filter(&f.load().unwrap(), None),
+        "warn"
+    );
+}
+
+#[test]
 fn secrets_are_masked_when_printed() {
     let mut f = Fixture::new();
     f.var("JWT_SECRET", SECRET)
@@ -399,4 +427,64 @@ fn variables_the_build_sets_for_cargo_run_are_not_settings() {
         "{names:?} stopped the server: {:?}",
         loaded.err().map(|e| e.to_string())
     );
+}
+
+#[test]
+fn agent_placeholders_resolve_from_dotenv_and_the_secrets_file() {
+    let mut f = Fixture::new();
+    f.file(".env", "OPENAI_API_KEY=sk-from-dotenv\nEMPTY_IN_DOTENV=\n")
+        .file(
+            "config/secrets/development.env",
+            "OPENAI_API_KEY=sk-from-secrets\nANTHROPIC_API_KEY=sk-ant-from-secrets\nEMPTY_IN_DOTENV=kept\n",
+        )
+        .file(
+            "agents.yaml",
+            "agents:\n  - id: gpt\n    name: GPT\n    provider: {type: openai, base_url: \"https://api.openai.com/v1\", api_key: \"${OPENAI_API_KEY}\", model: gpt-4o-mini}\n  - id: claude\n    name: Claude\n    provider: {type: anthropic, base_url: \"https://api.anthropic.com\", api_key: \"${ANTHROPIC_API_KEY}\", model: claude-sonnet-4-5}\n",
+        );
+    let agents = f.path("agents.yaml");
+    f.var("AGENTS_CONFIG", &agents);
+    let settings = f.load().unwrap();
+    let p = &settings.placeholders;
+    assert_eq!(p.get("OPENAI_API_KEY").as_deref(), Some("sk-from-dotenv"));
+    assert_eq!(
+        p.get("ANTHROPIC_API_KEY").as_deref(),
+        Some("sk-ant-from-secrets")
+    );
+    assert_eq!(
+        p.get("EMPTY_IN_DOTENV").as_deref(),
+        Some("kept"),
+        "empty means unset"
+    );
+    assert!(
+        !format!("{settings:?}").contains("sk-from"),
+        "never printed"
+    );
+
+    let runtime = crate::runtime::Runtime::load(&settings).unwrap();
+    let key = |id: &str| {
+        runtime
+            .agent(id)
+            .unwrap()
+            .def
+            .provider
+            .upstream()
+            .unwrap()
+            .api_key
+            .clone()
+    };
+    assert_eq!(key("gpt").as_deref(), Some("sk-from-dotenv"));
+    assert_eq!(key("claude").as_deref(), Some("sk-ant-from-secrets"));
+
+    f.var("OPENAI_API_KEY", "sk-from-the-process");
+    let settings = f.load().unwrap();
+    let runtime = crate::runtime::Runtime::load(&settings).unwrap();
+    let upstream = runtime
+        .agent("gpt")
+        .unwrap()
+        .def
+        .provider
+        .upstream()
+        .cloned()
+        .unwrap();
+    assert_eq!(upstream.api_key.as_deref(), Some("sk-from-the-process"));
 }

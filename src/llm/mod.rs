@@ -5,8 +5,10 @@
 
 pub mod anthropic;
 pub mod demo;
+pub mod diagnose;
 pub mod dify;
 pub mod fastgpt;
+pub mod models;
 pub mod openai;
 pub mod provider;
 pub mod sse;

@@ -274,6 +274,12 @@ fn events_of(
     ))
 }
 
+/// The URL a chat request of `agent` goes to (`None` for the built-in demo).
+pub fn request_url(agent: &AgentDef, request: &ChatRequest) -> Option<String> {
+    let (protocol, upstream) = Protocol::of(&agent.provider)?;
+    Some(with_endpoint(upstream, |endpoint| protocol.to_request(endpoint, request)).url)
+}
+
 /// What an app-style agent shows before the first message (FastGPT `core/chat/init`, Dify
 /// `parameters`); `None` for providers without such data.
 pub async fn app_init(

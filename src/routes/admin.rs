@@ -65,9 +65,13 @@ pub struct AuditQuery {
 pub struct AuditView {
     pub id: String,
     pub actor_id: Option<String>,
+    /// The actor's username; null for the system and the command line (`details.via`).
+    pub actor_name: Option<String>,
     pub action: String,
     pub target_type: Option<String>,
     pub target_id: Option<String>,
+    /// The target's name when known: a username, an API key's or an agent's name.
+    pub target_name: Option<String>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub request_id: Option<String>,
@@ -83,9 +87,11 @@ impl From<&AuditRow> for AuditView {
         AuditView {
             id: row.id.clone(),
             actor_id: row.actor_id.clone(),
+            actor_name: row.actor_name.clone(),
             action: row.action.clone(),
             target_type: row.target_type.clone(),
             target_id: row.target_id.clone(),
+            target_name: row.target_name.clone(),
             ip: row.ip.clone(),
             user_agent: row.user_agent.clone(),
             request_id: row.request_id.clone(),
@@ -311,11 +317,22 @@ async fn list_audit_entries(
         limit + 1,
     )
     .await?;
+    let runtime = state.runtime.load();
     Ok(axum::Json(page(
         rows,
         limit,
         |r| (r.created_at, r.id.as_str()),
-        |r| AuditView::from(r),
+        |r| {
+            let mut view = AuditView::from(r);
+            if view.target_type.as_deref() == Some("agent") {
+                view.target_name = view
+                    .target_id
+                    .as_deref()
+                    .and_then(|id| runtime.agent(id))
+                    .map(|agent| agent.def.name.clone());
+            }
+            view
+        },
     )))
 }
 

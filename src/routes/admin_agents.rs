@@ -3,19 +3,21 @@
 //! with its id and DELETE of the override brings the file's definition back. Every change is
 //! validated with the whole set before it is stored, swapped in at once, and audited.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::agents::{AgentDef, Report};
+use crate::agents::{AgentDef, ProviderDef, Report};
 use crate::audit::{Event, record};
 use crate::auth::{AdminUser, ClientInfo};
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::agents::AgentView;
+use crate::llm::diagnose::explain;
+use crate::llm::models::{ModelInfo, list_models};
+use crate::routes::agents::{AgentView, ConnectionTest, connection_test};
 use crate::runtime::{AgentSource, Runtime};
 use crate::state::AppState;
 use crate::store::agents as store;
@@ -34,6 +36,17 @@ pub struct AdminAgentView {
     /// The definition as in agents.yaml; `provider.api_key` is `********` when set.
     #[schema(value_type = AgentDef)]
     pub definition: serde_json::Value,
+    /// After a save: the connection test that ran (absent when none ran — the agent is
+    /// disabled, or the demo). When it failed without `?force=true`, the agent was saved
+    /// disabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection_test: Option<ConnectionTest>,
+}
+
+/// `?force=true`: keep the agent enabled even when its connection test fails.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct SaveOptions {
+    pub force: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -45,6 +58,24 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_agents, create_agent))
         .routes(routes!(get_agent, put_agent, delete_agent))
+        .routes(routes!(list_provider_models))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModelsRequest {
+    /// The provider as in an agent definition (`{"type": "openai", "base_url", "api_key"}`).
+    pub provider: ProviderDef,
+    /// An existing agent whose stored key to use when `provider.api_key` is absent or
+    /// `********` (editing an agent without retyping its key).
+    pub agent_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModelsView {
+    /// The URL that was asked.
+    pub url: String,
+    pub items: Vec<ModelInfo>,
 }
 
 fn view(agent: &crate::runtime::Agent) -> AdminAgentView {
@@ -59,6 +90,7 @@ fn view(agent: &crate::runtime::Agent) -> AdminAgentView {
         source: agent.source,
         overrides_file: agent.overrides_file,
         definition,
+        connection_test: None,
     }
 }
 
@@ -99,11 +131,13 @@ async fn get_agent(
     Ok(axum::Json(view(agent)))
 }
 
-/// Creates an agent in the database (the body has the agents.yaml shape).
+/// Creates an agent in the database (the body has the agents.yaml shape). An enabled agent's
+/// connection is tested first; when the test fails it is saved disabled unless `force=true`.
 #[utoipa::path(post, path = "/api/admin/agents", tag = "admin", security(("bearer" = [])),
+    params(SaveOptions),
     request_body(content = AgentDef, description = "an agent definition, as in agents.yaml"),
     responses(
-        (status = 201, description = "created and in force", body = AdminAgentView),
+        (status = 201, description = "created (disabled if its connection test failed without force); `connection_test` says how the test went", body = AdminAgentView),
         (status = 403, description = "not an admin", body = ErrorResponse),
         (status = 409, description = "an agent with this id exists", body = ErrorResponse),
         (status = 422, description = "the definition is not valid", body = ErrorResponse),
@@ -112,6 +146,7 @@ async fn create_agent(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
     client: ClientInfo,
+    Query(options): Query<SaveOptions>,
     Json(def): Json<AgentDef>,
 ) -> Result<(StatusCode, axum::Json<AdminAgentView>)> {
     if state.runtime.load().agent(&def.id).is_some() {
@@ -120,21 +155,25 @@ async fn create_agent(
         ));
     }
     let id = def.id.clone();
-    store_and_swap(&state, def, &admin.id).await?;
-    let event = Event::new("admin.agent_create", Some(&admin.id)).target("agent", &id);
+    let test = store_and_swap(&state, def, &admin.id, options.force == Some(true)).await?;
+    let event = Event::new("admin.agent_create", Some(&admin.id))
+        .target("agent", &id)
+        .details(test_details(test.as_ref()));
     record(&state, &client, event).await;
     let runtime = state.runtime.load();
     let agent = runtime.agent(&id).ok_or(Error::NotFound)?;
-    Ok((StatusCode::CREATED, axum::Json(view(agent))))
+    let mut view = view(agent);
+    view.connection_test = test;
+    Ok((StatusCode::CREATED, axum::Json(view)))
 }
 
 /// Replaces an agent's definition; for a file agent this stores an override. An `api_key`
-/// that is absent or `********` keeps the current key.
+/// that is absent or `********` keeps the current key. Tested like a new agent.
 #[utoipa::path(put, path = "/api/admin/agents/{id}", tag = "admin", security(("bearer" = [])),
-    params(("id" = String, Path, description = "agent id")),
+    params(("id" = String, Path, description = "agent id"), SaveOptions),
     request_body(content = AgentDef, description = "the full agent definition; an `api_key` that is absent or `********` keeps the current key"),
     responses(
-        (status = 200, description = "stored and in force", body = AdminAgentView),
+        (status = 200, description = "stored (disabled if its connection test failed without force)", body = AdminAgentView),
         (status = 403, description = "not an admin", body = ErrorResponse),
         (status = 404, description = "no such agent", body = ErrorResponse),
         (status = 422, description = "the definition is not valid, or its id differs from the path", body = ErrorResponse),
@@ -144,6 +183,7 @@ async fn put_agent(
     AdminUser(admin): AdminUser,
     client: ClientInfo,
     Path(id): Path<String>,
+    Query(options): Query<SaveOptions>,
     Json(mut def): Json<AgentDef>,
 ) -> Result<axum::Json<AdminAgentView>> {
     if def.id != id {
@@ -162,12 +202,16 @@ async fn put_agent(
     {
         new.api_key = old.api_key.clone();
     }
-    store_and_swap(&state, def, &admin.id).await?;
-    let event = Event::new("admin.agent_update", Some(&admin.id)).target("agent", &id);
+    let test = store_and_swap(&state, def, &admin.id, options.force == Some(true)).await?;
+    let event = Event::new("admin.agent_update", Some(&admin.id))
+        .target("agent", &id)
+        .details(test_details(test.as_ref()));
     record(&state, &client, event).await;
     let runtime = state.runtime.load();
     let agent = runtime.agent(&id).ok_or(Error::NotFound)?;
-    Ok(axum::Json(view(agent)))
+    let mut view = view(agent);
+    view.connection_test = test;
+    Ok(axum::Json(view))
 }
 
 /// Deletes a database agent; an override's deletion brings back the file's definition. A file
@@ -209,15 +253,32 @@ async fn delete_agent(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Validates the set with `def` in it, encrypts its key, stores it, and swaps the agents.
-async fn store_and_swap(state: &AppState, mut def: AgentDef, by: &str) -> Result<()> {
+/// Validates the set with `def` in it, tests an enabled agent's connection (disabling it when
+/// the test fails, unless `force`), encrypts its key, stores it, and swaps the agents.
+async fn store_and_swap(
+    state: &AppState,
+    mut def: AgentDef,
+    by: &str,
+    force: bool,
+) -> Result<Option<ConnectionTest>> {
     let mut stored = stored_defs(state).await?;
     stored.retain(|d| d.id != def.id);
     stored.push(def.clone());
-    candidate(state, stored).map_err(|report| Error::Invalid {
+    let runtime = candidate(state, stored).map_err(|report| Error::Invalid {
         field: "agent".into(),
         message: report.to_string(),
     })?;
+    let mut test = None;
+    if def.enabled
+        && !matches!(def.provider, ProviderDef::Demo(_))
+        && let Some(resolved) = runtime.agent(&def.id)
+    {
+        let outcome = connection_test(state, &resolved.def, by).await;
+        if !outcome.ok && !force {
+            def.enabled = false;
+        }
+        test = Some(outcome);
+    }
     if let Some(upstream) = def.provider.upstream_mut()
         && let Some(key) = upstream.api_key.as_mut()
         && !key.contains("${")
@@ -229,7 +290,64 @@ async fn store_and_swap(state: &AppState, mut def: AgentDef, by: &str) -> Result
     }
     let json = serde_json::to_string(&def).map_err(anyhow::Error::from)?;
     store::upsert_agent(&state.db, &def.id, &json, def.enabled, by).await?;
-    swap(state).await
+    swap(state).await?;
+    Ok(test)
+}
+
+/// The models a provider offers (OpenAI-compatible `GET /models`, Anthropic's model list),
+/// for picking an agent's model.
+#[utoipa::path(post, path = "/api/admin/agents/models", tag = "admin", security(("bearer" = [])),
+    request_body = ModelsRequest,
+    responses(
+        (status = 200, description = "the provider's models, sorted by id", body = ModelsView),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+        (status = 422, description = "a provider type without a model list (FastGPT, Dify, demo)", body = ErrorResponse),
+        (status = 502, description = "the provider failed; the message says how, naming the URL", body = ErrorResponse),
+    ))]
+async fn list_provider_models(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    Json(mut body): Json<ModelsRequest>,
+) -> Result<axum::Json<ModelsView>> {
+    let runtime = state.runtime.load();
+    let current = body.agent_id.as_deref().and_then(|id| runtime.agent(id));
+    if let (Some(new), Some(old)) = (
+        body.provider.upstream_mut(),
+        current.and_then(|a| a.def.provider.upstream()),
+    ) && new
+        .api_key
+        .as_deref()
+        .is_none_or(|k| k.is_empty() || k == MASK)
+        && new.base_url == old.base_url
+    {
+        new.api_key = old.api_key.clone();
+    }
+    let list = list_models(&state.transport, &body.provider)
+        .await
+        .ok_or_else(|| {
+            invalid(
+                "provider.type",
+                "only OpenAI-compatible and Anthropic providers list their models; type the model name",
+            )
+        })?;
+    match list.result {
+        Ok(items) => Ok(axum::Json(ModelsView {
+            url: list.url,
+            items,
+        })),
+        Err(error) => Err(Error::BadGateway(explain(&error, &list.url).message)),
+    }
+}
+
+/// The audit details of a save: how its connection test went.
+fn test_details(test: Option<&ConnectionTest>) -> serde_json::Value {
+    match test {
+        Some(test) => serde_json::json!({
+            "connection_test": if test.ok { "ok" } else { "failed" },
+            "error": test.error.as_ref().map(|e| e.kind),
+        }),
+        None => serde_json::json!({}),
+    }
 }
 
 /// The stored definitions as the runtime holds them (keys decrypted).
@@ -262,7 +380,9 @@ fn candidate(state: &AppState, stored: Vec<AgentDef>) -> Result<Runtime, Report>
         .filter_map(|id| file.agent(id))
         .map(|a| a.def.clone())
         .collect();
-    Runtime::merged(file_defs, source, stored, &|name| std::env::var(name).ok())
+    Runtime::merged(file_defs, source, stored, &|name| {
+        settings.placeholders.get(name)
+    })
 }
 
 async fn swap(state: &AppState) -> Result<()> {

@@ -8,10 +8,12 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::agents::AgentDef;
 use crate::agents::{Capability, Problem, ProviderKind};
 use crate::audit::{Event, record};
 use crate::auth::{AdminUser, AuthUser, ClientInfo, Via};
 use crate::error::{Error, ErrorBody, ErrorResponse, Result};
+use crate::llm::diagnose::{self, FailureKind};
 use crate::llm::{ChatMessage, ChatRequest, LlmError, MessageRole, provider};
 use crate::runtime::Agent;
 use crate::state::AppState;
@@ -70,16 +72,23 @@ pub struct ConnectionTest {
     pub latency_ms: f64,
     /// The model asked, for providers that take one.
     pub model: Option<String>,
+    /// The URL the test request went to (none for the built-in demo).
+    pub url: Option<String>,
     pub error: Option<UpstreamFailure>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UpstreamFailure {
+    pub kind: FailureKind,
     /// The upstream's HTTP status, when it answered with one.
     pub status: Option<u16>,
     pub code: Option<String>,
+    /// What went wrong, as a sentence naming the URL tried.
     pub message: String,
 }
+
+/// How long a connection test waits for the first event.
+const TEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -105,11 +114,26 @@ async fn test_agent(
     client: ClientInfo,
     Path(id): Path<String>,
 ) -> Result<axum::Json<ConnectionTest>> {
-    use futures_util::StreamExt;
-
     let runtime = state.runtime.load();
     let agent = runtime.agent(&id).ok_or(Error::NotFound)?;
-    let mut def = agent.def.clone();
+    let outcome = connection_test(&state, &agent.def, &admin.id).await;
+    let event = Event::new("admin.agent_test", Some(&admin.id)).target("agent", &id);
+    let event = if outcome.ok { event } else { event.failed() };
+    record(&state, &client, event).await;
+    Ok(axum::Json(outcome))
+}
+
+/// Sends `def` a minimal real request (no retries, no fallbacks) and reports how long its first
+/// event took, or why it failed, in words.
+pub(crate) async fn connection_test(
+    state: &AppState,
+    def: &AgentDef,
+    user_id: &str,
+) -> ConnectionTest {
+    use futures_util::StreamExt;
+
+    let mut def = def.clone();
+    def.fallbacks.clear();
     let model = def.provider.upstream().and_then(|u| u.model.clone());
     if let Some(upstream) = def.provider.upstream_mut() {
         upstream.max_retries = Some(0);
@@ -119,9 +143,10 @@ async fn test_agent(
         messages: vec![ChatMessage::text(MessageRole::User, "Reply with OK.")],
         max_tokens: Some(16),
         stream: true,
-        user: Some(admin.id.clone()),
+        user: Some(user_id.to_string()),
         ..ChatRequest::default()
     };
+    let url = provider::request_url(&def, &request);
     let started = std::time::Instant::now();
     let outcome = async {
         let mut stream = provider::chat(&state.transport, &def, &request).await?;
@@ -130,40 +155,30 @@ async fn test_agent(
             _ => Ok(()),
         }
     };
-    let outcome = tokio::time::timeout(std::time::Duration::from_secs(60), outcome)
+    let outcome = tokio::time::timeout(TEST_TIMEOUT, outcome)
         .await
-        .unwrap_or(Err(LlmError::IdleTimeout(60)));
+        .unwrap_or(Err(LlmError::IdleTimeout(TEST_TIMEOUT.as_secs())));
     let latency_ms = (started.elapsed().as_secs_f64() * 100_000.0).round() / 100.0;
-    let error = outcome.err().map(|error| match error {
-        LlmError::Upstream {
+    let error = outcome.err().map(|error| {
+        let diagnosis = diagnose::explain(&error, url.as_deref().unwrap_or("the upstream"));
+        let (status, code) = match error {
+            LlmError::Upstream { status, code, .. } => (status, code),
+            _ => (None, None),
+        };
+        UpstreamFailure {
+            kind: diagnosis.kind,
             status,
             code,
-            message,
-            ..
-        } => UpstreamFailure {
-            status,
-            code,
-            message,
-        },
-        other => UpstreamFailure {
-            status: None,
-            code: None,
-            message: other.to_string(),
-        },
+            message: diagnosis.message,
+        }
     });
-    let event = Event::new("admin.agent_test", Some(&admin.id)).target("agent", &id);
-    let event = if error.is_some() {
-        event.failed()
-    } else {
-        event
-    };
-    record(&state, &client, event).await;
-    Ok(axum::Json(ConnectionTest {
+    ConnectionTest {
         ok: error.is_none(),
         latency_ms,
         model,
+        url,
         error,
-    }))
+    }
 }
 
 /// Whether the caller may use the agent: its role, and an API key's agent list.
@@ -281,6 +296,7 @@ async fn reload_agents(
                     code: "invalid_configuration".into(),
                     message: report.to_string(),
                     request_id: client.request_id,
+                    field: None,
                 },
                 problems: report.problems,
             };

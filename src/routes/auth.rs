@@ -14,25 +14,16 @@ use utoipa_axum::routes;
 use crate::audit::{Event, record};
 use crate::auth::secret::{random_token, sha256_hex};
 use crate::auth::{AuthUser, ClientInfo, Role, Via, password};
-use crate::config::{Environment, Registration};
+use crate::config::Environment;
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
 use crate::routes::views::UserView;
 use crate::state::AppState;
 use crate::store::now_ms;
 use crate::store::refresh_tokens::{self, NewRefreshToken};
-use crate::store::users::{self, NewUser, UserRow};
+use crate::store::users::{self, UserRow};
 
 pub const REFRESH_COOKIE: &str = "llmchat_refresh";
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterRequest {
-    /// 3–32 letters, digits, `_`, `-` or `.`.
-    pub username: String,
-    pub password: String,
-    pub email: Option<String>,
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -69,7 +60,6 @@ pub struct TokenResponse {
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(register))
         .routes(routes!(login))
         .routes(routes!(refresh))
         .routes(routes!(logout))
@@ -77,57 +67,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(session))
         .routes(routes!(change_password))
-}
-
-/// Creates an account (when registration is open) and signs it in.
-#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
-    responses(
-        (status = 201, description = "account created and signed in", body = TokenResponse),
-        (status = 403, description = "registration is closed", body = ErrorResponse),
-        (status = 409, description = "username or email taken", body = ErrorResponse),
-        (status = 422, description = "invalid username, email or password", body = ErrorResponse),
-    ))]
-async fn register(
-    State(state): State<AppState>,
-    client: ClientInfo,
-    jar: CookieJar,
-    Json(body): Json<RegisterRequest>,
-) -> Result<impl IntoResponse> {
-    if state.settings().registration() == Registration::Closed {
-        return Err(Error::Forbidden(
-            "registration is closed; ask an administrator",
-        ));
-    }
-    let username = body.username.trim();
-    check_username(username)?;
-    let email = body
-        .email
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty());
-    if let Some(email) = email {
-        check_email(email)?;
-    }
-    password::check_policy(&body.password, username)?;
-    let hash = password::hash(body.password).await?;
-    let user = users::insert_user(
-        &state.db,
-        NewUser {
-            username,
-            email,
-            password_hash: &hash,
-            role: Role::User.as_str(),
-        },
-    )
-    .await?;
-    record(
-        &state,
-        &client,
-        Event::new("auth.register", Some(&user.id)).target("user", &user.id),
-    )
-    .await;
-    let (tokens, jar) = start_session(&state, &client, jar, &user, None).await?;
-    Ok((StatusCode::CREATED, jar, axum::Json(tokens)))
 }
 
 /// Signs in with username (or email) and password.
@@ -412,7 +351,7 @@ async fn change_password(
 
 /// Issues an access token and a refresh token (a new family for a login, the same family for
 /// a refresh) and sets the refresh cookie.
-async fn start_session(
+pub(crate) async fn start_session(
     state: &AppState,
     client: &ClientInfo,
     jar: CookieJar,

@@ -4,6 +4,7 @@
 
 mod admin;
 mod admin_agents;
+mod admin_settings;
 mod agents;
 mod anthropic_compat;
 mod auth;
@@ -15,6 +16,7 @@ mod limits;
 mod messages;
 mod openai_compat;
 mod ops;
+mod registration;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 mod uploads;
@@ -108,10 +110,12 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::router())
+        .merge(registration::router())
         .merge(keys::router())
         .merge(admin::router())
         .merge(agents::router())
         .merge(admin_agents::router())
+        .merge(admin_settings::router())
         .merge(conversations::router())
         .merge(messages::router())
         .merge(chat::router())

@@ -83,6 +83,7 @@ async fn reload_config(
             code: "invalid_configuration".into(),
             message,
             request_id: client.request_id,
+            field: None,
         },
         problems,
     };

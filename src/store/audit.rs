@@ -18,6 +18,10 @@ pub struct AuditRow {
     pub result: String,
     pub details: String,
     pub created_at: i64,
+    /// The actor's username (null once the account is gone).
+    pub actor_name: Option<String>,
+    /// The target's name where the database knows it: a user's username, an API key's name.
+    pub target_name: Option<String>,
 }
 
 /// One entry to write. `details` is JSON and must never hold secrets.
@@ -73,12 +77,17 @@ pub async fn list_audit(
 ) -> Result<Vec<AuditRow>> {
     let (before_ts, before_id) = before.unwrap_or((i64::MAX, "\u{10FFFF}"));
     Ok(sqlx::query_as(
-        "SELECT id, actor_id, action, target_type, target_id, ip, user_agent, request_id, \
-         result, details, created_at FROM audit_log \
-         WHERE ($1 IS NULL OR actor_id = $1) AND ($2 IS NULL OR action = $2) \
-         AND ($3 IS NULL OR created_at >= $3) AND ($4 IS NULL OR created_at < $4) \
-         AND (created_at < $5 OR (created_at = $5 AND id < $6)) \
-         ORDER BY created_at DESC, id DESC LIMIT $7",
+        "SELECT a.id, a.actor_id, a.action, a.target_type, a.target_id, a.ip, a.user_agent, \
+         a.request_id, a.result, a.details, a.created_at, actor.username AS actor_name, \
+         COALESCE(tu.username, k.name) AS target_name \
+         FROM audit_log a \
+         LEFT JOIN users actor ON actor.id = a.actor_id \
+         LEFT JOIN users tu ON a.target_type = 'user' AND tu.id = a.target_id \
+         LEFT JOIN api_keys k ON a.target_type = 'api_key' AND k.id = a.target_id \
+         WHERE ($1 IS NULL OR a.actor_id = $1) AND ($2 IS NULL OR a.action = $2) \
+         AND ($3 IS NULL OR a.created_at >= $3) AND ($4 IS NULL OR a.created_at < $4) \
+         AND (a.created_at < $5 OR (a.created_at = $5 AND a.id < $6)) \
+         ORDER BY a.created_at DESC, a.id DESC LIMIT $7",
     )
     .bind(filter.actor_id)
     .bind(filter.action)

@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use crate::error::{Error, Result};
-use crate::store::{Db, OnUniqueViolation, now_ms};
+use crate::store::{Db, now_ms};
 
 /// A user as stored. Flags are 0/1 integers (portable schema).
 #[derive(Debug, Clone, FromRow)]
@@ -55,7 +55,24 @@ pub async fn insert_user(db: &Db, user: NewUser<'_>) -> Result<UserRow> {
     .bind(now)
     .execute(db.pool())
     .await
-    .on_unique_violation(|| Error::Conflict("username or email already taken"))?;
+    .map_err(|e| match e.as_database_error() {
+        // Both engines name the unique index in the error (users_email_key, users_username_key).
+        Some(db)
+            if db.is_unique_violation()
+                && (db.message().contains("email")
+                    || db.constraint().is_some_and(|c| c.contains("email"))) =>
+        {
+            Error::Taken {
+                field: "email",
+                message: "this email is already used by another account",
+            }
+        }
+        Some(db) if db.is_unique_violation() => Error::Taken {
+            field: "username",
+            message: "this username is taken",
+        },
+        _ => Error::from(e),
+    })?;
     get_user(db, &id).await?.ok_or(Error::NotFound)
 }
 
@@ -197,6 +214,15 @@ pub async fn update_password(db: &Db, id: &str, password_hash: &str) -> Result<(
     .execute(db.pool())
     .await?;
     Ok(())
+}
+
+/// Whether any account exists, deleted ones aside.
+pub async fn any_user(db: &Db) -> Result<bool> {
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM users WHERE deleted_at IS NULL LIMIT 1")
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(found.is_some())
 }
 
 /// Live admins that are not disabled.

@@ -1,5 +1,6 @@
 //! Admin agent management: stored agents, write-only encrypted keys, file agents and their
-//! overrides, validation and audit.
+//! overrides, validation and audit. Their upstreams do not exist, so saves say `force=true`
+//! (the connection test on save is covered in `first_run.rs`).
 
 use serde_json::{Value, json};
 
@@ -46,7 +47,7 @@ async fn an_admin_creates_an_agent_whose_key_is_encrypted_and_never_shown(backen
     let (status, created) = app
         .send(
             reqwest::Method::POST,
-            "/api/admin/agents",
+            "/api/admin/agents?force=true",
             &admin,
             Some(openai_agent("stored", "sk-admin-secret-1")),
         )
@@ -90,7 +91,7 @@ async fn an_admin_creates_an_agent_whose_key_is_encrypted_and_never_shown(backen
     let (status, _) = app
         .send(
             reqwest::Method::POST,
-            "/api/admin/agents",
+            "/api/admin/agents?force=true",
             &admin,
             Some(openai_agent("stored", "x")),
         )
@@ -103,7 +104,7 @@ async fn an_admin_creates_an_agent_whose_key_is_encrypted_and_never_shown(backen
     let (status, updated) = app
         .send(
             reqwest::Method::PUT,
-            "/api/admin/agents/stored",
+            "/api/admin/agents/stored?force=true",
             &admin,
             Some(renamed),
         )
@@ -181,7 +182,7 @@ async fn a_file_agent_can_be_overridden_and_restored_but_not_deleted(backend: Ba
     let (status, overridden) = app
         .send(
             reqwest::Method::PUT,
-            "/api/admin/agents/demo",
+            "/api/admin/agents/demo?force=true",
             &admin,
             Some(override_def),
         )
@@ -209,7 +210,7 @@ async fn a_file_agent_can_be_overridden_and_restored_but_not_deleted(backend: Ba
     let (status, _) = app
         .send(
             reqwest::Method::PUT,
-            "/api/admin/agents/ghost",
+            "/api/admin/agents/ghost?force=true",
             &admin,
             Some(json!({"id": "ghost", "name": "G", "provider": {"type": "demo"}})),
         )
@@ -224,7 +225,7 @@ async fn an_invalid_agent_is_refused_and_nothing_is_stored(backend: Backend) {
     let (status, body) = app
         .send(
             reqwest::Method::POST,
-            "/api/admin/agents",
+            "/api/admin/agents?force=true",
             &admin,
             Some(bad),
         )
@@ -240,7 +241,7 @@ async fn an_invalid_agent_is_refused_and_nothing_is_stored(backend: Backend) {
     let (status, body) = app
         .send(
             reqwest::Method::POST,
-            "/api/admin/agents",
+            "/api/admin/agents?force=true",
             &admin,
             Some(json!({"id": "x", "name": "X", "provider": {"type": "demo"}, "colour": "red"})),
         )
@@ -258,7 +259,7 @@ async fn an_invalid_agent_is_refused_and_nothing_is_stored(backend: Backend) {
     let (status, body) = prod
         .send(
             reqwest::Method::POST,
-            "/api/admin/agents",
+            "/api/admin/agents?force=true",
             &prod_admin,
             Some(openai_agent("keyed", "sk-plain")),
         )
@@ -274,7 +275,7 @@ async fn an_invalid_agent_is_refused_and_nothing_is_stored(backend: Backend) {
     let (status, body) = prod
         .send(
             reqwest::Method::POST,
-            "/api/admin/agents",
+            "/api/admin/agents?force=true",
             &prod_admin,
             Some(placeholder),
         )
@@ -298,7 +299,7 @@ async fn stored_agents_survive_a_restart(backend: Backend) {
     assert_eq!(
         app.send(
             reqwest::Method::POST,
-            "/api/admin/agents",
+            "/api/admin/agents?force=true",
             &admin,
             Some(def)
         )

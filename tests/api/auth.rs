@@ -49,7 +49,10 @@ async fn registering_signs_the_new_user_in_without_revealing_the_password_hash(b
     let user = &body["user"];
     assert_eq!(user["username"], "alice");
     assert_eq!(user["email"], "alice@example.com");
-    assert_eq!(user["role"], "user");
+    assert_eq!(
+        user["role"], "admin",
+        "the first account of a development server administers it"
+    );
     assert_eq!(user["disabled"], false);
     assert!(!user["id"].as_str().unwrap().is_empty());
     for secret in ["password", "argon2", PASSWORD] {
@@ -137,14 +140,39 @@ async fn usernames_are_unique_regardless_of_case(backend: Backend) {
         .await;
         assert_eq!(status, 409, "{taken}: {body}");
         assert_eq!(body["error"]["code"], "conflict");
+        assert_eq!(body["error"]["field"], "username", "{body}");
         assert!(
             body["error"]["message"]
                 .as_str()
                 .unwrap()
-                .contains("already taken"),
+                .contains("username is taken"),
             "{body}"
         );
     }
+    let (status, body) = status_and_json(
+        app.post_json(
+            "/api/auth/register",
+            &json!({ "username": "bob", "password": "another good passphrase",
+                     "email": "Shared@example.com" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = status_and_json(
+        app.post_json(
+            "/api/auth/register",
+            &json!({ "username": "carol", "password": "another good passphrase",
+                     "email": "shared@example.com" }),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(
+        body["error"]["field"], "email",
+        "a taken email is about the email: {body}"
+    );
 }
 
 /// Usernames may hold any letters, so "Élodie" and "élodie" must be one account on both
@@ -287,7 +315,7 @@ async fn nobody_can_register_when_registration_is_closed(backend: Backend) {
     )
     .await;
     assert_eq!(status, 403, "{body}");
-    assert_eq!(body["error"]["code"], "forbidden");
+    assert_eq!(body["error"]["code"], "registration_closed");
     assert!(
         body["error"]["message"]
             .as_str()
@@ -383,7 +411,7 @@ async fn the_current_user_is_shown_only_with_an_access_token(backend: Backend) {
     let me: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(me["id"], session["user"]["id"]);
     assert_eq!(me["username"], "alice");
-    assert_eq!(me["role"], "user");
+    assert_eq!(me["role"], "admin", "the first account");
     assert!(
         !text.contains("password") && !text.contains("argon2"),
         "{text}"

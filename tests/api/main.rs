@@ -25,6 +25,7 @@ mod compat_openai;
 mod compat_setup;
 mod config_reload;
 mod conversations;
+mod first_run;
 mod health;
 mod http_behaviour;
 mod keys;

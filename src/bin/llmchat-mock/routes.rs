@@ -34,6 +34,18 @@ pub fn router(state: MockState) -> Router {
         .route("/openai/v1/chat/completions", chat_route(Protocol::OpenAi))
         .route("/anthropic/v1/messages", chat_route(Protocol::Anthropic))
         .route(
+            "/openai/v1/models",
+            get(|State(state), Extension(call)| {
+                fixed(Protocol::OpenAi, openai_models(), state, call)
+            }),
+        )
+        .route(
+            "/anthropic/v1/models",
+            get(|State(state), Extension(call)| {
+                fixed(Protocol::Anthropic, anthropic_models(), state, call)
+            }),
+        )
+        .route(
             "/fastgpt/api/v1/chat/completions",
             chat_route(Protocol::FastGpt),
         )
@@ -210,6 +222,21 @@ async fn fixed(
         return state.vendor_error(protocol, status, call.knobs.retry_after);
     }
     Json(body).into_response()
+}
+
+/// OpenAI's `GET /v1/models` (also what Ollama, vLLM and DeepSeek answer).
+fn openai_models() -> serde_json::Value {
+    let model = |id: &str| json!({"id": id, "object": "model", "created": 1_715_367_049, "owned_by": "llmchat-mock"});
+    json!({"object": "list", "data": [model("mock-gpt-4o-mini"), model("mock-gpt-4o")]})
+}
+
+/// Anthropic's `GET /v1/models`.
+fn anthropic_models() -> serde_json::Value {
+    json!({
+        "data": [{"type": "model", "id": "mock-claude-sonnet", "display_name": "Mock Claude Sonnet",
+                  "created_at": "2025-09-29T00:00:00Z"}],
+        "has_more": false, "first_id": "mock-claude-sonnet", "last_id": "mock-claude-sonnet"
+    })
 }
 
 async fn list_requests(State(state): State<MockState>, Query(filter): Query<Filter>) -> Response {

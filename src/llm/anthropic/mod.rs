@@ -23,7 +23,7 @@ pub const JSON_REPLY_TOOL: &str = "llmchat_json_reply";
 pub const DEFAULT_MAX_TOKENS: u32 = 4096;
 
 /// The API version this module speaks (`anthropic-version` header).
-const API_VERSION: &str = "2023-06-01";
+pub(crate) const API_VERSION: &str = "2023-06-01";
 
 /// Stands in for the user turn the API requires before a history that starts with the
 /// assistant (a welcome message, or a history cut short to fit the context).

@@ -161,6 +161,7 @@ async fn registering_cannot_choose_a_role_or_other_protected_fields(backend: Bac
     db.close().await;
     assert_eq!((users, admins), (0, 0), "no account was created");
 
+    app.register("first", PASSWORD).await;
     let registered = app.register("mallory", PASSWORD).await;
     assert_eq!(registered["user"]["role"], "user");
 }

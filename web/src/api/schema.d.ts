@@ -12,7 +12,10 @@ export interface paths {
         /** Every agent, enabled or not, whatever its source. */
         get: operations["admin_list_agents"];
         put?: never;
-        /** Creates an agent in the database (the body has the agents.yaml shape). */
+        /**
+         * Creates an agent in the database (the body has the agents.yaml shape). An enabled agent's
+         *     connection is tested first; when the test fails it is saved disabled unless `force=true`.
+         */
         post: operations["create_agent"];
         delete?: never;
         options?: never;
@@ -31,7 +34,7 @@ export interface paths {
         get: operations["admin_get_agent"];
         /**
          * Replaces an agent's definition; for a file agent this stores an override. An `api_key`
-         *     that is absent or `********` keeps the current key.
+         *     that is absent or `********` keeps the current key. Tested like a new agent.
          */
         put: operations["put_agent"];
         post?: never;
@@ -65,6 +68,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/agents/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The models a provider offers (OpenAI-compatible `GET /models`, Anthropic's model list),
+         *     for picking an agent's model.
+         */
+        post: operations["list_provider_models"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/audit": {
         parameters: {
             query?: never;
@@ -80,6 +103,62 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/admin/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invitations, newest first. */
+        get: operations["list_invitations"];
+        put?: never;
+        /** Creates a single-use invitation to register (in any mode but `closed`). */
+        post: operations["create_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes an invitation that has not been used. */
+        delete: operations["revoke_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Settings that admins change here, and where each comes from. */
+        get: operations["get_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes settings at once, on every replica (kept in the database; they win over the
+         *     configuration until reset with `null`).
+         */
+        patch: operations["patch_settings"];
         trace?: never;
     };
     "/api/admin/stats": {
@@ -355,8 +434,28 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Creates an account (when registration is open) and signs it in. */
+        /**
+         * Creates an account (when registration is open, or with an invitation) and signs it in.
+         *     In development the first account becomes the administrator while none exists.
+         */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The registration mode and what a newcomer should be told. */
+        get: operations["registration_info"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -842,6 +941,7 @@ export interface components {
         };
         /** @description An agent as admins see it: the whole definition, with the provider key masked. */
         AdminAgentView: components["schemas"]["AgentView"] & {
+            connection_test?: components["schemas"]["ConnectionTest"] | null;
             /** @description The definition as in agents.yaml; `provider.api_key` is `********` when set. */
             definition: components["schemas"]["AgentDef"];
             /** @description A database agent that replaces the file's agent of the same id. */
@@ -999,6 +1099,8 @@ export interface components {
         AuditView: {
             action: string;
             actor_id?: string | null;
+            /** @description The actor's username; null for the system and the command line (`details.via`). */
+            actor_name?: string | null;
             created_at: string;
             details: Record<string, never>;
             id: string;
@@ -1007,6 +1109,8 @@ export interface components {
             /** @description `success` or `failure`. */
             result: string;
             target_id?: string | null;
+            /** @description The target's name when known: a username, an API key's or an agent's name. */
+            target_name?: string | null;
             target_type?: string | null;
             user_agent?: string | null;
         };
@@ -1112,6 +1216,8 @@ export interface components {
             /** @description The model asked, for providers that take one. */
             model?: string | null;
             ok: boolean;
+            /** @description The URL the test request went to (none for the built-in demo). */
+            url?: string | null;
         };
         ConversationChanges: {
             agent_id?: string | null;
@@ -1142,6 +1248,11 @@ export interface components {
         CreatedApiKey: components["schemas"]["ApiKeyView"] & {
             /** @description The secret key (`sk-llmc-…`). Store it now: it is never shown again. */
             key: string;
+        };
+        /** @description A new invitation: the only response that contains its code. */
+        CreatedInvitation: components["schemas"]["InvitationView"] & {
+            /** @description Share it as `{origin}/register?invite={code}`; it is never shown again. */
+            code: string;
         };
         DatabaseHealth: {
             backend: components["schemas"]["Backend"];
@@ -1195,6 +1306,11 @@ export interface components {
         ErrorBody: {
             /** @description Stable, snake_case machine-readable code such as `not_found`. */
             code: string;
+            /**
+             * @description The request field the error is about (422 `invalid`, 409 on a taken name), so that a
+             *     form can show the message beside it.
+             */
+            field?: string | null;
             /** @description Human-readable explanation; for 5xx only "internal error". */
             message: string;
             /** @description The `x-request-id` of the failed request, to quote when reporting a problem. */
@@ -1210,6 +1326,11 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
         };
+        /**
+         * @description What kind of failure, for the UI to pick an icon or a hint.
+         * @enum {string}
+         */
+        FailureKind: "connection_refused" | "dns" | "tls" | "timeout" | "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "upstream_error" | "protocol" | "other";
         FeedbackView: {
             comment?: string | null;
             /** @description Whether the agent's app (FastGPT, Dify) received it too. */
@@ -1276,6 +1397,18 @@ export interface components {
         InvalidConfiguration: {
             error: components["schemas"]["ErrorBody"];
             problems: components["schemas"]["Problem"][];
+        };
+        InvitationView: {
+            created_at: string;
+            expires_at: string;
+            id: string;
+            note?: string | null;
+            role: components["schemas"]["Role"];
+            /** @description `pending`, `used`, `expired` or `revoked`. */
+            status: string;
+            used_at?: string | null;
+            used_by?: string | null;
+            used_by_name?: string | null;
         };
         LoginRequest: {
             password: string;
@@ -1418,11 +1551,32 @@ export interface components {
             /** @description The agent's provider (`openai`, `anthropic`, `fastgpt`, `dify`, `demo`). */
             owned_by: string;
         };
+        /** @description One model a provider offers. */
+        ModelInfo: {
+            /** @description What goes in the agent's `model`. */
+            id: string;
+            /** @description A display name, when the provider gives one (Anthropic does). */
+            name?: string | null;
+        };
         /** @description `GET /v1/models` in OpenAI's shape. */
         ModelList: {
             data: components["schemas"]["Model"][];
             /** @description `list` */
             object: string;
+        };
+        ModelsRequest: {
+            /**
+             * @description An existing agent whose stored key to use when `provider.api_key` is absent or
+             *     `********` (editing an agent without retyping its key).
+             */
+            agent_id?: string | null;
+            /** @description The provider as in an agent definition (`{"type": "openai", "base_url", "api_key"}`). */
+            provider: components["schemas"]["ProviderDef"];
+        };
+        ModelsView: {
+            items: components["schemas"]["ModelInfo"][];
+            /** @description The URL that was asked. */
+            url: string;
         };
         NewApiKeyRequest: {
             /** @description Agent ids the key may use; omit for all agents the owner may use. */
@@ -1440,6 +1594,16 @@ export interface components {
             comment?: string | null;
             /** @description `up`, `down`, or null to withdraw. */
             rating?: string | null;
+        };
+        NewInvitationRequest: {
+            /**
+             * Format: int32
+             * @description 1–90; default 7.
+             */
+            expires_in_days?: number | null;
+            /** @description Up to 200 characters, for the admins (who it is for). */
+            note?: string | null;
+            role?: components["schemas"]["Role"] | null;
         };
         /** @description A new message in a conversation. */
         NewMessage: {
@@ -1513,6 +1677,8 @@ export interface components {
             items: {
                 action: string;
                 actor_id?: string | null;
+                /** @description The actor's username; null for the system and the command line (`details.via`). */
+                actor_name?: string | null;
                 created_at: string;
                 details: Record<string, never>;
                 id: string;
@@ -1521,6 +1687,8 @@ export interface components {
                 /** @description `success` or `failure`. */
                 result: string;
                 target_id?: string | null;
+                /** @description The target's name when known: a username, an API key's or an agent's name. */
+                target_name?: string | null;
                 target_type?: string | null;
                 user_agent?: string | null;
             }[];
@@ -1541,6 +1709,23 @@ export interface components {
                 pinned: boolean;
                 title: string;
                 updated_at: string;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
+        Page_InvitationView: {
+            items: {
+                created_at: string;
+                expires_at: string;
+                id: string;
+                note?: string | null;
+                role: components["schemas"]["Role"];
+                /** @description `pending`, `used`, `expired` or `revoked`. */
+                status: string;
+                used_at?: string | null;
+                used_by?: string | null;
+                used_by_name?: string | null;
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -1649,9 +1834,37 @@ export interface components {
         };
         RegisterRequest: {
             email?: string | null;
+            /** @description The code of an invitation link (required when registration is by invitation). */
+            invite_code?: string | null;
             password: string;
             /** @description 3–32 letters, digits, `_`, `-` or `.`. */
             username: string;
+        };
+        /**
+         * @description Who may create an account with `POST /api/auth/register`.
+         * @enum {string}
+         */
+        Registration: "open" | "closed" | "invite";
+        /** @description What the sign-in and registration pages need to know before anyone signs in. */
+        RegistrationInfo: {
+            /**
+             * @description The next account registered becomes the administrator (development, no administrator
+             *     yet, registration not closed).
+             */
+            first_account_admin: boolean;
+            /** @description Whether any account exists (false on a fresh install). */
+            has_accounts: boolean;
+            mode: components["schemas"]["Registration"];
+            /** @description No active administrator exists. */
+            needs_admin: boolean;
+        };
+        RegistrationSetting: {
+            /** @description What the configuration says (in force again after a reset). */
+            config_mode: components["schemas"]["Registration"];
+            /** @description The mode in force. */
+            mode: components["schemas"]["Registration"];
+            /** @description `console` when an admin chose it here, `config` when the configuration decides. */
+            source: components["schemas"]["Source"];
         };
         /** @description A configuration reload refused: why, and nothing changed. */
         ReloadRefused: {
@@ -1665,6 +1878,12 @@ export interface components {
         };
         /** @enum {string} */
         Role: "admin" | "user";
+        ServerSettingsPatch: {
+            registration?: components["schemas"]["Registration"] | null;
+        };
+        ServerSettingsView: {
+            registration: components["schemas"]["RegistrationSetting"];
+        };
         /**
          * @description Who the credentials belong to, answered without reading the user's record: the cheapest
          *     authenticated call (clients use it to check a token or key).
@@ -1679,6 +1898,11 @@ export interface components {
             user_id: string;
             username: string;
         };
+        /**
+         * @description Where the mode in force comes from.
+         * @enum {string}
+         */
+        Source: "config" | "console";
         /** @description `start`: the turn began; the ids to reattach and to show. */
         StartEvent: {
             agent_id: string;
@@ -1797,6 +2021,8 @@ export interface components {
         };
         UpstreamFailure: {
             code?: string | null;
+            kind: components["schemas"]["FailureKind"];
+            /** @description What went wrong, as a sentence naming the URL tried. */
             message: string;
             /**
              * Format: int32
@@ -1976,7 +2202,9 @@ export interface operations {
     };
     create_agent: {
         parameters: {
-            query?: never;
+            query?: {
+                force?: boolean | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1988,7 +2216,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description created and in force */
+            /** @description created (disabled if its connection test failed without force); `connection_test` says how the test went */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2069,7 +2297,9 @@ export interface operations {
     };
     put_agent: {
         parameters: {
-            query?: never;
+            query?: {
+                force?: boolean | null;
+            };
             header?: never;
             path: {
                 /** @description agent id */
@@ -2084,7 +2314,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description stored and in force */
+            /** @description stored (disabled if its connection test failed without force) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2211,6 +2441,57 @@ export interface operations {
             };
         };
     };
+    list_provider_models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModelsRequest"];
+            };
+        };
+        responses: {
+            /** @description the provider's models, sorted by id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelsView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a provider type without a model list (FastGPT, Dify, demo) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the provider failed; the message says how, naming the URL */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     list_audit_entries: {
         parameters: {
             query?: {
@@ -2250,6 +2531,199 @@ export interface operations {
                 };
             };
             /** @description a bad from/to/cursor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_invitations: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of invitations (without their codes) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InvitationView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    create_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewInvitationRequest"];
+            };
+        };
+        responses: {
+            /** @description created; the code is shown only now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedInvitation"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description expiry out of range or note too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revoke_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description invitation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such invitation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description already used or revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the settings in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerSettingsView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    patch_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServerSettingsPatch"];
+            };
+        };
+        responses: {
+            /** @description the settings now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerSettingsView"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description an unknown mode */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2964,7 +3438,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description registration is closed */
+            /** @description registration is closed (`registration_closed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2973,7 +3447,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description username or email taken */
+            /** @description username or email taken (`field` says which) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2982,13 +3456,33 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description invalid username, email or password */
+            /** @description invalid username, email, password or invitation code (`field` says which) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    registration_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the registration mode in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationInfo"];
                 };
             };
         };

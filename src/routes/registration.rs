@@ -1,0 +1,127 @@
+//! Creating an account: the registration page's facts (mode, whether the first account will
+//! administer the server) and `POST /api/auth/register` with an optional invitation code.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum_extra::extract::cookie::CookieJar;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::audit::{Event, record};
+use crate::auth::{ClientInfo, password, registration};
+use crate::config::Registration;
+use crate::error::{ErrorResponse, Result};
+use crate::extract::Json;
+use crate::routes::auth::{TokenResponse, check_email, check_username, start_session};
+use crate::state::AppState;
+use crate::store::{invitations, users};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// 3–32 letters, digits, `_`, `-` or `.`.
+    pub username: String,
+    pub password: String,
+    pub email: Option<String>,
+    /// The code of an invitation link (required when registration is by invitation).
+    pub invite_code: Option<String>,
+}
+
+/// What the sign-in and registration pages need to know before anyone signs in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationInfo {
+    pub mode: Registration,
+    /// The next account registered becomes the administrator (development, no administrator
+    /// yet, registration not closed).
+    pub first_account_admin: bool,
+    /// No active administrator exists.
+    pub needs_admin: bool,
+    /// Whether any account exists (false on a fresh install).
+    pub has_accounts: bool,
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(registration_info))
+        .routes(routes!(register))
+}
+
+/// The registration mode and what a newcomer should be told.
+#[utoipa::path(get, path = "/api/auth/registration", tag = "auth",
+    responses((status = 200, description = "the registration mode in force", body = RegistrationInfo)))]
+async fn registration_info(State(state): State<AppState>) -> Result<axum::Json<RegistrationInfo>> {
+    let (mode, _) = registration::mode(&state).await?;
+    let needs_admin = users::count_active_admins(&state.db).await? == 0;
+    Ok(axum::Json(RegistrationInfo {
+        mode,
+        first_account_admin: registration::first_account_is_admin(&state, mode).await?,
+        needs_admin,
+        has_accounts: users::any_user(&state.db).await?,
+    }))
+}
+
+/// Creates an account (when registration is open, or with an invitation) and signs it in.
+/// In development the first account becomes the administrator while none exists.
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "account created and signed in", body = TokenResponse),
+        (status = 403, description = "registration is closed (`registration_closed`)", body = ErrorResponse),
+        (status = 409, description = "username or email taken (`field` says which)", body = ErrorResponse),
+        (status = 422, description = "invalid username, email, password or invitation code (`field` says which)", body = ErrorResponse),
+    ))]
+async fn register(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jar: CookieJar,
+    Json(body): Json<RegisterRequest>,
+) -> Result<impl IntoResponse> {
+    let admission = registration::admit(&state, body.invite_code.as_deref()).await?;
+    let username = body.username.trim();
+    check_username(username)?;
+    let email = body
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    if let Some(email) = email {
+        check_email(email)?;
+    }
+    password::check_policy(&body.password, username)?;
+    let hash = password::hash(body.password).await?;
+    let user = users::insert_user(
+        &state.db,
+        users::NewUser {
+            username,
+            email,
+            password_hash: &hash,
+            role: admission.role.as_str(),
+        },
+    )
+    .await?;
+    if let Some(invitation) = &admission.invitation
+        && !invitations::claim(&state.db, invitation, &user.id).await?
+    {
+        // Another registration used the code in the meantime: this account does not exist.
+        users::soft_delete_user(&state.db, &user.id).await?;
+        return Err(crate::error::Error::Invalid {
+            field: "invite_code".into(),
+            message: "this invitation is unknown, used or expired".into(),
+        });
+    }
+    // Registering signs in: the account's last sign-in is now.
+    users::record_login_success(&state.db, &user.id).await?;
+    let details = serde_json::json!({
+        "role": admission.role.as_str(),
+        "invitation": admission.invitation,
+    });
+    let event = Event::new("auth.register", Some(&user.id))
+        .target("user", &user.id)
+        .details(details);
+    record(&state, &client, event).await;
+    let user = users::get_user(&state.db, &user.id).await?.unwrap_or(user);
+    let (tokens, jar) = start_session(&state, &client, jar, &user, None).await?;
+    Ok((StatusCode::CREATED, jar, axum::Json(tokens)))
+}
