@@ -5,18 +5,17 @@ import { errorFrom } from './errors';
 import type {
   AdminAgent,
   AdminSettings,
-  AuditEntryNamed,
+  AdminStats,
+  AdminUsageReport,
+  AgentDefinition,
+  AuditEntry,
+  ConfigReloadOutcome,
+  ConnectionTest,
   CreatedInvitation,
   Invitation,
   NewInvitation,
   ProviderModels,
   RegistrationMode,
-  SavedAgent,
-  ConnectionTestResult,
-  AdminStats,
-  AdminUsageReport,
-  AgentDefinition,
-  ConfigReloadOutcome,
   Health,
   NewUser,
   Page,
@@ -56,12 +55,12 @@ export function getAgent(id: string): Promise<AdminAgent> {
  * Creates an agent; the server tests its connection first. When the test fails the agent is
  * stored disabled, unless `force` (then it is stored as sent).
  */
-export function createAgent(definition: AgentDefinition, force = false): Promise<SavedAgent> {
+export function createAgent(definition: AgentDefinition, force = false): Promise<AdminAgent> {
   return request('POST', '/api/admin/agents', { body: definition, query: { force: force || undefined } });
 }
 
 /** Replaces the definition; a missing `api_key` keeps the key in force. Tested as `createAgent`. */
-export function updateAgent(id: string, definition: AgentDefinition, force = false): Promise<SavedAgent> {
+export function updateAgent(id: string, definition: AgentDefinition, force = false): Promise<AdminAgent> {
   return request('PUT', `/api/admin/agents/${enc(id)}`, { body: definition, query: { force: force || undefined } });
 }
 
@@ -77,7 +76,7 @@ export function deleteAgent(id: string): Promise<void> {
   return request('DELETE', `/api/admin/agents/${enc(id)}`);
 }
 
-export function testAgent(id: string): Promise<ConnectionTestResult> {
+export function testAgent(id: string): Promise<ConnectionTest> {
   return request('POST', `/api/admin/agents/${enc(id)}/test`);
 }
 
@@ -137,7 +136,7 @@ export interface AuditQuery {
   limit?: number;
 }
 
-export function listAudit(query: AuditQuery, signal?: AbortSignal): Promise<Page<AuditEntryNamed>> {
+export function listAudit(query: AuditQuery, signal?: AbortSignal): Promise<Page<AuditEntry>> {
   return request('GET', '/api/admin/audit', { query: { ...query }, signal });
 }
 

@@ -94,84 +94,24 @@ export interface ChatEvents {
 export type ChatEvent = { [K in keyof ChatEvents]: { type: K; data: ChatEvents[K]; id?: string } }[keyof ChatEvents];
 
 // ---------------------------------------------------------------------------------------
-// Issue 13 (first admin, registration modes, invitations, provider model lists, the
-// connection test on save, audit names). Written from /work/notes/api-contract.md until the
-// server documents these routes; each moves to the generated schema when it lands.
+// Registration, invitations, provider model lists, the connection test on save, own usage.
 
-export type RegistrationMode = 'open' | 'closed' | 'invite';
-
+export type RegistrationMode = Schemas['Registration'];
 /** `GET /api/auth/registration`. */
-export interface RegistrationInfo {
-  mode: RegistrationMode;
-  /** The next account registered becomes the admin. */
-  first_account_admin: boolean;
-  /** No active admin exists at all. */
-  needs_admin: boolean;
-  /** False on a fresh install. */
-  has_accounts: boolean;
-}
-
+export type RegistrationInfo = Schemas['RegistrationInfo'];
 /** `GET/PATCH /api/admin/settings`. */
-export interface AdminSettings {
-  registration: { mode: RegistrationMode; source: 'config' | 'console'; config_mode: RegistrationMode };
-}
+export type AdminSettings = Schemas['ServerSettingsView'];
 
 export type InvitationStatus = 'pending' | 'used' | 'expired' | 'revoked';
-
-export interface Invitation {
-  id: string;
-  role: Role;
-  note: string | null;
-  created_at: string;
-  expires_at: string;
-  status: InvitationStatus;
-  used_at: string | null;
-  used_by: string | null;
-  used_by_name: string | null;
-}
-
+/** An invitation; the server documents `status` as a string of these four. */
+export type Invitation = Refine<Schemas['InvitationView'], { status: InvitationStatus }>;
 /** The answer to creating an invitation: the only one that carries the code. */
 export type CreatedInvitation = Invitation & { code: string };
-
-export interface NewInvitation {
-  role?: Role;
-  expires_in_days?: number;
-  note?: string;
-}
+export type NewInvitation = Schemas['NewInvitationRequest'];
 
 /** `POST /api/admin/agents/models`. */
-export interface ProviderModels {
-  url: string;
-  items: { id: string; name?: string | null }[];
-}
-
-export type ConnectionErrorKind =
-  | 'connection_refused'
-  | 'dns'
-  | 'tls'
-  | 'timeout'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'rate_limited'
-  | 'upstream_error'
-  | 'protocol'
-  | 'other';
-
-/** A connection test with what issue 13 adds: the URL asked and the kind of failure. */
-export type ConnectionTestResult = Refine<
-  ConnectionTest,
-  {
-    url?: string | null;
-    error?: { kind?: ConnectionErrorKind; status?: number | null; code?: string | null; message: string } | null;
-  }
->;
-
-/** An agent as saved: with the connection test the save ran (null when not tested). */
-export type SavedAgent = AdminAgent & { connection_test?: ConnectionTestResult | null };
-
-/** An audit entry with the names the server resolves. */
-export type AuditEntryNamed = AuditEntry & { actor_name?: string | null; target_name?: string | null };
+export type ProviderModels = Schemas['ModelsView'];
+export type ConnectionErrorKind = Schemas['FailureKind'];
 
 // The caller's own usage.
 export type UsageReport = Schemas['UsageReport'];

@@ -1,16 +1,16 @@
 // Who did it and to what, in the words of the audit log: the names the server resolves
 // (`actor_name`, `target_name`), else a username we know, else "via CLI" for the command
 // line, else the bare id (of something deleted since).
-import type { AuditEntryNamed } from '../api';
+import type { AuditEntry } from '../api';
 
 /** `gone`: the server resolves names and had none for this id (deleted since). */
 export type AuditName = { kind: 'name'; text: string } | { kind: 'id'; text: string; gone: boolean } | { kind: 'cli' } | { kind: 'none' };
 
-function viaCli(entry: AuditEntryNamed): boolean {
+function viaCli(entry: AuditEntry): boolean {
   return (entry.details as { via?: unknown } | null)?.via === 'cli';
 }
 
-export function auditActor(entry: AuditEntryNamed, usernames: Map<string, string>): AuditName {
+export function auditActor(entry: AuditEntry, usernames: Map<string, string>): AuditName {
   if (entry.actor_name) return { kind: 'name', text: entry.actor_name };
   if (entry.actor_id) {
     const known = usernames.get(entry.actor_id);
@@ -19,7 +19,7 @@ export function auditActor(entry: AuditEntryNamed, usernames: Map<string, string
   return viaCli(entry) ? { kind: 'cli' } : { kind: 'none' };
 }
 
-export function auditTarget(entry: AuditEntryNamed, usernames: Map<string, string>): AuditName {
+export function auditTarget(entry: AuditEntry, usernames: Map<string, string>): AuditName {
   if (entry.target_name) return { kind: 'name', text: entry.target_name };
   if (!entry.target_id) return { kind: 'none' };
   const known = entry.target_type === 'user' ? usernames.get(entry.target_id) : undefined;

@@ -1,7 +1,7 @@
 // The small pure helpers of issue 13: search highlights, API key expiry and snippets, the
 // usage summary, audit names, invitation links.
 import { describe, expect, test } from 'vitest';
-import type { AuditEntryNamed, UsageReport } from '../api';
+import type { AuditEntry, UsageReport } from '../api';
 import { expiryFrom, keySnippets } from './apiKeys';
 import { auditActor, auditTarget } from './auditNames';
 import { isEmoji, ICON_EMOJI } from './emoji';
@@ -84,7 +84,7 @@ describe('summarizeUsage', () => {
 });
 
 describe('audit names', () => {
-  const entry = (changes: Partial<AuditEntryNamed>): AuditEntryNamed => ({
+  const entry = (changes: Partial<AuditEntry>): AuditEntry => ({
     id: '1',
     action: 'user.create',
     result: 'success',
@@ -98,7 +98,7 @@ describe('audit names', () => {
     expect(auditTarget(entry({ target_type: 'api_key', target_id: 'k-1', target_name: 'laptop' }), users)).toEqual({ kind: 'name', text: 'laptop' });
   });
   test('a user created on the command line is "via CLI"', () => {
-    expect(auditActor(entry({ actor_id: null, actor_name: null, details: { via: 'cli', role: 'admin' } as unknown as AuditEntryNamed['details'] }), users)).toEqual({ kind: 'cli' });
+    expect(auditActor(entry({ actor_id: null, actor_name: null, details: { via: 'cli', role: 'admin' } as unknown as AuditEntry['details'] }), users)).toEqual({ kind: 'cli' });
   });
   test('known usernames, then the bare id (gone only when the server names things)', () => {
     expect(auditActor(entry({ actor_id: 'u-1' }), users)).toEqual({ kind: 'name', text: 'alice' });

@@ -4,7 +4,7 @@
 import { cloneElement, isValidElement, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { adminApi, type Capability, type ConnectionTestResult, type ProviderKind, type Role, type SavedAgent } from '../../api';
+import { adminApi, type Capability, type ConnectionTest, type ProviderKind, type Role, type AdminAgent } from '../../api';
 import {
   CAPABILITIES,
   definitionFromForm,
@@ -39,8 +39,8 @@ export default function AgentEditor() {
 
 /** A save whose connection test failed: the agent is stored disabled. */
 interface FailedSave {
-  agent: SavedAgent;
-  test: ConnectionTestResult;
+  agent: AdminAgent;
+  test: ConnectionTest;
 }
 
 function Editor({ initial, origin: initialOrigin, fileAgent }: { initial: AgentForm; origin: FormOrigin; fileAgent: boolean }) {
@@ -102,7 +102,7 @@ function Editor({ initial, origin: initialOrigin, fileAgent }: { initial: AgentF
   }
 
   /** Back to the list, with what happened (and the connection test, when one ran). */
-  function done(saved: SavedAgent, text: string) {
+  function done(saved: AdminAgent, text: string) {
     const test = saved.connection_test;
     const tested = test?.ok ? ` ${t('form.testPassed', { ms: formatNumber(Math.round(test.latency_ms), i18n.language) })}` : '';
     navigate('/admin/agents', { state: { notice: { ok: true, text: text + tested } } });

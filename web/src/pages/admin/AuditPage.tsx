@@ -2,7 +2,7 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { adminApi, type AuditEntryNamed, type User } from '../../api';
+import { adminApi, type AuditEntry, type User } from '../../api';
 import { auditActor, auditTarget } from '../../lib/auditNames';
 import { AUDIT_ACTIONS, filtersFromSearch, filtersToQuery, filtersToSearch, NO_FILTERS, type AuditFilters } from '../../lib/auditFilters';
 import { formatDateTime } from '../../lib/format';
@@ -15,7 +15,7 @@ export default function AuditPage() {
   const [search, setSearch] = useSearchParams();
   const filters = useMemo(() => filtersFromSearch(search), [search]);
   const [draft, setDraft] = useState<AuditFilters>(filters);
-  const [entries, setEntries] = useState<{ key: string; items: AuditEntryNamed[]; cursor: string | null } | null>(null);
+  const [entries, setEntries] = useState<{ key: string; items: AuditEntry[]; cursor: string | null } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [users, setUsers] = useState<User[]>([]);
   const ids = { actor: useId(), action: useId(), from: useId(), to: useId(), actions: useId() };
