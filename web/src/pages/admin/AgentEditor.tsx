@@ -299,9 +299,15 @@ function Editor({ initial, origin: initialOrigin, fileAgent }: { initial: AgentF
 function SaveTestFailed({ failed, saving, error, onEnable }: { failed: FailedSave; saving: boolean; error: string | null; onEnable: () => void }) {
   const { t, i18n } = useTranslation('admin');
   const { test } = failed;
+  // The outcome of the save is what the admin needs to read next: bring it into view.
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    box.current?.scrollIntoView?.({ block: 'center' });
+    box.current?.focus({ preventScroll: true });
+  }, [failed]);
   const ms = formatNumber(Math.round(test.latency_ms), i18n.language);
   return (
-    <div className="banner warn save-test" role="alert" data-testid="save-test-result" data-ok="false">
+    <div ref={box} tabIndex={-1} className="banner warn save-test" role="alert" data-testid="save-test-result" data-ok="false">
       <div>
         <p>
           <strong>{t('form.savedDisabled', { name: failed.agent.name })}</strong>
