@@ -77,3 +77,42 @@ describe('agent avatars', () => {
     expect(render(<AgentAvatar agent={agent(null)} />).container.textContent).toBe('D');
   });
 });
+
+describe('an answer’s footer', () => {
+  const answer = (status: 'complete' | 'failed') => ({
+    id: 'a1',
+    parent_id: 'u1',
+    role: 'assistant' as const,
+    content: status === 'failed' ? [] : [{ type: 'text' as const, text: 'Hello!' }],
+    status,
+    agent_id: 'demo',
+    sibling_ids: ['a1'],
+    created_at: '2026-12-02T00:00:00Z',
+    usage: { prompt_tokens: 8, completion_tokens: status === 'failed' ? 0 : 120, total_tokens: 128 },
+    error: status === 'failed' ? { code: 'upstream_unreachable', message: 'connection refused' } : null,
+  });
+
+  it('labels the token counts of a finished answer and offers feedback', async () => {
+    const { MessageView } = await import('./MessageView');
+    render(<MessageView message={answer('complete')} agents={[]} last busy={false} />);
+    expect(screen.getByTestId('message-usage').textContent).toBe('8 in · 120 out');
+    expect(screen.getByTestId('feedback-up')).toBeTruthy();
+  });
+
+  it('shows neither feedback nor tokens on a failed answer', async () => {
+    const { MessageView } = await import('./MessageView');
+    render(<MessageView message={answer('failed')} agents={[]} last busy={false} />);
+    expect(screen.queryByTestId('feedback-up')).toBeNull();
+    expect(screen.queryByTestId('feedback-down')).toBeNull();
+    expect(screen.queryByTestId('message-usage')).toBeNull();
+    expect(screen.getByTestId('regenerate')).toBeTruthy();
+  });
+
+  it('says the counts in Chinese with labels', async () => {
+    const { MessageView } = await import('./MessageView');
+    await i18n.changeLanguage('zh-CN');
+    render(<MessageView message={answer('complete')} agents={[]} last busy={false} />);
+    expect(screen.getByTestId('message-usage').textContent).toBe('输入 8 · 输出 120');
+    await i18n.changeLanguage('en');
+  });
+});
