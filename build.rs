@@ -70,7 +70,7 @@ fn build_web_ui() {
     let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
     if run(npm, &["--version"]).is_none() {
         println!(
-            "cargo:warning=npm not found: building without the web UI (install Node.js 20+ and npm, or set LLMCHAT_SKIP_WEB_BUILD=1 to silence this)"
+            "cargo:warning=npm not found: building without the web UI (install Node.js 20.19+ and npm, or set LLMCHAT_SKIP_WEB_BUILD=1 to silence this)"
         );
         return;
     }

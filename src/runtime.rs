@@ -155,7 +155,9 @@ impl Runtime {
 fn file_agents(settings: &Settings) -> Result<(Vec<AgentDef>, AgentSource), Report> {
     let path = &settings.agents.config;
     if path.is_file() {
-        Ok((agents::read_file(path)?.agents, AgentSource::File))
+        let file = agents::read_file(path)?;
+        tracing::debug!(path = %path.display(), agents = file.agents.len(), "read the agents file");
+        Ok((file.agents, AgentSource::File))
     } else {
         tracing::info!(path = %path.display(), "no agents file; only the built-in demo agent is available");
         Ok((vec![agents::builtin_demo()], AgentSource::Builtin))

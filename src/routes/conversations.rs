@@ -29,6 +29,10 @@ pub struct ConversationView {
     pub current_message_id: Option<String>,
     /// The answer being generated right now (reattach with `/stream`), or null.
     pub active_turn: Option<String>,
+    /// In search results (`q`): about 120 characters of the newest message that contains the
+    /// query, around the match (absent when only the title matched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -43,6 +47,7 @@ impl From<&ConversationRow> for ConversationView {
             archived: row.archived != 0,
             current_message_id: row.current_message_id.clone(),
             active_turn: None,
+            snippet: None,
             created_at: rfc3339(row.created_at),
             updated_at: rfc3339(row.updated_at),
         }
@@ -118,7 +123,7 @@ async fn list_conversations(
         limit + 1,
     )
     .await?;
-    Ok(axum::Json(page(
+    let mut page = page(
         rows,
         limit,
         |r| (r.updated_at, r.id.as_str()),
@@ -127,7 +132,48 @@ async fn list_conversations(
             view.active_turn = state.hub.running(&r.id);
             view
         },
-    )))
+    );
+    if let Some(q) = filter.q {
+        for view in &mut page.items {
+            view.snippet = store::matching_text(&state.db, &view.id, q)
+                .await?
+                .map(|text| excerpt(&text, q, 120));
+        }
+    }
+    Ok(axum::Json(page))
+}
+
+/// About `width` characters of `text` on one line, around the first case-insensitive match of
+/// `q`, with `…` where it was cut.
+fn excerpt(text: &str, q: &str, width: usize) -> String {
+    let chars: Vec<char> = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .collect();
+    let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
+    let needle: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
+    // Lower-casing may change lengths (rarely); then the match position is only approximate.
+    let at = if lower.len() == chars.len() && !needle.is_empty() {
+        lower
+            .windows(needle.len())
+            .position(|w| w == needle.as_slice())
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let start = at.saturating_sub(width / 3);
+    let end = (start + width).min(chars.len());
+    let start = end.saturating_sub(width).min(start);
+    let mut out: String = chars[start..end].iter().collect();
+    if start > 0 {
+        out.insert(0, '…');
+    }
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Starts a conversation with an agent the caller may use.
@@ -260,5 +306,21 @@ fn invalid(field: &str, message: &str) -> Error {
     Error::Invalid {
         field: field.into(),
         message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excerpt;
+
+    #[test]
+    fn an_excerpt_is_cut_around_the_match_on_character_boundaries() {
+        let long = format!("{} 部署 {}", "前".repeat(200), "后".repeat(200));
+        let cut = excerpt(&long, "部署", 40);
+        assert!(cut.starts_with('…') && cut.ends_with('…'), "{cut}");
+        assert!(cut.contains("部署"), "{cut}");
+        assert_eq!(cut.chars().count(), 42);
+        assert_eq!(excerpt("short\n text", "TEXT", 40), "short text");
+        assert_eq!(excerpt("no match here", "zzz", 5), "no ma…");
     }
 }

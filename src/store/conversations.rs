@@ -110,6 +110,29 @@ pub async fn list_conversations(
         .await?)
 }
 
+/// The newest text of the conversation's messages that contains `q` (case-insensitively), for
+/// a search result's snippet.
+pub async fn matching_text(db: &Db, conversation_id: &str, q: &str) -> Result<Option<String>> {
+    let pattern = format!("%{}%", escape_like(&q.to_lowercase()));
+    // `search_text` is folded to lower case; the snippet shows the message as written.
+    let content: Option<String> = sqlx::query_scalar(
+        "SELECT content FROM messages WHERE conversation_id = $1 \
+         AND lower(search_text) LIKE $2 ESCAPE '\\' ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(conversation_id)
+    .bind(pattern)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(content.map(|json| {
+        let parts: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap_or_default();
+        parts
+            .iter()
+            .filter_map(|part| part.get("text").and_then(serde_json::Value::as_str))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }))
+}
+
 /// What the owner may change.
 #[derive(Debug, Default)]
 pub struct ConversationPatch<'a> {

@@ -149,6 +149,26 @@ async fn search_finds_titles_and_message_text_including_chinese_substrings(backe
         search("100%").await.is_empty(),
         "LIKE wildcards are literal"
     );
+
+    let url = format!("/api/conversations?q={}", urlencode("KUBERNETES"));
+    let (_, page) = app.send(reqwest::Method::GET, &url, &token, None).await;
+    assert_eq!(
+        page["items"][0]["snippet"], "如何部署服务到 Kubernetes？",
+        "the matching message, for the result's snippet: {page}"
+    );
+    let url = format!("/api/conversations?q={}", urlencode("planning"));
+    let (_, page) = app.send(reqwest::Method::GET, &url, &token, None).await;
+    assert!(
+        page["items"][0].get("snippet").is_none(),
+        "a title match has no snippet: {page}"
+    );
+    let (_, page) = app
+        .send(reqwest::Method::GET, "/api/conversations", &token, None)
+        .await;
+    assert!(
+        page["items"][0].get("snippet").is_none(),
+        "no search, no snippet"
+    );
 }
 
 fn urlencode(text: &str) -> String {

@@ -599,3 +599,104 @@ async fn sighup_reloads_the_agents_file() {
         Some(0)
     );
 }
+
+/// A development server at `LOG_LEVEL=debug` shows LLMChat's own debug lines, not every SQL
+/// statement, migration file or TLS detail; `LOG_LEVEL=debug,sqlx=debug` brings the SQL back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_logs_show_our_lines_not_every_sql_statement() {
+    for (level, want_sql) in [("debug", false), ("debug,sqlx=debug", true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let log_path = dir.path().join("server.log");
+        let log = std::fs::File::create(&log_path).unwrap();
+        let mut child = llmchat(
+            dir.path(),
+            &["serve"],
+            &[
+                ("HOST", "127.0.0.1"),
+                ("PORT", "0"),
+                ("LLMCHAT_LOG__FORMAT", "json"),
+                ("LOG_LEVEL", level),
+            ],
+        )
+        .stdout(log)
+        .spawn()
+        .unwrap();
+        let lines = || -> Vec<serde_json::Value> {
+            std::fs::read_to_string(&log_path)
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|l| serde_json::from_str(l).ok())
+                .collect()
+        };
+        let mut addr = None;
+        for _ in 0..300 {
+            addr = lines()
+                .iter()
+                .find(|l| l["message"] == "listening")
+                .and_then(|l| l["addr"].as_str().map(String::from));
+            if addr.is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let base = format!("http://{}", addr.expect("listening"));
+        let client = crate::helpers::http_client();
+        let session: serde_json::Value = client
+            .post(format!("{base}/api/auth/register"))
+            .json(&serde_json::json!({"username": "quiet", "password": "a quiet passphrase 1"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = session["access_token"].as_str().unwrap();
+        let conversation: serde_json::Value = client
+            .post(format!("{base}/api/conversations"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"agent_id": "demo"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = conversation["id"].as_str().unwrap();
+        let answer = client
+            .post(format!("{base}/api/conversations/{id}/messages"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"content": "hello", "stream": false}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        signal(&child, "TERM");
+        wait_with_timeout(&mut child, Duration::from_secs(15));
+
+        let logs = lines();
+        let target = |l: &serde_json::Value| l["target"].as_str().unwrap_or_default().to_string();
+        let sql = logs
+            .iter()
+            .filter(|l| target(l).starts_with("sqlx"))
+            .count();
+        let noisy = logs
+            .iter()
+            .filter(|l| {
+                ["rustls", "hyper", "h2"]
+                    .iter()
+                    .any(|t| target(l).starts_with(t))
+            })
+            .count();
+        let ours = logs
+            .iter()
+            .filter(|l| l["level"] == "DEBUG" && target(l).starts_with("llmchat"))
+            .count();
+        assert!(ours > 0, "{level}: our debug lines are there");
+        assert_eq!(noisy, 0, "{level}: no TLS or HTTP internals");
+        if want_sql {
+            assert!(sql > 0, "{level}: the SQL is back when asked for");
+        } else {
+            assert_eq!(sql, 0, "{level}: no SQL statements or migration files");
+        }
+    }
+}

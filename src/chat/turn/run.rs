@@ -16,6 +16,7 @@ use crate::store::messages::{self, FinishedMessage};
 use crate::usage::{ActiveStream, Outcome, UsageRecord, count_upstream_error, estimate_tokens};
 
 /// How the streaming loop ended.
+#[derive(Debug)]
 enum End {
     Complete,
     Stopped,
@@ -129,6 +130,14 @@ impl Turn {
             .agent(&agent_id)
             .map_or(self.agent.def.provider.kind(), |a| a.def.provider.kind());
         let provider_name = provider_kind.as_str();
+        tracing::debug!(
+            agent = %agent_id,
+            message_id = %self.publisher.message_id(),
+            duration_ms,
+            ttft_ms = ttft,
+            outcome = ?end,
+            "turn ended"
+        );
         let (status, outcome, error) = match &end {
             End::Complete => ("complete", Outcome::Ok, None),
             End::Stopped => ("stopped", Outcome::Stopped, None),

@@ -1241,6 +1241,11 @@ export interface components {
             current_message_id?: string | null;
             id: string;
             pinned: boolean;
+            /**
+             * @description In search results (`q`): about 120 characters of the newest message that contains the
+             *     query, around the match (absent when only the title matched).
+             */
+            snippet?: string | null;
             title: string;
             updated_at: string;
         };
@@ -1707,6 +1712,11 @@ export interface components {
                 current_message_id?: string | null;
                 id: string;
                 pinned: boolean;
+                /**
+                 * @description In search results (`q`): about 120 characters of the newest message that contains the
+                 *     query, around the match (absent when only the title matched).
+                 */
+                snippet?: string | null;
                 title: string;
                 updated_at: string;
             }[];
