@@ -129,6 +129,8 @@ describe('LLMChat in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 1);
     assert.equal(await page.getByTestId('clear-search').count(), 1);
     assert.equal(await sidebar.items().first().locator('mark').first().textContent(), 'Zebra', 'the match is highlighted');
+    // The message that matched, with the match marked.
+    await sidebar.items().first().getByTestId('search-snippet').locator('mark').filter({ hasText: 'Zebra' }).first().waitFor();
     // A search that hides the open conversation from the sidebar leaves the header's title alone.
     await page.waitForFunction(() => !/^(New conversation|)$/.test(document.querySelector('[data-testid=chat-title]')?.textContent ?? ''));
     const title = await page.getByTestId('chat-title').textContent();

@@ -9,12 +9,6 @@ import { Highlighted } from './Highlighted';
 import { Menu } from './Menu';
 import { ArchiveIcon, DownloadIcon, EditIcon, MoreIcon, PinIcon, TrashIcon } from './icons';
 
-/** Where a search matched: the server's snippet of the message, when it sends one. */
-function snippetOf(conversation: Conversation): string | null {
-  const snippet = (conversation as Conversation & { snippet?: string | null }).snippet;
-  return typeof snippet === 'string' && snippet.trim() !== '' ? snippet : null;
-}
-
 export function ConversationItem({ conversation, query = '' }: { conversation: Conversation; query?: string }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -24,7 +18,8 @@ export function ConversationItem({ conversation, query = '' }: { conversation: C
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const title = conversation.title || t('sidebar.untitled');
-  const snippet = snippetOf(conversation);
+  // In search results: the newest matching message, cut around the match (none when only the title matched).
+  const snippet = conversation.snippet?.trim() || null;
 
   const report = (e: unknown) => setError(describeError(t, e));
 
