@@ -83,6 +83,10 @@ describe('a fresh install in Chromium', () => {
     await page.goto(`${server.url}/register`);
     await page.getByTestId('registration-closed').waitFor();
     assert.equal(await page.getByTestId('register-form').count(), 0);
+    await page.getByTestId('language-select').selectOption('zh-CN');
+    await page.getByTestId('registration-closed').getByText('这台服务器已关闭注册').waitFor();
+    await screenshot(page, 'register-closed-zh');
+    await page.getByTestId('language-select').selectOption('en');
     // The server refuses too.
     const status = await page.evaluate(async () => {
       const response = await fetch('/api/auth/register', {

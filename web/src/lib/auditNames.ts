@@ -19,9 +19,13 @@ export function auditActor(entry: AuditEntry, usernames: Map<string, string>): A
   return viaCli(entry) ? { kind: 'cli' } : { kind: 'none' };
 }
 
+/** The target types the server names (`target_name`); other targets are known by id only. */
+const NAMED_TARGETS = new Set(['user', 'api_key', 'agent']);
+
 export function auditTarget(entry: AuditEntry, usernames: Map<string, string>): AuditName {
   if (entry.target_name) return { kind: 'name', text: entry.target_name };
   if (!entry.target_id) return { kind: 'none' };
   const known = entry.target_type === 'user' ? usernames.get(entry.target_id) : undefined;
-  return known ? { kind: 'name', text: known } : { kind: 'id', text: entry.target_id, gone: 'target_name' in entry };
+  if (known) return { kind: 'name', text: known };
+  return { kind: 'id', text: entry.target_id, gone: 'target_name' in entry && NAMED_TARGETS.has(entry.target_type ?? '') };
 }

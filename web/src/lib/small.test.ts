@@ -104,6 +104,7 @@ describe('audit names', () => {
     expect(auditActor(entry({ actor_id: 'u-1' }), users)).toEqual({ kind: 'name', text: 'alice' });
     expect(auditTarget(entry({ target_type: 'api_key', target_id: 'k-9' }), users)).toEqual({ kind: 'id', text: 'k-9', gone: false });
     expect(auditTarget(entry({ target_type: 'user', target_id: 'u-9', target_name: null }), users)).toEqual({ kind: 'id', text: 'u-9', gone: true });
+    expect(auditTarget(entry({ target_type: 'invitation', target_id: 'i-1', target_name: null }), users)).toEqual({ kind: 'id', text: 'i-1', gone: false });
   });
 });
 
