@@ -83,7 +83,8 @@ describe('LLMChat in Chromium', () => {
     const answer = chat.lastAssistant();
     await answer.getByTestId('branch-count').filter({ hasText: '2/2' }).waitFor();
     assert.match(await answer.textContent(), /你好！这是内置演示智能体的回复。/);
-    await answer.locator('.code-block-lang').filter({ hasText: 'rust' }).waitFor();
+    // The demo varies its answers: some code in one of its languages.
+    await answer.locator('.code-block-lang').filter({ hasText: /^(rust|python|typescript|sql)$/ }).waitFor();
     await answer.locator('table').waitFor();
     await answer.getByTestId('branch-prev').click();
     await chat.lastAssistant().getByTestId('branch-count').filter({ hasText: '1/2' }).waitFor();
@@ -122,6 +123,22 @@ describe('LLMChat in Chromium', () => {
     await chat.pickAgent('demo');
     await chat.send('Zebra crossings in Beijing');
     await chat.waitForAnswer('complete');
+    // One clear button: ours (a type=search field would add the browser's own).
+    assert.notEqual(await page.getByTestId('conversation-search').getAttribute('type'), 'search');
+    await sidebar.search('Zebra');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 1);
+    assert.equal(await page.getByTestId('clear-search').count(), 1);
+    assert.equal(await sidebar.items().first().locator('mark').first().textContent(), 'Zebra', 'the match is highlighted');
+    // The message that matched, with the match marked.
+    await sidebar.items().first().getByTestId('search-snippet').locator('mark').filter({ hasText: 'Zebra' }).first().waitFor();
+    // A search that hides the open conversation from the sidebar leaves the header's title alone.
+    await page.waitForFunction(() => !/^(New conversation|)$/.test(document.querySelector('[data-testid=chat-title]')?.textContent ?? ''));
+    const title = await page.getByTestId('chat-title').textContent();
+    await sidebar.search('nothing is called like this');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 0);
+    assert.equal(await page.getByTestId('chat-title').textContent(), title);
+    await page.getByTestId('clear-search').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 2);
     await sidebar.search('Zebra');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 1);
     await sidebar.search('');
@@ -139,11 +156,25 @@ describe('LLMChat in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=conversation-item]').length === 1);
   });
 
+  test('token counts are labelled, and My usage shows them per agent and per day', T, async () => {
+    await sidebar.items().first().click();
+    await chat.waitForAnswer('complete');
+    const usage = chat.lastAssistant().getByTestId('message-usage');
+    assert.match(await usage.textContent(), /^\d+ in · \d+ out$/);
+    await page.getByTestId('usage-link').click();
+    await page.getByTestId('usage-page').waitFor();
+    assert.ok(Number(await page.getByTestId('usage-requests').textContent()) >= 3);
+    await page.getByTestId('usage-by-agent').getByText('Demo', { exact: true }).waitFor();
+    await page.getByTestId('usage-by-day').locator('tbody tr').first().waitFor();
+    await screenshot(page, 'usage-light-desktop');
+    await page.goBack();
+  });
+
   test('settings: an API key is shown once, dark theme, Chinese, phone width', T, async () => {
     await page.goto(`${server.url}/settings`);
     await page.getByTestId('key-name').fill('laptop');
     await page.getByTestId('create-key').click();
-    const key = await page.getByTestId('new-key').locator('code').textContent();
+    const key = await page.getByTestId('new-key-value').textContent();
     assert.match(key, /^sk-llmc-/);
     await page.getByTestId('keys-table').getByText('laptop').waitFor();
     await screenshot(page, 'settings-light-desktop');

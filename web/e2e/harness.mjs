@@ -45,7 +45,8 @@ export function chromiumPath() {
   return path;
 }
 
-function freePort() {
+/** A port nothing listens on (for a dead upstream), or a free one to listen on. */
+export function freePort() {
   return new Promise((ok, fail) => {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
@@ -83,7 +84,11 @@ const AGENTS = `agents:
       chars_per_second: 120
 `;
 
-export async function startServer({ agents = AGENTS } = {}) {
+/**
+ * Starts the server. `admin: false` leaves out LLMCHAT_ADMIN_*: a fresh install with no account
+ * at all; `env` adds or overrides variables.
+ */
+export async function startServer({ agents = AGENTS, admin = true, env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'llmchat-e2e-'));
   writeFileSync(join(dir, 'agents.yaml'), agents);
   const port = await freePort();
@@ -99,8 +104,8 @@ export async function startServer({ agents = AGENTS } = {}) {
       AGENTS_CONFIG: join(dir, 'agents.yaml'),
       LOG_LEVEL: 'warn',
       LLMCHAT_LOG__FORMAT: 'json',
-      LLMCHAT_ADMIN_USERNAME: ADMIN.username,
-      LLMCHAT_ADMIN_PASSWORD: ADMIN.password,
+      ...(admin ? { LLMCHAT_ADMIN_USERNAME: ADMIN.username, LLMCHAT_ADMIN_PASSWORD: ADMIN.password } : {}),
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

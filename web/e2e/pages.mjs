@@ -12,6 +12,14 @@ export class AuthPage {
     await this.page.getByTestId('register-confirm').fill(password);
     await this.page.getByTestId('register-submit').click();
   }
+  /** Fills the register form already on screen (the invitation code, when given, too). */
+  async fillRegister(username, password, { invite } = {}) {
+    if (invite !== undefined) await this.page.getByTestId('register-invite').fill(invite);
+    await this.page.getByTestId('register-username').fill(username);
+    await this.page.getByTestId('register-password').fill(password);
+    await this.page.getByTestId('register-confirm').fill(password);
+    await this.page.getByTestId('register-submit').click();
+  }
   async login(username, password) {
     await this.page.getByTestId('login-username').fill(username);
     await this.page.getByTestId('login-password').fill(password);
@@ -118,6 +126,20 @@ export class AdminConsole {
     await this.page.getByTestId('agent-base-url').fill(baseUrl);
     await this.page.getByTestId('agent-api-key').fill(apiKey);
     await this.page.getByTestId('agent-model').fill(model);
+  }
+  /** Sets the registration mode on the System page and waits until it applies. */
+  async setRegistration(mode) {
+    await this.page.getByTestId(`registration-mode-${mode}`).check();
+    await this.page.getByTestId('registration-apply').click();
+    await this.page.locator(`[data-testid=registration-settings][data-mode=${mode}]`).waitFor();
+  }
+  /** Creates an invitation on the System page; returns the link shown once. */
+  async createInvitation({ role = 'user', days = '7', note = '' } = {}) {
+    await this.page.getByTestId('invitation-role').selectOption(role);
+    await this.page.getByTestId('invitation-days').fill(days);
+    await this.page.getByTestId('invitation-note').fill(note);
+    await this.page.getByTestId('invitation-create').click();
+    return this.page.getByTestId('invitation-link').textContent();
   }
   agentRow(id) {
     return this.page.locator(`[data-testid=agent-row][data-agent="${id}"]`);

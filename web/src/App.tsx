@@ -10,6 +10,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 // The chat (Markdown, highlighting) and settings load after sign-in.
 const ChatPage = lazy(() => import('./pages/ChatPage'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage'));
+const UsagePage = lazy(() => import('./pages/UsagePage'));
 // The admin console (charts included) is its own chunk, fetched by admins only.
 const AdminConsole = lazy(() => import('./pages/admin/AdminConsole'));
 
@@ -62,6 +63,7 @@ export function App() {
           <Route index element={<Suspense fallback={<Splash />}><ChatPage /></Suspense>} />
           <Route path="c/:id" element={<Suspense fallback={<Splash />}><ChatPage /></Suspense>} />
           <Route path="settings" element={<Suspense fallback={<Splash />}><SettingsPage /></Suspense>} />
+          <Route path="usage" element={<Suspense fallback={<Splash />}><UsagePage /></Suspense>} />
         </Route>
         <Route
           path="/admin/*"

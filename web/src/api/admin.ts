@@ -1,14 +1,21 @@
-// The admin console's API: dashboard figures, agents, users, the audit log and operations.
+// The admin console's API: dashboard figures, agents, users, registration and invitations,
+// the audit log and operations.
 import { request, send } from './client';
 import { errorFrom } from './errors';
 import type {
   AdminAgent,
+  AdminSettings,
   AdminStats,
   AdminUsageReport,
   AgentDefinition,
   AuditEntry,
   ConfigReloadOutcome,
   ConnectionTest,
+  CreatedInvitation,
+  Invitation,
+  NewInvitation,
+  ProviderModels,
+  RegistrationMode,
   Health,
   NewUser,
   Page,
@@ -44,13 +51,25 @@ export function getAgent(id: string): Promise<AdminAgent> {
   return request('GET', `/api/admin/agents/${enc(id)}`);
 }
 
-export function createAgent(definition: AgentDefinition): Promise<AdminAgent> {
-  return request('POST', '/api/admin/agents', { body: definition });
+/**
+ * Creates an agent; the server tests its connection first. When the test fails the agent is
+ * stored disabled, unless `force` (then it is stored as sent).
+ */
+export function createAgent(definition: AgentDefinition, force = false): Promise<AdminAgent> {
+  return request('POST', '/api/admin/agents', { body: definition, query: { force: force || undefined } });
 }
 
-/** Replaces the definition; a missing `api_key` keeps the key in force. */
-export function updateAgent(id: string, definition: AgentDefinition): Promise<AdminAgent> {
-  return request('PUT', `/api/admin/agents/${enc(id)}`, { body: definition });
+/** Replaces the definition; a missing `api_key` keeps the key in force. Tested as `createAgent`. */
+export function updateAgent(id: string, definition: AgentDefinition, force = false): Promise<AdminAgent> {
+  return request('PUT', `/api/admin/agents/${enc(id)}`, { body: definition, query: { force: force || undefined } });
+}
+
+/**
+ * The provider's models. `agentId` lets the server use that agent's stored key when the
+ * provider carries none (or the mask).
+ */
+export function listProviderModels(provider: AgentDefinition['provider'], agentId?: string, signal?: AbortSignal): Promise<ProviderModels> {
+  return request('POST', '/api/admin/agents/models', { body: { provider, ...(agentId ? { agent_id: agentId } : {}) }, signal });
 }
 
 export function deleteAgent(id: string): Promise<void> {
@@ -78,6 +97,31 @@ export function createUser(body: NewUser): Promise<User> {
 
 export function updateUser(id: string, patch: UserPatch): Promise<User> {
   return request('PATCH', `/api/admin/users/${enc(id)}`, { body: patch });
+}
+
+// -------------------------------------------------------------------- registration settings
+
+export function settings(signal?: AbortSignal): Promise<AdminSettings> {
+  return request('GET', '/api/admin/settings', { signal });
+}
+
+/** Sets the registration mode at once; null goes back to the configuration's value. */
+export function setRegistration(mode: RegistrationMode | null): Promise<AdminSettings> {
+  return request('PATCH', '/api/admin/settings', { body: { registration: mode } });
+}
+
+// ---------------------------------------------------------------------------- invitations
+
+export function createInvitation(body: NewInvitation): Promise<CreatedInvitation> {
+  return request('POST', '/api/admin/invitations', { body });
+}
+
+export function listInvitations(query: { cursor?: string; limit?: number } = {}, signal?: AbortSignal): Promise<Page<Invitation>> {
+  return request('GET', '/api/admin/invitations', { query, signal });
+}
+
+export function revokeInvitation(id: string): Promise<void> {
+  return request('DELETE', `/api/admin/invitations/${enc(id)}`);
 }
 
 // ----------------------------------------------------------------------------- audit log

@@ -1,14 +1,22 @@
 import { request } from './client';
 import { endSession, startSession } from './session';
-import type { TokenResponse, User } from './types';
+import type { RegistrationInfo, TokenResponse, User } from './types';
 
 export async function login(username: string, password: string): Promise<User> {
   const tokens = await request<TokenResponse>('POST', '/api/auth/login', { body: { username, password }, auth: false });
   return startSession(tokens).user;
 }
 
-export async function register(username: string, password: string, email?: string): Promise<User> {
-  const body = { username, password, ...(email ? { email } : {}) };
+export interface Registration {
+  username: string;
+  password: string;
+  email?: string;
+  /** Required when registration is by invitation. */
+  inviteCode?: string;
+}
+
+export async function register({ username, password, email, inviteCode }: Registration): Promise<User> {
+  const body = { username, password, ...(email ? { email } : {}), ...(inviteCode ? { invite_code: inviteCode } : {}) };
   const tokens = await request<TokenResponse>('POST', '/api/auth/register', { body, auth: false });
   return startSession(tokens).user;
 }
@@ -35,4 +43,9 @@ export function changePassword(currentPassword: string, newPassword: string): Pr
 
 export function me(): Promise<User> {
   return request<User>('GET', '/api/auth/me');
+}
+
+/** Whether and how accounts can be created here; no sign-in needed. */
+export function registration(signal?: AbortSignal): Promise<RegistrationInfo> {
+  return request('GET', '/api/auth/registration', { auth: false, signal });
 }

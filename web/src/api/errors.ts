@@ -5,13 +5,15 @@ export interface Problem {
   message: string;
 }
 
-/** An error answered by the server (`{"error":{"code","message","request_id"}}`) or a network failure. */
+/** An error answered by the server (`{"error":{"code","message","request_id","field"?}}`) or a network failure. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly requestId: string | undefined;
   /** Seconds to wait, from `Retry-After` (rate limits, quotas, lockouts). */
   readonly retryAfter: number | undefined;
+  /** The request field the error concerns (`username`, `invite_code`, `provider.type`…), when the server names one. */
+  field: string | undefined;
   /** Every problem of a refused configuration or agent set (`problems` in the body). */
   problems: Problem[] = [];
 
@@ -45,15 +47,17 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   let message = response.statusText || `HTTP ${response.status}`;
   let requestId = response.headers.get('x-request-id') ?? undefined;
   let problems: Problem[] = [];
+  let field: string | undefined;
   try {
     const body = (await response.json()) as {
-      error?: { code?: string; message?: string; request_id?: string };
+      error?: { code?: string; message?: string; request_id?: string; field?: string | null };
       problems?: Problem[];
     };
     if (body.error) {
       code = body.error.code ?? code;
       message = body.error.message ?? message;
       requestId = body.error.request_id ?? requestId;
+      field = body.error.field ?? undefined;
     }
     if (Array.isArray(body.problems)) problems = body.problems;
   } catch {
@@ -61,6 +65,7 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   }
   const error = new ApiError(response.status, code, message, requestId, retryAfter);
   error.problems = problems;
+  error.field = field;
   return error;
 }
 

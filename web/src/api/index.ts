@@ -6,6 +6,7 @@ export * as chatApi from './chat';
 export * as conversationsApi from './conversations';
 export * as keysApi from './keys';
 export * as uploadsApi from './uploads';
+export * as usageApi from './usage';
 export type { Upload } from './uploads';
 export { ApiError, isAbort, type Problem } from './errors';
 export { getSession, onSessionChange, refreshSession, type Session, type SessionEnd } from './session';

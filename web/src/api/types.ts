@@ -92,3 +92,28 @@ export interface ChatEvents {
 }
 
 export type ChatEvent = { [K in keyof ChatEvents]: { type: K; data: ChatEvents[K]; id?: string } }[keyof ChatEvents];
+
+// ---------------------------------------------------------------------------------------
+// Registration, invitations, provider model lists, the connection test on save, own usage.
+
+export type RegistrationMode = Schemas['Registration'];
+/** `GET /api/auth/registration`. */
+export type RegistrationInfo = Schemas['RegistrationInfo'];
+/** `GET/PATCH /api/admin/settings`. */
+export type AdminSettings = Schemas['ServerSettingsView'];
+
+export type InvitationStatus = 'pending' | 'used' | 'expired' | 'revoked';
+/** An invitation; the server documents `status` as a string of these four. */
+export type Invitation = Refine<Schemas['InvitationView'], { status: InvitationStatus }>;
+/** The answer to creating an invitation: the only one that carries the code. */
+export type CreatedInvitation = Invitation & { code: string };
+export type NewInvitation = Schemas['NewInvitationRequest'];
+
+/** `POST /api/admin/agents/models`. */
+export type ProviderModels = Schemas['ModelsView'];
+export type ConnectionErrorKind = Schemas['FailureKind'];
+
+// The caller's own usage.
+export type UsageReport = Schemas['UsageReport'];
+export type UsageDay = Schemas['UsageDay'];
+export type UsageTotals = Schemas['UsageTotals'];

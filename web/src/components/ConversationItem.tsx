@@ -5,10 +5,11 @@ import { conversationsApi, type Conversation } from '../api';
 import { describeError } from '../lib/errors';
 import { useConversations } from '../stores/conversations';
 import { ConfirmDialog } from './ConfirmDialog';
+import { Highlighted } from './Highlighted';
 import { Menu } from './Menu';
 import { ArchiveIcon, DownloadIcon, EditIcon, MoreIcon, PinIcon, TrashIcon } from './icons';
 
-export function ConversationItem({ conversation }: { conversation: Conversation }) {
+export function ConversationItem({ conversation, query = '' }: { conversation: Conversation; query?: string }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const active = useMatch(`/c/${conversation.id}`) !== null;
@@ -17,6 +18,8 @@ export function ConversationItem({ conversation }: { conversation: Conversation 
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const title = conversation.title || t('sidebar.untitled');
+  // In search results: the newest matching message, cut around the match (none when only the title matched).
+  const snippet = conversation.snippet?.trim() || null;
 
   const report = (e: unknown) => setError(describeError(t, e));
 
@@ -51,7 +54,14 @@ export function ConversationItem({ conversation }: { conversation: Conversation 
       ) : (
         <NavLink to={`/c/${conversation.id}`} className="conversation-link" title={title} onDoubleClick={() => setEditing(true)}>
           {conversation.pinned && <PinIcon className="conversation-pin" />}
-          <span className="conversation-title">{title}</span>
+          <span className="conversation-text">
+            <span className="conversation-title">{query ? <Highlighted text={title} query={query} /> : title}</span>
+            {query && snippet && (
+              <span className="conversation-snippet" data-testid="search-snippet">
+                <Highlighted text={snippet} query={query} />
+              </span>
+            )}
+          </span>
           {conversation.active_turn && <span className="dot-pulse" aria-label={t('sidebar.running')} />}
         </NavLink>
       )}

@@ -2,7 +2,7 @@ import { memo, useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next';
 import type { Agent, Message, Part } from '../api';
 import { describeFailure } from '../lib/errors';
-import { answerText } from '../lib/turn';
+import { answerText, footerOf } from '../lib/turn';
 import { copyText } from '../lib/clipboard';
 import { AgentAvatar } from './AgentAvatar';
 import { useChat } from '../stores/chat';
@@ -222,6 +222,7 @@ function MessageFooter({ message, text, last, busy }: { message: Message; text: 
   const { t } = useTranslation();
   if (message.status === 'streaming' || message.id.startsWith('local-')) return null;
   const rate = (rating: 'up' | 'down') => void useChat.getState().rate(message.id, message.feedback === rating ? null : rating);
+  const footer = footerOf(message);
   return (
     <>
       {message.status === 'stopped' && <p className="message-note">{t('chat.stopped')}</p>}
@@ -233,28 +234,32 @@ function MessageFooter({ message, text, last, busy }: { message: Message; text: 
       )}
       <div className="message-actions always">
         {text && <CopyButton text={text} />}
-        <button
-          type="button"
-          className="icon-button small"
-          aria-label={t('chat.goodResponse')}
-          title={t('chat.goodResponse')}
-          aria-pressed={message.feedback === 'up'}
-          onClick={() => rate('up')}
-          data-testid="feedback-up"
-        >
-          <ThumbUpIcon />
-        </button>
-        <button
-          type="button"
-          className="icon-button small"
-          aria-label={t('chat.badResponse')}
-          title={t('chat.badResponse')}
-          aria-pressed={message.feedback === 'down'}
-          onClick={() => rate('down')}
-          data-testid="feedback-down"
-        >
-          <ThumbDownIcon />
-        </button>
+        {footer.feedback && (
+          <>
+            <button
+              type="button"
+              className="icon-button small"
+              aria-label={t('chat.goodResponse')}
+              title={t('chat.goodResponse')}
+              aria-pressed={message.feedback === 'up'}
+              onClick={() => rate('up')}
+              data-testid="feedback-up"
+            >
+              <ThumbUpIcon />
+            </button>
+            <button
+              type="button"
+              className="icon-button small"
+              aria-label={t('chat.badResponse')}
+              title={t('chat.badResponse')}
+              aria-pressed={message.feedback === 'down'}
+              onClick={() => rate('down')}
+              data-testid="feedback-down"
+            >
+              <ThumbDownIcon />
+            </button>
+          </>
+        )}
         {last && (
           <button
             type="button"
@@ -269,9 +274,9 @@ function MessageFooter({ message, text, last, busy }: { message: Message; text: 
           </button>
         )}
         <BranchNav message={message} busy={busy} />
-        {message.usage && (
-          <span className="usage">
-            {t('chat.usage', { prompt: message.usage.prompt_tokens, completion: message.usage.completion_tokens })}
+        {footer.usage && (
+          <span className="usage" title={t('chat.usageTitle', footer.usage)} data-testid="message-usage">
+            {t('chat.usage', footer.usage)}
           </span>
         )}
       </div>

@@ -8,7 +8,7 @@ import { useAuth } from '../stores/auth';
 import { useConversations } from '../stores/conversations';
 import { useUi } from '../stores/ui';
 import { ConversationItem } from './ConversationItem';
-import { CloseIcon, EditIcon, KeyboardIcon, LogoutIcon, SearchIcon, SettingsIcon, ShieldIcon, SidebarIcon } from './icons';
+import { ChartIcon, CloseIcon, EditIcon, KeyboardIcon, LogoutIcon, SearchIcon, SettingsIcon, ShieldIcon, SidebarIcon } from './icons';
 
 const BUCKETS: Bucket[] = ['today', 'yesterday', 'previous7', 'older'];
 
@@ -16,7 +16,7 @@ export function Sidebar() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const user = useAuth((s) => s.user);
-  const { items, loading, error, nextCursor, archived, load, loadMore } = useConversations();
+  const { items, loading, error, nextCursor, archived, query, load, loadMore } = useConversations();
   const { toggleCollapsed, setDrawer } = useUi();
   const [search, setSearch] = useState('');
   const searchId = useId();
@@ -63,9 +63,12 @@ export function Sidebar() {
           {t('sidebar.search')}
         </label>
         <SearchIcon />
+        {/* type=text: a search field would add the browser's own clear button next to ours. */}
         <input
           id={searchId}
-          type="search"
+          type="text"
+          enterKeyHint="search"
+          autoComplete="off"
           placeholder={t('sidebar.searchPlaceholder')}
           value={search}
           onChange={(e) => setSearch(e.target.value)}
@@ -73,7 +76,7 @@ export function Sidebar() {
           data-testid="conversation-search"
         />
         {search && (
-          <button type="button" className="icon-button small" onClick={() => setSearch('')} aria-label={t('sidebar.clearSearch')}>
+          <button type="button" className="icon-button small" onClick={() => setSearch('')} aria-label={t('sidebar.clearSearch')} data-testid="clear-search">
             <CloseIcon />
           </button>
         )}
@@ -91,10 +94,12 @@ export function Sidebar() {
         {!error && !loading && items.length === 0 && (
           <p className="sidebar-empty">{search ? t('sidebar.noResults', { q: search }) : t('sidebar.empty')}</p>
         )}
-        {groups.pinned.length > 0 && <Group title={t('sidebar.pinned')} items={groups.pinned} />}
+        {groups.pinned.length > 0 && <Group title={t('sidebar.pinned')} items={groups.pinned} query={query} />}
         {BUCKETS.map((bucket) => {
           const list = groups.byBucket.get(bucket);
-          return list ? <Group key={bucket} title={archived ? `${t('sidebar.archived')} · ${t(`sidebar.${bucket}`)}` : t(`sidebar.${bucket}`)} items={list} /> : null;
+          return list ? (
+            <Group key={bucket} title={archived ? `${t('sidebar.archived')} · ${t(`sidebar.${bucket}`)}` : t(`sidebar.${bucket}`)} items={list} query={query} />
+          ) : null;
         })}
         {nextCursor && (
           <button type="button" className="button ghost wide" onClick={() => void loadMore()} disabled={loading}>
@@ -117,6 +122,10 @@ export function Sidebar() {
             <span>{t('nav.admin')}</span>
           </Link>
         )}
+        <Link to="/usage" className="sidebar-link" data-testid="usage-link">
+          <ChartIcon />
+          <span>{t('usage.title')}</span>
+        </Link>
         <Link to="/settings" className="sidebar-link">
           <SettingsIcon />
           <span>{t('nav.settings')}</span>
@@ -142,14 +151,14 @@ export function Sidebar() {
   );
 }
 
-function Group({ title, items }: { title: string; items: Conversation[] }) {
+function Group({ title, items, query }: { title: string; items: Conversation[]; query: string }) {
   const id = useId();
   return (
     <section className="sidebar-group" aria-labelledby={id}>
       <h2 id={id}>{title}</h2>
       <ul>
         {items.map((c) => (
-          <ConversationItem key={c.id} conversation={c} />
+          <ConversationItem key={c.id} conversation={c} query={query} />
         ))}
       </ul>
     </section>

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError, type AgentDefinition } from '../api';
-import { definitionFromForm, emptyForm, formFromDefinition, serverErrors, validateForm, type AgentForm } from './agentForm';
+import { definitionFromForm, emptyForm, filterModels, formFromDefinition, modelsRequest, NEW_AGENT, serverErrors, validateForm, type AgentForm } from './agentForm';
 
 const openai = (changes: Partial<AgentForm> = {}): AgentForm => ({
   ...emptyForm('openai'),
@@ -144,5 +144,26 @@ describe('server errors', () => {
   test('a conflict is shown at the top', () => {
     const error = new ApiError(409, 'conflict', 'an agent with this id exists; PUT it to change it');
     expect(serverErrors(error, 'gpt').general).toEqual(['an agent with this id exists; PUT it to change it']);
+  });
+});
+
+describe('listing the provider’s models', () => {
+  test('a new agent sends the provider as typed, key included', () => {
+    const { provider, agentId } = modelsRequest(openai({ apiKey: 'sk-new' }), NEW_AGENT);
+    expect(agentId).toBeUndefined();
+    expect(provider).toMatchObject({ type: 'openai', base_url: 'https://api.example.com/v1', api_key: 'sk-new' });
+  });
+  test('an edited agent with an empty key field lets the server use its stored key (same URL only)', () => {
+    const origin = { editing: true, hasKey: true, baseUrl: 'https://api.example.com/v1' };
+    expect(modelsRequest(openai(), origin).agentId).toBe('gpt');
+    expect(modelsRequest(openai(), origin).provider).not.toHaveProperty('api_key');
+    expect(modelsRequest(openai({ baseUrl: 'https://other.example.com/v1' }), origin).agentId).toBeUndefined();
+    expect(modelsRequest(openai({ apiKey: 'sk-typed' }), origin).agentId).toBeUndefined();
+  });
+  test('the list filters on id and name, any case', () => {
+    const models = [{ id: 'gpt-4o', name: 'GPT-4o' }, { id: 'gpt-4o-mini', name: null }, { id: 'claude-sonnet', name: 'Claude Sonnet' }];
+    expect(filterModels(models, 'MINI').map((m) => m.id)).toEqual(['gpt-4o-mini']);
+    expect(filterModels(models, 'sonnet').map((m) => m.id)).toEqual(['claude-sonnet']);
+    expect(filterModels(models, '')).toHaveLength(3);
   });
 });

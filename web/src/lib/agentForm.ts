@@ -304,3 +304,23 @@ export function serverErrors(error: unknown, agentId: string): { fields: FieldEr
   }
   return { fields, general };
 }
+
+/** Providers whose models the server can list (`POST /api/admin/agents/models`). */
+export const LISTS_MODELS: ProviderKind[] = ['openai', 'anthropic'];
+
+/**
+ * What to ask for the provider's model list: the provider as the form describes it, and the
+ * agent's id when a stored key may stand in for an empty key field (same base URL only).
+ */
+export function modelsRequest(form: AgentForm, origin: FormOrigin): { provider: AgentDefinition['provider']; agentId?: string } {
+  const { provider } = definitionFromForm(form);
+  const storedKeyApplies = origin.editing && origin.hasKey && form.apiKey === '' && form.baseUrl.trim() === origin.baseUrl;
+  return storedKeyApplies ? { provider, agentId: form.id } : { provider };
+}
+
+/** The models whose id or name contains `query` (any case), at most `limit`. */
+export function filterModels<T extends { id: string; name?: string | null }>(items: T[], query: string, limit = 100): T[] {
+  const q = query.trim().toLowerCase();
+  const found = q === '' ? items : items.filter((m) => m.id.toLowerCase().includes(q) || (m.name ?? '').toLowerCase().includes(q));
+  return found.slice(0, limit);
+}

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import i18n from '../i18n';
 import { ApiError } from '../api';
-import { describeError, describeFailure, errorKind } from './errors';
+import { describeError, describeFailure, errorKind, fieldError } from './errors';
 
 const t = i18n.getFixedT('en');
 beforeAll(() => i18n.changeLanguage('en'));
@@ -40,5 +40,39 @@ describe('error messages', () => {
     expect(describeFailure(t, { code: 'upstream_error', message: 'upstream error 500: boom' })).toBe(
       'The answer failed: upstream error 500: boom',
     );
+  });
+});
+
+describe('fieldError', () => {
+  const FIELDS = ['username', 'email', 'password', 'invite_code'] as const;
+  const withField = (status: number, code: string, message: string, field?: string) =>
+    Object.assign(new ApiError(status, code, message), { field });
+
+  test('puts a conflict on the field the server names', () => {
+    expect(fieldError(withField(409, 'conflict', 'username is taken', 'username'), FIELDS)).toEqual({ field: 'username', message: 'Username is taken' });
+  });
+  test('drops the "field: " the message starts with', () => {
+    expect(fieldError(withField(422, 'invalid', 'invite_code: this invitation has expired', 'invite_code'), FIELDS)).toEqual({
+      field: 'invite_code',
+      message: 'This invitation has expired',
+    });
+  });
+  test('leaves errors about no field (or another one) to the banner', () => {
+    expect(fieldError(withField(403, 'registration_closed', 'registration is closed'), FIELDS)).toBeNull();
+    expect(fieldError(withField(422, 'invalid', 'x: y', 'display_name'), FIELDS)).toBeNull();
+    expect(fieldError(new Error('boom'), FIELDS)).toBeNull();
+  });
+});
+
+describe('the server’s field in error bodies', () => {
+  test('errorFrom reads `field`', async () => {
+    const { errorFrom } = await import('../api/errors');
+    const response = new Response(JSON.stringify({ error: { code: 'invalid', message: 'email: not an address', field: 'email' } }), {
+      status: 422,
+      headers: { 'content-type': 'application/json' },
+    });
+    const error = await errorFrom(response);
+    expect(error.field).toBe('email');
+    expect(error.code).toBe('invalid');
   });
 });

@@ -74,3 +74,16 @@ export function describeFailure(t: TFunction, failure: { code?: string; message?
       return t('chat.failed', { message });
   }
 }
+
+/**
+ * The message of an error that concerns one of `fields` (the server's `field`), without the
+ * "field: " the server may start it with; null when the error is about none of them.
+ */
+export function fieldError<F extends string>(error: unknown, fields: readonly F[]): { field: F; message: string } | null {
+  if (!(error instanceof ApiError) || !error.field) return null;
+  const field = fields.find((f) => f === error.field);
+  if (!field) return null;
+  const prefix = `${field}: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return { field, message: message.charAt(0).toUpperCase() + message.slice(1) };
+}

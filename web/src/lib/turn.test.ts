@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent } from '../api';
-import { answerText, applyEvent, emptyAssistant } from './turn';
+import { answerText, applyEvent, emptyAssistant, footerOf } from './turn';
 
 const run = (events: ChatEvent[]) => events.reduce(applyEvent, emptyAssistant('local', 'u1'));
 
@@ -55,5 +55,17 @@ describe('applyEvent', () => {
     const message = run([{ type: 'error', data: { code: 'upstream_error', message: 'boom' } }]);
     expect(message.status).toBe('failed');
     expect(message.error).toEqual({ code: 'upstream_error', message: 'boom' });
+  });
+});
+
+describe('footerOf', () => {
+  const base = emptyAssistant('a1', 'u1');
+  it('offers feedback and labelled token counts on a finished answer', () => {
+    const message = { ...base, status: 'complete' as const, usage: { prompt_tokens: 8, completion_tokens: 120, total_tokens: 128 } };
+    expect(footerOf(message)).toEqual({ feedback: true, usage: { prompt: 8, completion: 120 } });
+  });
+  it('offers neither feedback nor a token line on a failed answer', () => {
+    const message = { ...base, status: 'failed' as const, usage: { prompt_tokens: 8, completion_tokens: 0, total_tokens: 8 } };
+    expect(footerOf(message)).toEqual({ feedback: false, usage: null });
   });
 });

@@ -86,3 +86,13 @@ export function answerText(message: Message): string {
     .map((p) => p.text)
     .join('');
 }
+
+/**
+ * What a finished answer's footer offers: feedback only on an answer that exists (not a failed
+ * one), and the token counts only when the answer produced something to count.
+ */
+export function footerOf(message: Message): { feedback: boolean; usage: { prompt: number; completion: number } | null } {
+  const failed = message.status === 'failed';
+  const usage = !failed && message.usage ? { prompt: message.usage.prompt_tokens, completion: message.usage.completion_tokens } : null;
+  return { feedback: !failed, usage };
+}

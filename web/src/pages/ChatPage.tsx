@@ -20,7 +20,11 @@ export default function ChatPage() {
   const composer = useRef<ComposerHandle>(null);
   const { agents, loaded, selected, select, load: loadAgents, error: agentsError } = useAgents();
   const chat = useChat();
-  const conversation = useConversations((s) => s.items.find((c) => c.id === id));
+  // The sidebar's copy when it lists the conversation (the freshest), else the chat's own: a
+  // search may hide the open conversation from the sidebar, never from the header.
+  const listed = useConversations((s) => s.items.find((c) => c.id === id));
+  const own = useChat((s) => (s.conversation?.id === id ? s.conversation : null));
+  const conversation = listed ?? own ?? undefined;
   const updateConversation = useConversations((s) => s.update);
   const { collapsed, toggleCollapsed, setDrawer } = useUi();
   // The input variables filled in on the new-conversation screen, for this page only.

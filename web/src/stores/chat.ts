@@ -2,13 +2,18 @@
 // the stream is doing. Stream events are applied once per animation frame, however fast
 // they come.
 import { create } from 'zustand';
-import { ApiError, chatApi, conversationsApi, isAbort, type ChatEvent, type Message, type SendMessage } from '../api';
+import { ApiError, chatApi, conversationsApi, isAbort, type ChatEvent, type Conversation, type Message, type SendMessage } from '../api';
 import { applyEvent, emptyAssistant } from '../lib/turn';
 import { loadDraft, saveDraft } from './drafts';
 import { useConversations } from './conversations';
 
 interface ChatState {
   conversationId: string | null;
+  /**
+   * The open conversation as the server last described it: the header's title whether or not
+   * the sidebar lists it (a search may hide it there).
+   */
+  conversation: Conversation | null;
   messages: Message[];
   loading: boolean;
   loadError: unknown;
@@ -124,6 +129,7 @@ export const useChat = create<ChatState>((set, get) => {
         conversationsApi.getConversation(conversationId),
       ]);
       useConversations.getState().upsert(conversation);
+      if (get().conversationId === conversationId) set({ conversation });
       if (get().conversationId !== conversationId || get().streaming) return;
       const ours = new Map(get().messages.map((m) => [m.id, m]));
       let behind = false;
@@ -197,6 +203,7 @@ export const useChat = create<ChatState>((set, get) => {
 
   return {
     conversationId: null,
+    conversation: null,
     messages: [],
     loading: false,
     loadError: null,
@@ -208,8 +215,14 @@ export const useChat = create<ChatState>((set, get) => {
       if (id === get().conversationId) return;
       controller?.abort();
       controller = null;
-      set({ conversationId: id, messages: [], loadError: null, error: null, streaming: false, editing: null, loading: id !== null });
+      set({ conversationId: id, conversation: null, messages: [], loadError: null, error: null, streaming: false, editing: null, loading: id !== null });
       if (!id) return;
+      const listed = useConversations.getState().items.find((c) => c.id === id);
+      if (listed) set({ conversation: listed });
+      Promise.resolve(conversationsApi.getConversation(id)).then(
+        (conversation) => conversation && get().conversationId === id && set({ conversation }),
+        () => undefined, // the messages' load reports a missing conversation
+      );
       try {
         const list = await conversationsApi.listMessages(id);
         if (get().conversationId !== id) return;
@@ -239,7 +252,7 @@ export const useChat = create<ChatState>((set, get) => {
       }
       useConversations.getState().upsert(conversation);
       controller?.abort();
-      set({ conversationId: conversation.id, messages: [], loading: false, loadError: null, error: null });
+      set({ conversationId: conversation.id, conversation, messages: [], loading: false, loadError: null, error: null });
       void sendTo(conversation.id, text, extra);
       return conversation.id;
     },
@@ -313,4 +326,12 @@ export const useChat = create<ChatState>((set, get) => {
 
     dismissError: () => set({ error: null }),
   };
+});
+
+// A change made in the sidebar (rename, pin, agent) shows in the header at once.
+useConversations.subscribe((state) => {
+  const { conversationId, conversation } = useChat.getState();
+  if (!conversationId) return;
+  const listed = state.items.find((c) => c.id === conversationId);
+  if (listed && listed !== conversation) useChat.setState({ conversation: listed });
 });

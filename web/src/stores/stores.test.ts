@@ -50,7 +50,7 @@ const start: ChatEvent = {
 beforeEach(() => {
   vi.resetAllMocks();
   useConversations.setState({ items: [], query: '', archived: false, generation: 0 });
-  useChat.setState({ conversationId: null, messages: [], streaming: false, error: null });
+  useChat.setState({ conversationId: null, conversation: null, messages: [], streaming: false, error: null });
 });
 
 describe('useConversations', () => {
@@ -114,5 +114,31 @@ describe('useChat', () => {
     expect(await useChat.getState().send('Hi')).toBe(false);
     expect(useChat.getState().messages).toEqual([]);
     expect((useChat.getState().error as Error).message).toBe('busy');
+  });
+});
+
+describe('the open conversation while the sidebar searches', () => {
+  it('keeps its title when a search hides it from the sidebar', async () => {
+    useConversations.setState({ items: [conversation('c1', 'Trip to Kyoto')] });
+    api.listMessages.mockResolvedValue({ items: [], current_message_id: null });
+    api.getConversation.mockResolvedValue(conversation('c1', 'Trip to Kyoto'));
+    await useChat.getState().open('c1');
+    expect(useChat.getState().conversation?.title).toBe('Trip to Kyoto');
+
+    // A search whose results do not include the open conversation.
+    api.listConversations.mockResolvedValue({ items: [conversation('c2', 'Zebra facts')], next_cursor: null });
+    await useConversations.getState().load({ query: 'zebra' });
+    expect(useConversations.getState().items.map((c) => c.id)).toEqual(['c2']);
+    expect(useChat.getState().conversation?.title).toBe('Trip to Kyoto');
+  });
+
+  it('learns the title from the server when the sidebar never listed it, and follows renames', async () => {
+    api.listMessages.mockResolvedValue({ items: [], current_message_id: null });
+    api.getConversation.mockResolvedValue(conversation('c9', 'Found by address'));
+    await useChat.getState().open('c9');
+    await vi.waitFor(() => expect(useChat.getState().conversation?.title).toBe('Found by address'));
+
+    useConversations.setState({ items: [conversation('c9', 'Renamed')] });
+    expect(useChat.getState().conversation?.title).toBe('Renamed');
   });
 });

@@ -4,12 +4,13 @@
 import { cloneElement, isValidElement, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { adminApi, type Capability, type ProviderKind, type Role } from '../../api';
+import { adminApi, type Capability, type ConnectionTest, type ProviderKind, type Role, type AdminAgent } from '../../api';
 import {
   CAPABILITIES,
   definitionFromForm,
   emptyForm,
   formFromDefinition,
+  LISTS_MODELS,
   NEW_AGENT,
   PROVIDERS,
   ROLES,
@@ -19,7 +20,10 @@ import {
   type FieldErrors,
   type FormOrigin,
 } from '../../lib/agentForm';
+import { describeError } from '../../lib/errors';
+import { formatNumber } from '../../lib/format';
 import { useAgents } from '../../stores/agents';
+import { ModelField } from './ModelField';
 import { LoadError, Loading, PageTitle } from './shared';
 import { useLoad } from './useLoad';
 
@@ -33,14 +37,24 @@ export default function AgentEditor() {
   return <Editor key={id ?? 'new'} initial={start.form} origin={start.origin} fileAgent={agent?.source === 'file' || agent?.source === 'builtin'} />;
 }
 
-function Editor({ initial, origin, fileAgent }: { initial: AgentForm; origin: FormOrigin; fileAgent: boolean }) {
-  const { t } = useTranslation('admin');
+/** A save whose connection test failed: the agent is stored disabled. */
+interface FailedSave {
+  agent: AdminAgent;
+  test: ConnectionTest;
+}
+
+function Editor({ initial, origin: initialOrigin, fileAgent }: { initial: AgentForm; origin: FormOrigin; fileAgent: boolean }) {
+  const { t, i18n } = useTranslation('admin');
   const { t: tc } = useTranslation();
   const navigate = useNavigate();
   const [form, setForm] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [general, setGeneral] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
+  // After a first save the agent exists: later saves replace it.
+  const [origin, setOrigin] = useState(initialOrigin);
+  const [failedSave, setFailedSave] = useState<FailedSave | null>(null);
+  const [forceError, setForceError] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const set = <K extends keyof AgentForm>(key: K, value: AgentForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const upstream = form.provider !== 'demo';
@@ -63,16 +77,47 @@ function Editor({ initial, origin, fileAgent }: { initial: AgentForm; origin: Fo
       return;
     }
     setSaving(true);
+    setFailedSave(null);
+    setForceError(null);
     try {
       const definition = definitionFromForm(form);
       const saved = origin.editing ? await adminApi.updateAgent(form.id, definition) : await adminApi.createAgent(definition);
       useAgents.setState({ loaded: false });
-      navigate('/admin/agents', { state: { notice: { ok: true, text: t(origin.editing ? 'form.saved' : 'form.created', { name: saved.name }) } } });
+      const test = saved.connection_test;
+      if (test && !test.ok) {
+        // Stored, but disabled: say so here, and offer to enable it anyway.
+        setOrigin({ editing: true, hasKey: origin.hasKey || form.apiKey !== '', baseUrl: form.baseUrl.trim() });
+        setFailedSave({ agent: saved, test });
+        return;
+      }
+      done(saved, t(origin.editing ? 'form.saved' : 'form.created', { name: saved.name }));
     } catch (error) {
       const found = serverErrors(error, form.id);
       setErrors(found.fields);
       setGeneral(found.general.length > 0 || Object.keys(found.fields).length > 0 ? found.general : [String(error)]);
       setFocusRun((n) => n + 1);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  /** Back to the list, with what happened (and the connection test, when one ran). */
+  function done(saved: AdminAgent, text: string) {
+    const test = saved.connection_test;
+    const tested = test?.ok ? ` ${t('form.testPassed', { ms: formatNumber(Math.round(test.latency_ms), i18n.language) })}` : '';
+    navigate('/admin/agents', { state: { notice: { ok: true, text: text + tested } } });
+  }
+
+  /** Stores the form as sent, enabled, although its connection test failed. */
+  async function enableAnyway() {
+    setSaving(true);
+    setForceError(null);
+    try {
+      const saved = await adminApi.updateAgent(form.id, { ...definitionFromForm(form), enabled: true }, true);
+      useAgents.setState({ loaded: false });
+      navigate('/admin/agents', { state: { notice: { ok: true, text: t('form.enabledAnyway', { name: saved.name }) } } });
+    } catch (error) {
+      setForceError(describeError(tc, error));
     } finally {
       setSaving(false);
     }
@@ -151,9 +196,9 @@ function Editor({ initial, origin, fileAgent }: { initial: AgentForm; origin: Fo
                   data-testid="agent-api-key"
                 />
               </Field>
-              {(form.provider === 'openai' || form.provider === 'anthropic') && (
-                <Field {...field('model')} label={t('form.model')}>
-                  <input {...text('model')} required spellCheck={false} data-testid="agent-model" />
+              {LISTS_MODELS.includes(form.provider) && (
+                <Field {...field('model')} label={t('form.model')} hint={t('form.modelHint')}>
+                  <ModelField form={form} origin={origin} onChange={(model) => set('model', model)} />
                 </Field>
               )}
               {form.provider === 'fastgpt' && (
@@ -233,6 +278,10 @@ function Editor({ initial, origin, fileAgent }: { initial: AgentForm; origin: Fo
           </Field>
         </fieldset>
 
+        {failedSave && (
+          <SaveTestFailed failed={failedSave} saving={saving} error={forceError} onEnable={() => void enableAnyway()} />
+        )}
+
         <div className="form-actions">
           <Link to="/admin/agents" className="button ghost">
             {tc('common.cancel')}
@@ -243,6 +292,44 @@ function Editor({ initial, origin, fileAgent }: { initial: AgentForm; origin: Fo
         </div>
       </form>
     </section>
+  );
+}
+
+/** The agent was saved disabled because its connection test failed: why, and "Enable anyway". */
+function SaveTestFailed({ failed, saving, error, onEnable }: { failed: FailedSave; saving: boolean; error: string | null; onEnable: () => void }) {
+  const { t, i18n } = useTranslation('admin');
+  const { test } = failed;
+  // The outcome of the save is what the admin needs to read next: bring it into view.
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    box.current?.scrollIntoView?.({ block: 'center' });
+    box.current?.focus({ preventScroll: true });
+  }, [failed]);
+  const ms = formatNumber(Math.round(test.latency_ms), i18n.language);
+  return (
+    <div ref={box} tabIndex={-1} className="banner warn save-test" role="alert" data-testid="save-test-result" data-ok="false">
+      <div>
+        <p>
+          <strong>{t('form.savedDisabled', { name: failed.agent.name })}</strong>
+        </p>
+        <p data-testid="save-test-message">{test.error?.message ?? t('agents.testFailed', { ms })}</p>
+        {test.url && (
+          <p className="hint">
+            {t('form.testedUrl')} <code>{test.url}</code> · {t('agents.testFailed', { ms })}
+          </p>
+        )}
+        <p className="hint">{t('form.enableAnywayHint')}</p>
+        {error && <p className="form-error">{error}</p>}
+        <div className="form-actions">
+          <Link to="/admin/agents" className="button ghost">
+            {t('form.backToAgents')}
+          </Link>
+          <button type="button" className="button" onClick={onEnable} disabled={saving} data-testid="enable-anyway">
+            {t('form.enableAnyway')}
+          </button>
+        </div>
+      </div>
+    </div>
   );
 }
 

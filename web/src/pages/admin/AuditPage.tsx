@@ -3,6 +3,7 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type AuditEntry, type User } from '../../api';
+import { auditActor, auditTarget } from '../../lib/auditNames';
 import { AUDIT_ACTIONS, filtersFromSearch, filtersToQuery, filtersToSearch, NO_FILTERS, type AuditFilters } from '../../lib/auditFilters';
 import { formatDateTime } from '../../lib/format';
 import { LoadError, Loading, PageTitle, StatusBadge } from './shared';
@@ -131,11 +132,21 @@ export default function AuditPage() {
               {current.items.map((entry) => (
                 <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
                   <td className="nowrap" data-label={t('audit.time')}>{formatDateTime(entry.created_at, i18n.language)}</td>
-                  <td data-label={t('audit.actor')}>{entry.actor_id ? (byId.get(entry.actor_id) ?? <code>{entry.actor_id}</code>) : '—'}</td>
+                  <td data-label={t('audit.actor')} data-testid="audit-actor-cell">
+                    <Name name={auditActor(entry, byId)} />
+                  </td>
                   <td data-label={t('audit.action')}>
                     <code>{entry.action}</code>
                   </td>
-                  <td data-label={t('audit.target')}>{entry.target_type ? `${entry.target_type} ${byId.get(entry.target_id ?? '') ?? entry.target_id ?? ''}` : '—'}</td>
+                  <td data-label={t('audit.target')} data-testid="audit-target-cell">
+                    {entry.target_type ? (
+                      <>
+                        <span className="hint">{entry.target_type}</span> <Name name={auditTarget(entry, byId)} />
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td data-label={t('audit.result')}>
                     <StatusBadge tone={entry.result === 'success' ? 'ok' : 'bad'}>{entry.result === 'success' ? t('audit.success') : t('audit.failure')}</StatusBadge>
                   </td>
@@ -163,4 +174,24 @@ export default function AuditPage() {
       )}
     </section>
   );
+}
+
+/** A name as resolved for the log: a known name, the CLI, an id nobody names any more, or nothing. */
+function Name({ name }: { name: ReturnType<typeof auditActor> }) {
+  const { t } = useTranslation('admin');
+  switch (name.kind) {
+    case 'name':
+      return <>{name.text}</>;
+    case 'cli':
+      return <em>{t('audit.viaCli')}</em>;
+    case 'id':
+      return (
+        <span title={name.text}>
+          <code>{name.text.slice(0, 8)}</code>
+          {name.gone && <span className="hint"> {t('audit.deleted')}</span>}
+        </span>
+      );
+    default:
+      return <>—</>;
+  }
 }

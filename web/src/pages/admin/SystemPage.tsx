@@ -1,10 +1,13 @@
-// Operations: the health of each component, the build, and a configuration reload that shows
-// what changed, or the validation report when the new configuration is refused.
+// Operations: the health of each component, the build, who can register (and invitations),
+// and a configuration reload that shows what changed, or the validation report when the new
+// configuration is refused.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, ApiError, type ComponentStatus, type ConfigReloadOutcome } from '../../api';
 import { describeError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
+import { InvitationsSection } from './InvitationsSection';
+import { RegistrationSection } from './RegistrationSection';
 import { LoadError, Loading, NoticeBanner, PageTitle, StatusBadge, type Notice } from './shared';
 import { useLoad } from './useLoad';
 
@@ -120,6 +123,10 @@ export default function SystemPage() {
             </dl>
           )}
         </section>
+      </div>
+      <div className="system-accounts">
+        <RegistrationSection />
+        <InvitationsSection />
       </div>
       <section className="card reload-card" aria-labelledby="system-reload">
         <h3 id="system-reload">{t('system.reload')}</h3>
