@@ -17,7 +17,7 @@ use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
 use crate::routes::views::{Page, PageQuery, decode_cursor, page, rfc3339};
 use crate::state::AppState;
-use crate::store::invitations::{self, InvitationRow, NewInvitation};
+use crate::store::invitations::{self, InvitationRow, InvitationStatus, NewInvitation};
 use crate::store::now_ms;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,6 +60,7 @@ pub struct NewInvitationRequest {
     /// The new account's role; default `user`.
     pub role: Option<Role>,
     /// 1–90; default 7.
+    #[schema(minimum = 1, maximum = 90)]
     pub expires_in_days: Option<u32>,
     /// Up to 200 characters, for the admins (who it is for).
     pub note: Option<String>,
@@ -72,8 +73,7 @@ pub struct InvitationView {
     pub note: Option<String>,
     pub created_at: String,
     pub expires_at: String,
-    /// `pending`, `used`, `expired` or `revoked`.
-    pub status: &'static str,
+    pub status: InvitationStatus,
     pub used_at: Option<String>,
     pub used_by: Option<String>,
     pub used_by_name: Option<String>,

@@ -6,6 +6,15 @@ use sqlx::FromRow;
 use crate::error::{Error, Result};
 use crate::store::{Db, now_ms};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InvitationStatus {
+    Pending,
+    Used,
+    Expired,
+    Revoked,
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct InvitationRow {
     pub id: String,
@@ -21,16 +30,16 @@ pub struct InvitationRow {
 }
 
 impl InvitationRow {
-    /// `pending`, `used`, `revoked` or `expired` at `now` (unix ms).
-    pub fn status(&self, now: i64) -> &'static str {
+    /// What became of the invitation, at `now` (unix ms).
+    pub fn status(&self, now: i64) -> InvitationStatus {
         if self.used_at.is_some() {
-            "used"
+            InvitationStatus::Used
         } else if self.revoked_at.is_some() {
-            "revoked"
+            InvitationStatus::Revoked
         } else if self.expires_at <= now {
-            "expired"
+            InvitationStatus::Expired
         } else {
-            "pending"
+            InvitationStatus::Pending
         }
     }
 }

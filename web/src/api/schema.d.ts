@@ -1403,14 +1403,15 @@ export interface components {
             error: components["schemas"]["ErrorBody"];
             problems: components["schemas"]["Problem"][];
         };
+        /** @enum {string} */
+        InvitationStatus: "pending" | "used" | "expired" | "revoked";
         InvitationView: {
             created_at: string;
             expires_at: string;
             id: string;
             note?: string | null;
             role: components["schemas"]["Role"];
-            /** @description `pending`, `used`, `expired` or `revoked`. */
-            status: string;
+            status: components["schemas"]["InvitationStatus"];
             used_at?: string | null;
             used_by?: string | null;
             used_by_name?: string | null;
@@ -1731,8 +1732,7 @@ export interface components {
                 id: string;
                 note?: string | null;
                 role: components["schemas"]["Role"];
-                /** @description `pending`, `used`, `expired` or `revoked`. */
-                status: string;
+                status: components["schemas"]["InvitationStatus"];
                 used_at?: string | null;
                 used_by?: string | null;
                 used_by_name?: string | null;
