@@ -51,14 +51,9 @@ pub fn anthropic_request(endpoint: &Endpoint<'_>) -> HttpRequest {
         "anthropic-version",
         super::anthropic::API_VERSION.to_string(),
     ));
-    let path = if endpoint.base_url.trim_end_matches('/').ends_with("/v1") {
-        "/models?limit=1000"
-    } else {
-        "/v1/models?limit=1000"
-    };
     HttpRequest {
         method: HttpMethod::Get,
-        url: endpoint.url(path),
+        url: super::anthropic::api_url(endpoint, "/models?limit=1000"),
         headers: endpoint.headers_with(&headers),
         body: None,
     }

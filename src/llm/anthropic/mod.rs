@@ -116,17 +116,21 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
     headers.push(("anthropic-version", API_VERSION.to_string()));
     headers.push(("content-type", "application/json".to_string()));
 
-    // The SDKs' base URL has no `/v1`, but OpenAI habits put one there: accept both.
-    let path = if endpoint.base_url.trim_end_matches('/').ends_with("/v1") {
-        "/messages"
-    } else {
-        "/v1/messages"
-    };
     HttpRequest {
         method: HttpMethod::Post,
-        url: endpoint.url(path),
+        url: api_url(endpoint, "/messages"),
         headers: endpoint.headers_with(&headers),
         body: Some(Value::Object(body)),
+    }
+}
+
+/// The URL of `path` (`/messages`, `/models…`) under the API's `/v1`. The SDKs' base URL has no
+/// `/v1`, but OpenAI habits put one there: accept both.
+pub(crate) fn api_url(endpoint: &Endpoint<'_>, path: &str) -> String {
+    if endpoint.base_url.trim_end_matches('/').ends_with("/v1") {
+        endpoint.url(path)
+    } else {
+        endpoint.url(&format!("/v1{path}"))
     }
 }
 
