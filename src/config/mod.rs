@@ -7,6 +7,7 @@
 mod env;
 mod error;
 mod list;
+mod placeholders;
 mod secret;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub use env::Sources;
 pub use error::ConfigError;
+pub use placeholders::Placeholders;
 pub use secret::{Secret, mask_url};
 
 /// The deployment environment, chosen by `LLMCHAT_ENV` (aliases `DEPLOYMENT_ENV`, `NODE_ENV`).
@@ -90,27 +92,6 @@ pub struct Settings {
     /// `config/secrets/{env}.env`, `.env` and the process environment, later ones winning.
     #[serde(skip)]
     pub placeholders: Placeholders,
-}
-
-/// Variables for `${NAME}` placeholders in the agents file. Never printed.
-#[derive(Clone, Default)]
-pub struct Placeholders(std::sync::Arc<std::collections::HashMap<String, String>>);
-
-impl Placeholders {
-    pub fn new(vars: impl IntoIterator<Item = (String, String)>) -> Placeholders {
-        Placeholders(std::sync::Arc::new(vars.into_iter().collect()))
-    }
-
-    /// The value of `name`; an empty value counts as unset.
-    pub fn get(&self, name: &str) -> Option<String> {
-        self.0.get(name).filter(|v| !v.trim().is_empty()).cloned()
-    }
-}
-
-impl std::fmt::Debug for Placeholders {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Placeholders({} variables)", self.0.len())
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
