@@ -118,11 +118,12 @@ mock=$(sed -n 's/^listening on //p' "$mock_log")
 [[ -n $mock ]] || { show_log "$mock_log"; die "llmchat-mock did not start"; }
 note "llmchat-mock on $mock"
 
+# The demo agent types at 200 characters a second (4.5 s an answer): 100 times faster here.
 cat >"$OPS_WORK/agents.yaml" <<EOF
 agents:
   - id: demo
     name: Demo
-    provider: {type: demo}
+    provider: {type: demo, chars_per_second: 20000}
   - id: mock
     name: Mock
     provider: {type: openai, base_url: "http://$mock/openai/v1", api_key: sk-test, model: mock, max_retries: 0}
