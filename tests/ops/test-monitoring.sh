@@ -8,12 +8,13 @@
 # Live: llmchat (release binary, production mode, METRICS_TOKEN set, SQLite in a scratch dir)
 # with agents on llmchat-mock (one of them always answered 500), a real Prometheus (Debian's)
 # scraping it with the token from a credentials file, Alertmanager with our routing and a local
-# webhook receiver. After traffic (register, chat with demo, /v1 through an API key, the
-# failing agent), through Prometheus' HTTP API: the target is up (and a scrape without the
-# token gets 401), every dashboard query returns data, the upstream-error alert fires and
-# reaches the on-call receiver. Scratch copies differ from monitoring/ only in: paths, the
-# target address, 1 s scrape/evaluation intervals, `for:` durations of 2 s, Alertmanager's
-# group_wait 1 s and webhook URL.
+# webhook receiver. After traffic (an admin made with `llmchat user create` signs in, chats
+# with demo, calls /v1 through an API key, calls the failing agent), through Prometheus' HTTP
+# API: the target is up (and a job without the token gets 401), every dashboard query returns
+# data, UpstreamErrorRatioHigh fires and reaches the on-call receiver, HighErrorRate fires.
+# The scratch copies differ from monitoring/ only in: paths, the target and Alertmanager
+# addresses, 1 s scrape/evaluation intervals, `for:` durations of 2 s, the self-scrape job
+# dropped and a job without the token added, Alertmanager's group_wait 1 s and webhook URL.
 #
 # Usage: bash tests/ops/test-monitoring.sh [--static-only]
 # Environment: LLMCHAT_BIN, LLMCHAT_MOCK_BIN (see tests/ops/lib.sh), OPS_KEEP=1 keeps the
