@@ -19,6 +19,9 @@
         whose result is empty or only NaN.
     monitoring_live.py wait-alert PROM ALERT SECONDS BASE STATE
         Calls the failing agent (2 calls a second) until ALERT is firing in Prometheus.
+    monitoring_live.py rules-healthy PROM EXPECTED
+        Every rule evaluates without error on the real metrics, and the alerts firing are
+        exactly the comma-separated EXPECTED ones (the others stay quiet on a healthy server).
     monitoring_live.py wait-webhook FILE ALERT RECEIVER SECONDS
         Until Alertmanager has posted ALERT (firing) to the webhook path /RECEIVER.
 """
@@ -217,6 +220,20 @@ def wait_alert(prom, alert, seconds, base, state):
     fail(f"{alert} did not fire within {seconds} s (last state {seen})")
 
 
+def rules_healthy(prom, expected):
+    status, body = call("GET", f"{prom}/api/v1/rules", timeout=10)
+    rules = [r for g in json.loads(body)["data"]["groups"] for r in g["rules"]]
+    broken = [f"{r['name']}: {r.get('lastError')}" for r in rules if r.get("health") != "ok"]
+    if broken:
+        fail("rules failing to evaluate:\n  " + "\n  ".join(broken))
+    firing = sorted({r["name"] for r in rules if r.get("state") == "firing"})
+    wanted = sorted(expected.split(","))
+    if firing != wanted:
+        fail(f"firing alerts are {firing}, expected {wanted}")
+    print(f"{len(rules)} rules evaluate without error; firing: {', '.join(firing)}; "
+          f"the other {len(rules) - len(firing)} quiet")
+
+
 def wait_webhook(path, alert, receiver_path, seconds):
     deadline = time.monotonic() + float(seconds)
     while time.monotonic() < deadline:
@@ -247,6 +264,7 @@ COMMANDS = {
     "target-error": (target_error, 3),
     "exprs-have-data": (exprs_have_data, 2),
     "wait-alert": (wait_alert, 5),
+    "rules-healthy": (rules_healthy, 2),
     "wait-webhook": (wait_webhook, 4),
 }
 

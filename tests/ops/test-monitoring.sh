@@ -5,20 +5,22 @@
 # as this Prometheus build allows), promtool check rules + promtool test rules, amtool
 # check-config, the Grafana dashboard's structure, the log-shipping example's structure.
 #
-# Live: llmchat (release binary, production mode, METRICS_TOKEN set, SQLite in a scratch dir)
+# Live: llmchat (release binary, production mode, METRICS_TOKEN set, SQLite in a scratch dir,
+# Redis at OPS_REDIS_URL, default redis://127.0.0.1:6379, under a key prefix of its own)
 # with agents on llmchat-mock (one of them always answered 500), a real Prometheus (Debian's)
 # scraping it with the token from a credentials file, Alertmanager with our routing and a local
 # webhook receiver. After traffic (an admin made with `llmchat user create` signs in, chats
 # with demo, calls /v1 through an API key, calls the failing agent), through Prometheus' HTTP
 # API: the target is up (and a job without the token gets 401), every dashboard query returns
-# data, UpstreamErrorRatioHigh fires and reaches the on-call receiver, HighErrorRate fires.
+# data, UpstreamErrorRatioHigh fires and reaches the on-call receiver, HighErrorRate fires,
+# every rule evaluates without error and no other alert fires.
 # The scratch copies differ from monitoring/ only in: paths, the target and Alertmanager
 # addresses, 1 s scrape/evaluation intervals, `for:` durations of 2 s, the self-scrape job
 # dropped and a job without the token added, Alertmanager's group_wait 1 s and webhook URL.
 #
 # Usage: bash tests/ops/test-monitoring.sh [--static-only]
-# Environment: LLMCHAT_BIN, LLMCHAT_MOCK_BIN (see tests/ops/lib.sh), OPS_KEEP=1 keeps the
-# scratch dir.
+# Environment: LLMCHAT_BIN, LLMCHAT_MOCK_BIN (see tests/ops/lib.sh), OPS_REDIS_URL, OPS_KEEP=1
+# keeps the scratch dir.
 # Exit codes: 0 all checks passed; 1 a check failed (the message says which); 2 bad usage.
 
 usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; }
@@ -136,12 +138,20 @@ EOF
 port=$(free_port)
 base=http://127.0.0.1:$port
 llmchat_log=$OPS_WORK/llmchat.log
+# Redis as in production (the dashboard's Redis panel has data only with REDIS_URL), under a
+# key prefix of this run's own.
+redis_url=${OPS_REDIS_URL:-redis://127.0.0.1:6379}
+need redis-cli redis-tools
+[[ $(redis-cli -u "$redis_url" ping 2>/dev/null) == PONG ]] \
+    || die "Redis does not answer at $redis_url (start redis-server, or set OPS_REDIS_URL)"
+
 # env -i: the server refuses unknown LLMCHAT_* variables (this shell has LLMCHAT_BIN). Run
 # from the repository so that config/environments/production.yml applies, as in the image;
 # no drain on SIGTERM, so that stopping it takes no time.
 server_env=(env -i PATH="$PATH" LLMCHAT_SHUTDOWN_DRAIN=0s
     LLMCHAT_ENV=production JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
     METRICS_TOKEN="$METRICS_TOKEN" HOST=127.0.0.1 PORT="$port"
+    REDIS_URL="$redis_url" LLMCHAT_REDIS__KEY_PREFIX="llmchat-test-monitoring-$$:"
     LLMCHAT_DATA_DIR="$OPS_WORK/app/data" AGENTS_CONFIG="$OPS_WORK/agents.yaml"
     API_RATE_LIMIT=100000)
 start "$llmchat_log" "${server_env[@]}" "$LLMCHAT_BIN" serve
@@ -216,6 +226,8 @@ section "live: an upstream failing fires UpstreamErrorRatioHigh"
 "$PY" "$HELPERS/monitoring_live.py" wait-webhook "$hook_file" UpstreamErrorRatioHigh oncall 60 | sed 's/^/    /'
 # The failing agent's calls answer 502: the service-wide 5xx ratio is over 5% as well.
 "$PY" "$HELPERS/monitoring_live.py" wait-alert "$prom" HighErrorRate 30 "$base" "$state" | sed 's/^/    /'
+# No other alert fires on this healthy server, and no rule fails on the real series.
+"$PY" "$HELPERS/monitoring_live.py" rules-healthy "$prom" HighErrorRate,UpstreamErrorRatioHigh | sed 's/^/    /'
 # The dashboard's alert annotation query has data now.
 "$PY" "$HELPERS/monitoring_dashboard.py" exprs "$MON/grafana/dashboards/llmchat.json" 1m \
     | grep '"annotation ' >"$OPS_WORK/annotations.jsonl"
