@@ -20,7 +20,8 @@ import yaml
 APP = "llmchat-backend"
 PORT = 3001
 ENVIRONMENTS = ("development", "staging", "production")
-# The guide's environment table (replicas, limits, log level, debug) and the HPA range per env.
+# The guide's environment table (limits, log level, debug) and replicas as the HPA's range:
+# the table's count is the minimum.
 TABLE = {
     "development": dict(replicas=1, cpu="1", memory="1Gi", log="debug", debug="true", hpa=(1, 2)),
     "staging": dict(replicas=2, cpu="2", memory="2Gi", log="info", debug="false", hpa=(2, 4)),
@@ -185,14 +186,22 @@ def check_image_tags(docs, env):
             f"{APP}: image {image} is not pinned to a version or digest ({env})"
 
 
+def replicas(docs):
+    """The replica count at rest: the HPA's minimum (the Deployment leaves the count to it)."""
+    return one(docs, "HorizontalPodAutoscaler", "llmchat-hpa")["spec"]["minReplicas"]
+
+
 def check_environment_table(docs, env):
     want = TABLE[env]
     dep = one(docs, "Deployment", APP)
-    replicas = dep["spec"].get("replicas")
+    assert "replicas" not in dep["spec"], \
+        f"Deployment sets replicas: {dep['spec']['replicas']} while the HPA owns the count (kubectl apply would reset it)"
+    hpa = one(docs, "HorizontalPodAutoscaler", "llmchat-hpa")
+    assert hpa["spec"]["scaleTargetRef"]["name"] == APP, "HPA does not target the Deployment"
+    got = (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"])
     if env == "production":
-        assert replicas is not None and replicas >= want["replicas"], f"production replicas {replicas}, want 3+"
-    else:
-        assert replicas == want["replicas"], f"{env} replicas {replicas}, want {want['replicas']}"
+        assert got[0] >= want["replicas"] and got[1] >= got[0], f"production HPA min/max {got}, want 3+"
+    assert got == want["hpa"], f"{env} HPA min/max (replicas) {got}, want {want['hpa']}"
     limits = app_container(docs)["resources"]["limits"]
     assert cpu(limits["cpu"]) == cpu(want["cpu"]), f"{env} cpu limit {limits['cpu']}, want {want['cpu']}"
     assert memory(limits["memory"]) == memory(want["memory"]), f"{env} memory limit {limits['memory']}, want {want['memory']}"
@@ -201,11 +210,6 @@ def check_environment_table(docs, env):
         f"LLMCHAT_ENV/NODE_ENV are {data.get('LLMCHAT_ENV')}/{data.get('NODE_ENV')}, want {env}"
     assert data.get("LOG_LEVEL") == want["log"], f"{env} LOG_LEVEL {data.get('LOG_LEVEL')}, want {want['log']}"
     assert data.get("LLMCHAT_DEBUG") == want["debug"], f"{env} LLMCHAT_DEBUG {data.get('LLMCHAT_DEBUG')}, want {want['debug']}"
-    hpa = one(docs, "HorizontalPodAutoscaler", "llmchat-hpa")
-    got = (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"])
-    assert got == want["hpa"], f"{env} HPA min/max {got}, want {want['hpa']}"
-    assert got[0] == replicas, f"HPA minReplicas {got[0]} differs from Deployment replicas {replicas}"
-    assert hpa["spec"]["scaleTargetRef"]["name"] == APP, "HPA does not target the Deployment"
 
 
 def check_termination_grace(docs, env):
@@ -251,14 +255,14 @@ def check_pdb(docs, env):
     pdbs = [p for p in find(docs, "PodDisruptionBudget")
             if p["spec"]["selector"]["matchLabels"].items() <= labels.items()]
     assert len(pdbs) == 1, f"expected one PodDisruptionBudget selecting the {APP} pods, found {len(pdbs)}"
-    spec, replicas = pdbs[0]["spec"], dep["spec"]["replicas"]
+    spec, count = pdbs[0]["spec"], replicas(docs)
     if "minAvailable" in spec:
-        assert isinstance(spec["minAvailable"], int) and spec["minAvailable"] < replicas, \
-            f"PDB minAvailable {spec['minAvailable']} must be below replicas {replicas} (or drains block)"
+        assert isinstance(spec["minAvailable"], int) and spec["minAvailable"] < count, \
+            f"PDB minAvailable {spec['minAvailable']} must be below replicas {count} (or drains block)"
     else:
         assert isinstance(spec.get("maxUnavailable"), int) and spec["maxUnavailable"] >= 1, \
             f"PDB maxUnavailable {spec.get('maxUnavailable')!r} must be at least 1 (or drains block)"
-        assert replicas == 1 or spec["maxUnavailable"] < replicas, "PDB allows every replica to go at once"
+        assert count == 1 or spec["maxUnavailable"] < count, "PDB allows every replica to go at once"
 
 
 def check_ingress(docs, env):
@@ -417,7 +421,8 @@ MUTATIONS = {
         "untagged backup image": lambda d: _backup(d).update(image="postgres"),
         "moving tag": lambda d: _app(d).update(image="registry.example.com:5000/llmchat:production")},
     "check_environment_table": {
-        "2 replicas": lambda d: _dep(d)["spec"].update(replicas=2),
+        "HPA minimum 2": lambda d: one(d, "HorizontalPodAutoscaler", "llmchat-hpa")["spec"].update(minReplicas=2),
+        "Deployment replicas": lambda d: _dep(d)["spec"].update(replicas=3),
         "debug logs": lambda d: _cfg(d).update(LOG_LEVEL="debug"),
         "2 CPU limit": lambda d: _app(d)["resources"]["limits"].update(cpu="2")},
     "check_termination_grace": {

@@ -120,8 +120,9 @@ s = json.load(sys.stdin)
 got = (s["environment"], s["log"]["level"], str(s["debug"]).lower(), str(s["server"]["port"]))
 want = (env, cm["LOG_LEVEL"], cm["LLMCHAT_DEBUG"], cm["PORT"])
 assert got == want, f"server settings {got}, ConfigMap says {want}"
+drain, grace = s.get("shutdown_drain"), s.get("shutdown_grace")
 print(f"    {env}: environment={got[0]} log.level={got[1]} debug={got[2]} port={got[3]}"
-      f" shutdown_drain={s.get(\"shutdown_drain\")} shutdown_grace={s.get(\"shutdown_grace\")}")
+      f" shutdown_drain={drain} shutdown_grace={grace}")
 ' "$renders/$env.yaml" "$env" ||
             die "the $env ConfigMap does not give the server the environment table's settings"
     done
