@@ -130,6 +130,9 @@ def check_capabilities(docs, env):
 
 
 def check_pod_security(docs, env):
+    labels = one(docs, "Namespace", "llmchat")["metadata"].get("labels") or {}
+    assert labels.get("pod-security.kubernetes.io/enforce") == "restricted", \
+        "namespace does not enforce the restricted Pod Security Standard"
     for where, spec in pods(docs):
         seccomp = (spec.get("securityContext") or {}).get("seccompProfile", {}).get("type")
         assert seccomp == "RuntimeDefault", f"{where}: pod seccompProfile is {seccomp!r}, not RuntimeDefault"
@@ -405,7 +408,9 @@ MUTATIONS = {
         "escalation": lambda d: _app(d)["securityContext"].update(allowPrivilegeEscalation=True)},
     "check_pod_security": {
         "service links": lambda d: pod_spec(_dep(d)).update(enableServiceLinks=True),
-        "no seccomp": lambda d: pod_spec(_dep(d))["securityContext"].pop("seccompProfile")},
+        "no seccomp": lambda d: pod_spec(_dep(d))["securityContext"].pop("seccompProfile"),
+        "namespace baseline": lambda d: one(d, "Namespace", "llmchat")["metadata"]["labels"].update(
+            {"pod-security.kubernetes.io/enforce": "baseline"})},
     "check_service_account_token": {
         "token mounted": lambda d: pod_spec(_dep(d)).update(automountServiceAccountToken=True),
         "account mounts": lambda d: one(d, "ServiceAccount", "llmchat").update(automountServiceAccountToken=True)},

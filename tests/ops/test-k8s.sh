@@ -50,8 +50,8 @@ EOF
 render production-components "$all"
 
 section "schema validation (kubernetes-validate --strict; CRDs skipped: $CRD_KINDS)"
-validate() { # FILE...
-    local v out
+validate() { # FILE... (one kubernetes-validate run per Kubernetes version)
+    local v out f
     for v in "${versions[@]}"; do
         out=$("$venv/bin/kubernetes-validate" --strict -k "$v" "$@" 2>&1) ||
             { printf '%s\n' "$out" | grep -v '^INFO' >&2; die "schema validation failed for Kubernetes $v"; }
@@ -59,17 +59,14 @@ validate() { # FILE...
         if printf '%s\n' "$out" | grep "Couldn't find schema" | grep -vE "kind ($CRD_KINDS) " >&2; then
             die "a kind without a schema for Kubernetes $v (typo in apiVersion/kind?)"
         fi
-        note "Kubernetes $v: $(printf '%s\n' "$out" | grep -c 'passed for resource') documents valid"
+        for f in "$@"; do
+            note "Kubernetes $v: $(printf '%s\n' "$out" | grep -cF "$f passed for resource") documents of ${f#"$OPS_WORK"/} valid"
+        done
     done
 }
-for f in "$renders"/*.yaml; do
-    note "$(basename "$f")"
-    validate "$f"
-done
-# The guide's one-file-at-a-time path (`kubectl apply -f k8s/namespace.yaml` ...) and the
-# example Secret.
-note "k8s/*.yaml (the guide's file names)"
-validate k8s/*.yaml
+# The renders, and the guide's one-file-at-a-time path (`kubectl apply -f k8s/namespace.yaml`
+# ...) with the example Secret.
+validate "$renders"/*.yaml k8s/*.yaml
 
 section "example Secret is never rendered"
 grep -q 'llmchat.io/example-only: "true"' k8s/secret.example.yaml || die "k8s/secret.example.yaml lost its example-only marker"
