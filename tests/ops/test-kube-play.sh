@@ -135,9 +135,9 @@ note "podman inspect: State.Health.Status = $inspected after $((SECONDS - t0)) s
 
 section "probe paths on the published port"
 base=http://127.0.0.1:$port
-for path in "$startupProbe" "$livenessProbe" "$readinessProbe"; do
-    wait_http "$base$path" 30
-    note "GET $path -> 200"
+for probe in startup:"$startupProbe" liveness:"$livenessProbe" readiness:"$readinessProbe"; do
+    wait_http "$base${probe#*:}" 30
+    note "${probe%%:*} probe: GET ${probe#*:} -> 200"
 done
 health=$(curl -fsS --max-time 5 "$base/api/health") || die "/api/health did not answer 2xx"
 "$python" -c 'import json,sys; s=json.loads(sys.argv[1]); assert s["status"]=="ok" and s["environment"]=="development", s' "$health" ||
