@@ -4,7 +4,7 @@
     k8s_policy.py ENV RENDERED.yaml      check one overlay's output; exit 1 on the first failure
     k8s_policy.py --self-test RENDERED.yaml
                                          break a good production render once per check and
-                                         expect exactly that check to fail (a check that cannot
+                                         expect that check to fail (a check that cannot
                                          fail is a defect)
 
 Every check is a function `check_*(docs, env)` with plain asserts; CHECKS lists them and
