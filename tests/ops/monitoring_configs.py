@@ -89,12 +89,12 @@ def kubernetes(path, prefix):
         "__meta_kubernetes_pod_annotation_prometheus_io_scrape": "true",
         "__meta_kubernetes_pod_annotation_prometheus_io_port": "3001",
         "__meta_kubernetes_pod_annotation_prometheus_io_path": "/metrics",
-        "__meta_kubernetes_pod_label_app_kubernetes_io_version": "1.2.0",
+        "__meta_kubernetes_pod_label_app": "llmchat-backend",
         "__metrics_path__": "/metrics",
     }
     got = relabel(pod, job["relabel_configs"])
     want = {"__address__": "10.1.2.3:3001", "__metrics_path__": "/metrics", "pod": pod["__meta_kubernetes_pod_name"],
-            "namespace": "llmchat", "version": "1.2.0"}
+            "namespace": "llmchat", "app": "llmchat-backend"}
     if got is None or any(got.get(k) != v for k, v in want.items()):
         fail(f"an annotated pod relabels to {got}, expected {want}")
     with_port = dict(pod, __address__="10.1.2.3:8080")
@@ -105,7 +105,7 @@ def kubernetes(path, prefix):
         if relabel(dict(pod, **change), job["relabel_configs"]) is not None:
             fail(f"a pod with {change} would be scraped")
     print("prometheus-kubernetes.yml: annotated running pod -> 10.1.2.3:3001/metrics "
-          "(pod, namespace, version labels); unannotated or pending pods dropped", file=sys.stderr)
+          "(pod, namespace, app labels); unannotated or pending pods dropped", file=sys.stderr)
     job = copy.deepcopy(job)
     del job["kubernetes_sd_configs"]
     job["static_configs"] = [{"targets": ["10.1.2.3:3001"]}]
