@@ -32,6 +32,11 @@ pub fn install_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// After the listener closes: how long connections accepted just before may take to send
+/// their request before idle connections are closed (a request that arrives on a connection
+/// being closed would be lost).
+const LINGER: Duration = Duration::from_millis(500);
+
 pub struct App {
     listener: TcpListener,
     router: Router,
@@ -132,8 +137,14 @@ impl App {
             tracing::info!(%addr, environment = settings.environment.as_str(), "listening");
         }
 
+        // SIGTERM: readiness 503 at once (the load balancer stops routing here) while
+        // connections are still accepted for `drain`; then the socket closes (queued
+        // connections move to a server sharing the port), connections accepted just before
+        // get `LINGER` to send their request, and only then are idle connections closed.
+        let stop_accepting = tokio_util::sync::CancellationToken::new();
         let begin_shutdown = {
             let lifecycle = lifecycle.clone();
+            let stop_accepting = stop_accepting.clone();
             async move {
                 shutdown.await;
                 lifecycle.shutdown.cancel();
@@ -142,10 +153,12 @@ impl App {
                     "shutdown started; readiness is now 503"
                 );
                 tokio::time::sleep(drain).await;
+                stop_accepting.cancel();
                 tracing::info!("no longer accepting connections");
+                tokio::time::sleep(LINGER).await;
             }
         };
-        let listener = listener.tap_io(|tcp| {
+        let listener = http::StopAccepting::new(listener, stop_accepting)?.tap_io(|tcp| {
             // Streams of small SSE frames must not wait for Nagle.
             let _ = tcp.set_nodelay(true);
         });

@@ -65,6 +65,55 @@ pub async fn listen(
     }))
 }
 
+/// A listener that closes its socket when `stop` is cancelled and accepts nothing more. With
+/// `SO_REUSEPORT` (and `net.ipv4.tcp_migrate_req=1`), connections still queued on it move to
+/// the other server on the port; the server then lets the ones it accepted send their
+/// request before it shuts connections down (see `App::run`).
+pub struct StopAccepting<L: axum::serve::Listener> {
+    inner: Option<L>,
+    addr: L::Addr,
+    stop: tokio_util::sync::CancellationToken,
+}
+
+impl<L: axum::serve::Listener> StopAccepting<L>
+where
+    L::Addr: Clone,
+{
+    pub fn new(inner: L, stop: tokio_util::sync::CancellationToken) -> std::io::Result<Self> {
+        let addr = inner.local_addr()?;
+        Ok(StopAccepting {
+            inner: Some(inner),
+            addr,
+            stop,
+        })
+    }
+}
+
+impl<L: axum::serve::Listener> axum::serve::Listener for StopAccepting<L>
+where
+    L::Addr: Clone + Send + Sync,
+{
+    type Io = L::Io;
+    type Addr = L::Addr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        if let Some(inner) = self.inner.as_mut() {
+            tokio::select! {
+                biased;
+                () = self.stop.cancelled() => {}
+                accepted = inner.accept() => return accepted,
+            }
+        }
+        // Closes the socket; from now on this server only finishes what it has.
+        self.inner = None;
+        std::future::pending().await
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        Ok(self.addr.clone())
+    }
+}
+
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The request's id: the client's `x-request-id` when sane, a fresh UUIDv7 otherwise.
@@ -84,9 +133,10 @@ pub fn app(routes: Router, state: &crate::state::AppState) -> Router {
     let settings = state.settings();
     let body_limit = usize::try_from(settings.server.body_limit.as_u64()).unwrap_or(usize::MAX);
     let headers = security_headers(settings.environment);
+    let lifecycle = state.lifecycle.clone();
     let stack = tower::ServiceBuilder::new()
         .layer(from_fn(move |req: Request, next: Next| {
-            edge(headers.clone(), req, next)
+            edge(headers.clone(), lifecycle.clone(), req, next)
         }))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(body_limit))
@@ -100,13 +150,18 @@ pub fn app(routes: Router, state: &crate::state::AppState) -> Router {
 /// of the stack per request): its id (the client's sane `x-request-id` or a new UUIDv7, also
 /// sent back), a `request` span with id, method and path, one `finished processing request`
 /// line at info, `http_requests_total` / `http_request_duration_seconds`, the security
-/// headers, and the JSON error shape for every 4xx/5xx.
+/// headers, and the JSON error shape for every 4xx/5xx. While the server drains it answers
+/// with `Connection: close`, so that keep-alive clients take their next request elsewhere
+/// instead of racing the connection's close.
 async fn edge(
     headers: std::sync::Arc<Vec<(HeaderName, HeaderValue)>>,
+    lifecycle: std::sync::Arc<crate::state::Lifecycle>,
     mut req: Request,
     next: Next,
 ) -> Response {
     let started = Instant::now();
+    // `Connection` is an HTTP/1 header (HTTP/2 forbids it).
+    let close_after = req.version() <= axum::http::Version::HTTP_11;
     let id = req
         .headers()
         .get(&REQUEST_ID)
@@ -143,6 +198,12 @@ async fn edge(
     }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response_headers.insert(REQUEST_ID, value);
+    }
+    if close_after && lifecycle.shutting_down() {
+        response_headers.insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
     }
     span.in_scope(|| {
         let latency = format_args!("{} μs", latency.as_micros());

@@ -97,6 +97,12 @@ async fn sigterm_lets_a_slow_request_finish_while_readiness_is_503_then_exits_0(
             .status(),
         200
     );
+    let before = client
+        .get(format!("{base}/api/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert!(before.headers().get("connection").is_none());
 
     let slow = tokio::spawn({
         let client = client.clone();
@@ -116,6 +122,8 @@ async fn sigterm_lets_a_slow_request_finish_while_readiness_is_503_then_exits_0(
         .await
         .expect("still accepting during the drain period");
     assert_eq!(ready.status(), 503);
+    // Keep-alive clients are told to take their next request elsewhere.
+    assert_eq!(ready.headers()["connection"], "close");
     let body: serde_json::Value = ready.json().await.unwrap();
     assert_eq!(body["reason"], "shutting down");
 
