@@ -183,20 +183,17 @@ check_postgres_target() {
     ((sessions == 0)) || REASONS+=("$sessions other session(s) are connected to the target database (a running server?)")
 }
 
-# The pids holding FILE (or its -wal) open, as "pid (command)" words.
+# The pids holding FILE (or its -wal) open, as "pid(command)" words. One find over
+# /proc/*/fd (readlink without a process per descriptor).
 holders_of() {
-    local target wal fd link pid out=""
+    local target pid pids=""
     target=$(realpath -m "$1")
-    wal="$target-wal"
-    for fd in /proc/[0-9]*/fd/*; do
-        link=$(readlink "$fd" 2>/dev/null) || continue
-        if [[ $link == "$target" || $link == "$wal" ]]; then
-            pid=${fd#/proc/}
-            pid=${pid%%/*}
-            [[ " $out " == *" $pid "* ]] || out+=" $pid"
-        fi
-    done
-    for pid in $out; do printf '%s(%s) ' "$pid" "$(tr -d '\0' <"/proc/$pid/comm" 2>/dev/null || echo '?')"; done
+    while IFS= read -r pid; do
+        pid=${pid#/proc/}
+        pid=${pid%%/*}
+        [[ " $pids " == *" $pid "* ]] || pids+=" $pid"
+    done < <(find /proc/[0-9]*/fd -maxdepth 1 \( -lname "$target" -o -lname "$target-wal" \) 2>/dev/null)
+    for pid in $pids; do printf '%s(%s) ' "$pid" "$(tr -d '\0' <"/proc/$pid/comm" 2>/dev/null || echo '?')"; done
 }
 
 check_sqlite_target() {

@@ -199,11 +199,11 @@ if ((EUID == 0)); then
     note "net.ipv4.tcp_migrate_req = 1"
 fi
 
-section "upgrade v1 -> v2 under the request loop"
+section "upgrade v1 -> v2 (--backup) under the request loop"
 V1_PID=$(pid_file v1)
 load_start
 t=$(date +%s%N)
-deploy --version v2 >"$OPS_WORK/v2.out" 2>&1 || { cat "$OPS_WORK/v2.out"; die "deploying v2 failed"; }
+deploy --version v2 --backup >"$OPS_WORK/v2.out" 2>&1 || { cat "$OPS_WORK/v2.out"; die "deploying v2 failed"; }
 UPGRADE_MS=$((($(date +%s%N) - t) / 1000000))
 load_stop "upgrade"
 ((LOAD_FAILED == 0)) || die "$LOAD_FAILED request(s) failed during the upgrade"
@@ -213,6 +213,10 @@ load_stop "upgrade"
 assert_serving v2
 grep -q 'stopping v1' "$OPS_WORK/v2.out" || die "deploy.sh did not say it stopped v1"
 note "deploy.sh took $UPGRADE_MS ms (5 s of it the soak beside v1)"
+MANIFEST=$(find "$ROOT/backups" -name 'llmchat-development-*.manifest.json' | head -n 1)
+[[ -n $MANIFEST ]] || die "--backup left no backup in $ROOT/backups"
+jq -e '.database.backend == "sqlite" and .database.size > 0' "$MANIFEST" >/dev/null || die "the --backup manifest is incomplete"
+note "--backup: $(basename "$MANIFEST") ($(jq .database.size "$MANIFEST") bytes, taken from v1 before v2's migrations)"
 # The data and the key survived (same shared database).
 curl -fsS -o /dev/null -H "Authorization: Bearer $API_KEY" "$URL/v1/models" || die "the API key no longer works on v2"
 
