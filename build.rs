@@ -1,4 +1,5 @@
-//! Records build facts for `/api/version` and `llmchat version`: git commit, build time, rustc;
+//! Records build facts for `/api/version` and `llmchat version`: version (`LLMCHAT_VERSION`,
+//! else the crate's), git commit (`LLMCHAT_GIT_COMMIT`, else git), build time, rustc;
 //! and, for release builds, builds the web UI (`web/dist`, embedded by `src/ui.rs`) when its
 //! sources changed since the last build.
 
@@ -11,6 +12,12 @@ fn main() {
         .ok()
         .or_else(|| run("git", &["rev-parse", "--short=12", "HEAD"]))
         .unwrap_or_else(|| "unknown".into());
+    // A release's version (the image's `VERSION` build argument); the crate's otherwise.
+    let version = std::env::var("LLMCHAT_VERSION")
+        .ok()
+        .map(|v| v.trim().trim_start_matches('v').to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| std::env::var("CARGO_PKG_VERSION").unwrap_or_default());
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let rustc_version = run(&rustc, &["--version"]).unwrap_or_else(|| "unknown".into());
     let built = SystemTime::now()
@@ -20,6 +27,7 @@ fn main() {
 
     // `cargo run` passes these to the program it starts, so their names must never look like
     // settings (`LLMCHAT_*` or one of the deployment guide's plain names).
+    println!("cargo:rustc-env=BUILDINFO_VERSION={version}");
     println!("cargo:rustc-env=BUILDINFO_GIT_COMMIT={commit}");
     println!("cargo:rustc-env=BUILDINFO_RUSTC_VERSION={rustc_version}");
     println!("cargo:rustc-env=BUILDINFO_UNIX_TIME={built}");
@@ -27,6 +35,7 @@ fn main() {
     println!("cargo:rerun-if-changed=.git/HEAD");
     println!("cargo:rerun-if-changed=.git/refs/heads");
     println!("cargo:rerun-if-env-changed=LLMCHAT_GIT_COMMIT");
+    println!("cargo:rerun-if-env-changed=LLMCHAT_VERSION");
 
     build_web_ui();
 }

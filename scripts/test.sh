@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Run the whole llmchat test suite: services, fmt, clippy, tests, the official
-# SDK tests in tests/sdk, and the web UI's checks (lint, type check, unit tests,
-# build, end-to-end in Chromium).
+# SDK tests in tests/sdk, the web UI's checks (lint, type check, unit tests,
+# build, end-to-end in Chromium) and the operations kit (tests/ops/run.sh: the
+# container image, Compose, Kubernetes manifests, monitoring, deploy and backup
+# scripts; needs root and the Debian tools .ci/run installs).
 #
 # Usage: ./scripts/test.sh [--quick] [-- <args for the test runner>]
 #   --quick      skip `cargo fmt --check`, `cargo clippy`, and the web UI's lint,
-#                type check, build and end-to-end tests (which need a release
-#                build and Chromium)
+#                type check, build, end-to-end and operations-kit tests (which
+#                need a release build, Chromium, podman…)
 #   -- ARGS...   passed to `cargo nextest run` (or `cargo test` if nextest is
 #                missing), e.g. `./scripts/test.sh -- health`; the SDK tests
 #                (tests/sdk/run.sh, python3 with venv) are then skipped
@@ -34,7 +36,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-usage() { sed -n '2,30s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,33s/^# \{0,1\}//p' "$0"; }
 
 quick=0
 runner_args=()
@@ -288,6 +290,9 @@ if [[ -f web/package.json ]]; then
         # admin console's scenario uses llmchat-mock (found beside it) as an agent's upstream.
         step "release binaries (for end-to-end)" env LLMCHAT_SKIP_WEB_BUILD=1 cargo build --release --locked --bin llmchat --bin llmchat-mock
         step "web: end-to-end (Chromium)" env LLMCHAT_E2E_BINARY="$(release_binary)" npm --prefix web run e2e
+        # The operations kit (container image, Compose, Kubernetes, monitoring, deploy, backup)
+        # against the same release binaries.
+        step "operations kit (tests/ops)" env LLMCHAT_BIN="$(release_binary)" tests/ops/run.sh
     else
         note "--quick: skipping the web build and the end-to-end tests"
     fi

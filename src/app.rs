@@ -96,7 +96,7 @@ impl App {
 
         let router = http::app(routes::router().with_state(state.clone()), &state);
         let (host, port) = (&settings.server.host, settings.server.port);
-        let listener = http::listen(host, port)
+        let listener = http::listen(host, port, settings.server.reuse_port)
             .await
             .with_context(|| format!("cannot listen on {host}:{port}"))?;
         Ok(App {

@@ -1,6 +1,8 @@
 //! Facts about this build, recorded by `build.rs`.
 
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The release version: `LLMCHAT_VERSION` at build time (e.g. the image's `VERSION`), else the
+/// crate's.
+pub const VERSION: &str = env!("BUILDINFO_VERSION");
 pub const GIT_COMMIT: &str = env!("BUILDINFO_GIT_COMMIT");
 pub const RUSTC_VERSION: &str = env!("BUILDINFO_RUSTC_VERSION");
 const BUILD_UNIX: &str = env!("BUILDINFO_UNIX_TIME");

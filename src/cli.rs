@@ -31,7 +31,8 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Ask a running server for its health; exit 0 when ok or degraded, 1 otherwise.
+    /// Ask a running server for its health; exit 0 when ok or degraded (or, for the probe
+    /// paths `/api/health/live` and `/ready`, alive or ready), 1 otherwise.
     Health {
         /// Health URL; default http://127.0.0.1:{PORT}/api/health.
         #[arg(long)]
@@ -196,6 +197,7 @@ fn runtime(future: impl std::future::Future<Output = ExitCode>) -> ExitCode {
 
 async fn serve(settings: Settings) -> ExitCode {
     telemetry::init_logs(&settings);
+    crate::tls::log_roots();
     // The handlers are installed before the server logs that it is listening, so a signal
     // sent right after that line is a clean shutdown rather than the default (death).
     let shutdown = shutdown_signal();
@@ -255,7 +257,11 @@ async fn health(url: Option<String>, strict: bool, timeout: Duration) -> ExitCod
             }
         },
     };
-    let client = match reqwest::Client::builder().timeout(timeout).build() {
+    let client = match reqwest::Client::builder()
+        .tls_backend_preconfigured(crate::tls::client_config())
+        .timeout(timeout)
+        .build()
+    {
         Ok(client) => client,
         Err(e) => {
             eprintln!("cannot build HTTP client: {e}");
@@ -275,7 +281,8 @@ async fn health(url: Option<String>, strict: bool, timeout: Duration) -> ExitCod
         .unwrap_or("unknown");
     let _ = writeln!(std::io::stdout(), "{status}");
     match status {
-        "ok" => ExitCode::SUCCESS,
+        // `alive` and `ready` are the probes' answers (`/api/health/live`, `/ready`).
+        "ok" | "alive" | "ready" => ExitCode::SUCCESS,
         "degraded" if !strict => ExitCode::SUCCESS,
         _ => ExitCode::FAILURE,
     }

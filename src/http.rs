@@ -26,8 +26,14 @@ use crate::error::{Error, ErrorBody, ErrorResponse, InternalDetail, code_for_sta
 pub const LISTEN_BACKLOG: u32 = 4096;
 
 /// Listens on `host:port` (the first of its addresses that can be bound), with
-/// [`LISTEN_BACKLOG`].
-pub async fn listen(host: &str, port: u16) -> std::io::Result<tokio::net::TcpListener> {
+/// [`LISTEN_BACKLOG`]. `reuse_port` sets `SO_REUSEPORT` (Unix): another process may then
+/// listen on the same port beside this one and the kernel spreads new connections over both,
+/// which is how a new release starts beside the old one (`scripts/deployment/deploy.sh`).
+pub async fn listen(
+    host: &str,
+    port: u16,
+    reuse_port: bool,
+) -> std::io::Result<tokio::net::TcpListener> {
     let mut failure = None;
     for addr in tokio::net::lookup_host((host, port)).await? {
         let socket = if addr.is_ipv4() {
@@ -40,6 +46,12 @@ pub async fn listen(host: &str, port: u16) -> std::io::Result<tokio::net::TcpLis
             // connections linger in TIME_WAIT.
             #[cfg(unix)]
             socket.set_reuseaddr(true)?;
+            #[cfg(unix)]
+            if reuse_port {
+                socket.set_reuseport(true)?;
+            }
+            #[cfg(not(unix))]
+            let _ = reuse_port;
             socket.bind(addr)?;
             socket.listen(LISTEN_BACKLOG)
         });
@@ -105,9 +117,12 @@ async fn edge(
     let method = method_label(req.method());
     let flavor = crate::compat::error::Flavor::of(req.uri().path(), req.headers());
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
+    // For the server-error line, which must name the request even when the info-level span
+    // is filtered out (production logs at warn). A `Uri` clone shares its bytes.
+    let uri = req.uri().clone();
     req.extensions_mut().insert(RequestId(id.clone()));
     let response = next.run(req).instrument(span.clone()).await;
-    let mut response = shape_errors(response, flavor, &id)
+    let mut response = shape_errors(response, flavor, &id, method, &uri)
         .instrument(span.clone())
         .await;
 
@@ -253,6 +268,8 @@ async fn shape_errors(
     response: Response,
     flavor: Option<crate::compat::error::Flavor>,
     request_id: &str,
+    method: &'static str,
+    uri: &axum::http::Uri,
 ) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -286,7 +303,14 @@ async fn shape_errors(
             .extensions
             .get::<InternalDetail>()
             .map(|d| d.0.as_str());
-        tracing::error!(status = status.as_u16(), detail, "request failed");
+        tracing::error!(
+            status = status.as_u16(),
+            request_id,
+            method,
+            path = uri.path(),
+            detail,
+            "request failed"
+        );
     }
     error.request_id = Some(request_id.to_owned());
     let bytes = match flavor {
@@ -358,7 +382,7 @@ mod tests {
     /// attempt here would wait for SYN retransmissions (1 s, 3 s, …) and miss the deadline.
     #[tokio::test]
     async fn a_burst_of_connections_waits_in_the_listen_queue() -> anyhow::Result<()> {
-        let listener = listen("127.0.0.1", 0).await?;
+        let listener = listen("127.0.0.1", 0, false).await?;
         let addr = listener.local_addr()?;
         let mut clients = Vec::new();
         for _ in 0..600 {
@@ -379,10 +403,42 @@ mod tests {
 
     #[tokio::test]
     async fn a_port_already_listened_on_is_an_error() -> anyhow::Result<()> {
-        let first = listen("127.0.0.1", 0).await?;
+        let first = listen("127.0.0.1", 0, false).await?;
         let port = first.local_addr()?.port();
-        let error = listen("127.0.0.1", port).await.unwrap_err();
+        let error = listen("127.0.0.1", port, false).await.unwrap_err();
         assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
+        // Asking for port sharing does not take over a port whose owner did not offer it.
+        let error = listen("127.0.0.1", port, true).await.unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
+        Ok(())
+    }
+
+    /// Two servers that both ask for `reuse_port` share the port, and each gets connections:
+    /// the new release of an upgrade answers beside the old one.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn two_listeners_with_reuse_port_share_the_port() -> anyhow::Result<()> {
+        let old = listen("127.0.0.1", 0, true).await?;
+        let addr = old.local_addr()?;
+        let new = listen("127.0.0.1", addr.port(), true).await?;
+        let (mut to_old, mut to_new) = (0, 0);
+        for _ in 0..64 {
+            let _client = tokio::net::TcpStream::connect(addr).await?;
+            tokio::select! {
+                accepted = old.accept() => { accepted?; to_old += 1; }
+                accepted = new.accept() => { accepted?; to_new += 1; }
+            }
+        }
+        assert!(
+            to_old > 0 && to_new > 0,
+            "old got {to_old}, new got {to_new}"
+        );
+        // Once the old one is gone, every connection reaches the new one.
+        drop(old);
+        for _ in 0..8 {
+            let _client = tokio::net::TcpStream::connect(addr).await?;
+            tokio::time::timeout(Duration::from_secs(3), new.accept()).await??;
+        }
         Ok(())
     }
 }

@@ -23,6 +23,7 @@ pub mod shared;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod tls;
 pub mod ui;
 pub mod uploads;
 pub mod usage;

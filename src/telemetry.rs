@@ -188,21 +188,43 @@ impl Metrics {
         metrics::describe_histogram!(
             "llm_time_to_first_token_seconds",
             metrics::Unit::Seconds,
-            "Time from sending a request upstream to its first token, by agent"
+            "Time from sending a request upstream to its first token, by agent and provider"
         );
         metrics::describe_counter!(
             "llm_tokens_total",
-            "Tokens by agent and type (prompt, completion); estimates where the upstream gave none"
+            "Tokens by agent, provider and type (prompt, completion); estimates where the upstream gave none"
         );
         metrics::describe_gauge!("llm_active_streams", "Replies being streamed right now");
         metrics::describe_counter!(
             "llm_upstream_errors_total",
-            "Failed upstream calls by provider and kind"
+            "Failed upstream calls by agent, provider and kind"
         );
         metrics::describe_counter!(
             "llmchat_usage_dropped_total",
             "Usage records that could not be written"
         );
+        metrics::describe_gauge!(
+            "llmchat_ready",
+            "1 while /api/health/ready would answer 200 (sampled at each scrape)"
+        );
+        metrics::describe_gauge!(
+            "llmchat_redis_up",
+            "1 when Redis answers a PING (only with REDIS_URL; sampled at each scrape)"
+        );
+        metrics::describe_gauge!(
+            "llmchat_ratelimit_fallback",
+            "1 while the rate limiter runs on its in-process fallback because Redis failed"
+        );
+        metrics::describe_gauge!(
+            "llmchat_db_pool_connections",
+            "Open database connections by state (idle, in_use)"
+        );
+        metrics::describe_gauge!(
+            "llmchat_db_pool_max_connections",
+            "The database pool's connection limit"
+        );
+        // Present from the start, so that rate() and alerts see its first increment.
+        metrics::counter!("llmchat_usage_dropped_total").absolute(0);
         metrics::gauge!(
             "llmchat_build_info",
             "version" => build_info::VERSION,

@@ -157,7 +157,12 @@ fn llm_handles(agent: &str, provider: &'static str) -> LlmHandles {
                 )
             };
             let tokens = |kind: &'static str| {
-                metrics::counter!("llm_tokens_total", "agent" => agent.to_owned(), "type" => kind)
+                metrics::counter!(
+                    "llm_tokens_total",
+                    "agent" => agent.to_owned(),
+                    "provider" => provider,
+                    "type" => kind,
+                )
             };
             LlmHandles {
                 provider,
@@ -168,16 +173,17 @@ fn llm_handles(agent: &str, provider: &'static str) -> LlmHandles {
                 completion_tokens: tokens("completion"),
                 ttft: metrics::histogram!(
                     "llm_time_to_first_token_seconds",
-                    "agent" => agent.to_owned()
+                    "agent" => agent.to_owned(),
+                    "provider" => provider,
                 ),
             }
         },
     )
 }
 
-/// Counts an upstream failure by provider and kind (`connect`, `timeout`, `status_429`,
-/// `status_5xx`, `status_4xx`, `protocol`).
-pub fn count_upstream_error(provider: &'static str, error: &crate::llm::LlmError) {
+/// Counts an upstream failure by agent, provider and kind (`connect`, `timeout`,
+/// `status_429`, `status_5xx`, `status_4xx`, `protocol`, `error_event`).
+pub fn count_upstream_error(agent: &str, provider: &'static str, error: &crate::llm::LlmError) {
     use crate::llm::LlmError;
     let kind = match error {
         LlmError::Connect(_) => "connect",
@@ -195,8 +201,14 @@ pub fn count_upstream_error(provider: &'static str, error: &crate::llm::LlmError
         } => "status_4xx",
         LlmError::Upstream { status: None, .. } => "error_event",
     };
-    metrics::counter!("llm_upstream_errors_total", "provider" => provider, "kind" => kind)
-        .increment(1);
+    tracing::warn!(agent, provider, kind, error = %error, "upstream call failed");
+    metrics::counter!(
+        "llm_upstream_errors_total",
+        "agent" => agent.to_owned(),
+        "provider" => provider,
+        "kind" => kind,
+    )
+    .increment(1);
 }
 
 /// Counts a stream while it is open (`llm_active_streams`).

@@ -102,7 +102,7 @@ pub async fn open(
             let failed_kind = runtime
                 .agent(&failed)
                 .map_or(kind, |a| a.def.provider.kind());
-            crate::usage::count_upstream_error(failed_kind.as_str(), &error);
+            crate::usage::count_upstream_error(&failed, failed_kind.as_str(), &error);
             record.provider = failed_kind.as_str();
             record.outcome = Outcome::Error;
             record.error_code = Some(error.code().to_string());
@@ -217,8 +217,10 @@ impl Stream for Metered {
         match &item {
             Some(Ok(event)) => self.observe(event),
             Some(Err(error)) => {
-                let provider = self.record.as_ref().map_or("unknown", |r| r.provider);
-                crate::usage::count_upstream_error(provider, error);
+                let (agent, provider) = self.record.as_ref().map_or(("unknown", "unknown"), |r| {
+                    (r.agent_id.as_str(), r.provider)
+                });
+                crate::usage::count_upstream_error(agent, provider, error);
                 self.error = Some(error.code());
                 self.ended = true;
             }

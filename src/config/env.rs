@@ -14,7 +14,12 @@ const PREFIX: &str = "LLMCHAT_";
 
 /// `LLMCHAT_*` names that are not settings: read before the layers, or by the build and the
 /// test scripts.
-const NOT_SETTINGS: &[&str] = &["LLMCHAT_ENV", "LLMCHAT_CONFIG_DIR", "LLMCHAT_GIT_COMMIT"];
+const NOT_SETTINGS: &[&str] = &[
+    "LLMCHAT_ENV",
+    "LLMCHAT_CONFIG_DIR",
+    "LLMCHAT_GIT_COMMIT",
+    "LLMCHAT_VERSION",
+];
 const NOT_SETTINGS_PREFIXES: &[&str] = &["LLMCHAT_TEST_"];
 
 /// The seed guide's plain names and the settings they set.

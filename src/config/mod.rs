@@ -108,6 +108,9 @@ pub struct ServerSettings {
     /// Origins allowed to call the API from a browser (CORS); empty means same-origin only.
     #[serde(deserialize_with = "list::deserialize")]
     pub cors_origins: Vec<String>,
+    /// Listen with `SO_REUSEPORT` so that a new release can start on the same port beside the
+    /// old one for an upgrade without refused connections (Unix only).
+    pub reuse_port: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -351,6 +354,7 @@ impl Default for ServerSettings {
             body_limit: ByteSize::mib(10),
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
+            reuse_port: false,
         }
     }
 }

@@ -32,7 +32,7 @@ use super::{HttpMethod, HttpRequest, LlmError};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const IDLE_CONNECTIONS: Duration = Duration::from_secs(90);
-const USER_AGENT_VALUE: &str = concat!("llmchat/", env!("CARGO_PKG_VERSION"));
+const USER_AGENT_VALUE: &str = concat!("llmchat/", env!("BUILDINFO_VERSION"));
 
 type Direct = Client<hyper_rustls::HttpsConnector<HttpConnector<GuardedResolver>>, Full<Bytes>>;
 
@@ -60,14 +60,13 @@ impl Transport {
 
     /// `proxy`: every upstream through this one instead of the environment's.
     fn build(allow_link_local: bool, proxy: Option<&str>) -> anyhow::Result<Transport> {
-        crate::app::install_tls_provider();
         let resolver = GuardedResolver { allow_link_local };
         let mut http = HttpConnector::new_with_resolver(resolver.clone());
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(CONNECT_TIMEOUT));
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .try_with_platform_verifier()?
+            .with_tls_config(crate::tls::client_config())
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
@@ -88,6 +87,7 @@ impl Transport {
         };
         let proxied = if proxy.is_some() || proxy_in_environment() {
             let client = proxied
+                .tls_backend_preconfigured(crate::tls::client_config())
                 .tcp_nodelay(true)
                 .connect_timeout(CONNECT_TIMEOUT)
                 .pool_idle_timeout(IDLE_CONNECTIONS)

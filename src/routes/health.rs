@@ -205,18 +205,7 @@ async fn live() -> axum::Json<Probe> {
         (status = 503, description = "not ready, with the reason", body = Probe),
     ))]
 async fn ready(State(state): State<AppState>) -> Response {
-    let reason = if state.lifecycle.shutting_down() {
-        Some("shutting down".to_string())
-    } else if !state.lifecycle.schema_ready() {
-        Some("database migrations not applied yet".to_string())
-    } else {
-        state
-            .db
-            .ping(DB_TIMEOUT)
-            .await
-            .err()
-            .map(|e| format!("database unreachable: {e:#}"))
-    };
+    let reason = not_ready_reason(&state).await;
     match reason {
         None => axum::Json(Probe {
             status: "ready".into(),
@@ -268,6 +257,45 @@ async fn database(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         StatusCode::SERVICE_UNAVAILABLE
     };
     Ok((code, axum::Json(body)).into_response())
+}
+
+/// Why this replica should not get traffic now, or `None` when it is ready.
+async fn not_ready_reason(state: &AppState) -> Option<String> {
+    if state.lifecycle.shutting_down() {
+        Some("shutting down".to_string())
+    } else if !state.lifecycle.schema_ready() {
+        Some("database migrations not applied yet".to_string())
+    } else {
+        state
+            .db
+            .ping(DB_TIMEOUT)
+            .await
+            .err()
+            .map(|e| format!("database unreachable: {e:#}"))
+    }
+}
+
+/// Sets the gauges that describe this replica's state now, for `/metrics`: readiness,
+/// Redis, the rate limiter's fallback and the database pool. Sampled at each scrape, as
+/// the process metrics are, so alerts see the same state the probes do.
+pub(crate) async fn record_state_metrics(state: &AppState) {
+    let redis = async {
+        match &state.redis {
+            Some(redis) => Some(redis.ping(REDIS_TIMEOUT).await.is_ok()),
+            None => None,
+        }
+    };
+    let (reason, redis_up) = tokio::join!(not_ready_reason(state), redis);
+    metrics::gauge!("llmchat_ready").set(f64::from(u8::from(reason.is_none())));
+    if let Some(up) = redis_up {
+        metrics::gauge!("llmchat_redis_up").set(f64::from(u8::from(up)));
+    }
+    metrics::gauge!("llmchat_ratelimit_fallback")
+        .set(f64::from(u8::from(state.limiter.redis_degraded())));
+    let pool = state.db.pool_stats();
+    metrics::gauge!("llmchat_db_pool_connections", "state" => "idle").set(pool.idle);
+    metrics::gauge!("llmchat_db_pool_connections", "state" => "in_use").set(pool.in_use);
+    metrics::gauge!("llmchat_db_pool_max_connections").set(pool.max);
 }
 
 fn ms(d: Duration) -> f64 {

@@ -108,6 +108,7 @@ async fn metrics(
     if !metrics_token_ok(&state, &headers) {
         return Err(Error::Unauthorized);
     }
+    crate::routes::health::record_state_metrics(&state).await;
     Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         telemetry::metrics().render(),

@@ -170,7 +170,9 @@ async fn an_upstream_failure_is_an_error_event_and_a_failed_message(backend: Bac
         ),
         "{metrics}"
     );
-    assert!(metrics.contains("llm_upstream_errors_total{provider=\"openai\",kind=\"status_4xx\"}"));
+    assert!(metrics.contains(
+        "llm_upstream_errors_total{agent=\"broken\",provider=\"openai\",kind=\"status_4xx\"}"
+    ));
     assert!(metrics.contains("llm_active_streams"));
 }
 

@@ -279,3 +279,128 @@ async fn debug_logs_show_our_lines_not_every_sql_statement() {
         }
     }
 }
+
+/// Without a single CA certificate on the system (a minimal container image) the server and
+/// `llmchat health` still start, on the compiled-in Mozilla roots, and the log says which
+/// roots outbound TLS trusts, in one line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_says_which_ca_roots_outbound_tls_trusts() {
+    for want in ["system", "bundled"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (no_file, no_dir) = (dir.path().join("none.pem"), dir.path().join("none.d"));
+        std::fs::write(&no_file, "").unwrap();
+        std::fs::create_dir(&no_dir).unwrap();
+        let mut vars = Vec::new();
+        if want == "bundled" {
+            vars.push(("SSL_CERT_FILE", no_file.to_str().unwrap()));
+            vars.push(("SSL_CERT_DIR", no_dir.to_str().unwrap()));
+        }
+        let (mut child, log_path, addr) = serve_logging(dir.path(), &vars);
+        let url = format!("http://{addr}/api/health");
+        let health = llmchat(dir.path(), &["health", "--url", &url], &vars)
+            .output()
+            .unwrap();
+        signal(&child, "TERM");
+        let status = wait_with_timeout(&mut child, Duration::from_secs(15));
+        assert!(
+            health.status.success(),
+            "llmchat health ({want} roots): {}",
+            String::from_utf8_lossy(&health.stderr)
+        );
+        assert!(
+            status.success(),
+            "the server ({want} roots) exited with {status}"
+        );
+        let roots: Vec<String> = std::fs::read_to_string(&log_path)
+            .unwrap()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|l| l["tls_roots"].as_str().map(str::to_string))
+            .collect();
+        assert_eq!(roots, [want], "the start-up log's TLS roots");
+    }
+}
+
+/// At production's `warn` level (no per-request lines), a server error still names its request
+/// (the id the client got back, method, path) and a failed upstream call names its agent,
+/// provider and kind: what an operator needs to find a user's "request id …" in the logs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_warn_a_failed_request_names_its_request_and_upstream() {
+    let dir = tempfile::tempdir().unwrap();
+    let agents_path = dir.path().join("agents.yaml");
+    let closed = crate::helpers::closed_port();
+    std::fs::write(
+        &agents_path,
+        format!(
+            "agents:\n  - id: gone\n    name: Gone\n    provider: {{type: openai, base_url: \"http://127.0.0.1:{closed}/v1\", api_key: k, model: m, max_retries: 0}}\n"
+        ),
+    )
+    .unwrap();
+    let (mut child, log_path, addr) = serve_logging(
+        dir.path(),
+        &[
+            // Production's level; the start-up line (info) tells the test the address.
+            ("LOG_LEVEL", "warn,llmchat::app=info"),
+            ("LLMCHAT_ADMIN_USERNAME", "warnadmin"),
+            ("LLMCHAT_ADMIN_PASSWORD", "warn admin passphrase"),
+            ("AGENTS_CONFIG", agents_path.to_str().unwrap()),
+        ],
+    );
+    let base = format!("http://{addr}");
+    let client = crate::helpers::http_client();
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"username": "warnadmin", "password": "warn admin passphrase"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key: serde_json::Value = client
+        .post(format!("{base}/api/keys"))
+        .bearer_auth(login["access_token"].as_str().unwrap())
+        .json(&serde_json::json!({"name": "k"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let failed = client
+        .post(format!("{base}/v1/chat/completions"))
+        .bearer_auth(key["key"].as_str().unwrap())
+        .json(
+            &serde_json::json!({"model": "gone", "messages": [{"role": "user", "content": "hi"}]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(failed.status().is_server_error(), "{}", failed.status());
+    let request_id = failed.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    signal(&child, "TERM");
+    wait_with_timeout(&mut child, Duration::from_secs(15));
+
+    let logs: Vec<serde_json::Value> = std::fs::read_to_string(&log_path)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let failure = logs
+        .iter()
+        .find(|l| l["message"] == "request failed")
+        .unwrap_or_else(|| panic!("no \"request failed\" line: {logs:#?}"));
+    assert_eq!(failure["request_id"], request_id.as_str());
+    assert_eq!(failure["method"], "POST");
+    assert_eq!(failure["path"], "/v1/chat/completions");
+    let upstream = logs
+        .iter()
+        .find(|l| l["message"] == "upstream call failed")
+        .unwrap_or_else(|| panic!("no \"upstream call failed\" line: {logs:#?}"));
+    assert_eq!(upstream["agent"], "gone");
+    assert_eq!(upstream["provider"], "openai");
+    assert_eq!(upstream["kind"], "connect");
+}

@@ -1,10 +1,11 @@
 //! `/metrics`, `/api/version` and `/api/openapi.json`.
 
-use crate::helpers::{Backend, spawn_app};
+use crate::helpers::{Backend, closed_port, spawn_app, spawn_app_with, test_redis_url};
 use crate::on_both_databases;
 
 on_both_databases!(
     metrics_count_requests_by_route_template_and_status,
+    metrics_show_readiness_redis_and_the_database_pool,
     version_reports_build_facts,
     openapi_document_describes_every_route_and_each_one_answers,
 );
@@ -61,6 +62,31 @@ async fn metrics_count_requests_by_route_template_and_status(backend: Backend) {
     ] {
         assert!(after.contains(name), "{name} missing");
     }
+}
+
+/// The state alerts need (readiness flapping, Redis down, pool saturation) is in `/metrics`,
+/// sampled at each scrape.
+async fn metrics_show_readiness_redis_and_the_database_pool(backend: Backend) {
+    let app = spawn_app_with(backend, |s| {
+        s.redis.url = Some(test_redis_url());
+        s.database.max_connections = 7;
+    })
+    .await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(sample(&text, "llmchat_ready "), 1.0, "{text}");
+    assert_eq!(sample(&text, "llmchat_redis_up "), 1.0, "{text}");
+    assert_eq!(sample(&text, "llmchat_ratelimit_fallback "), 0.0, "{text}");
+    assert_eq!(sample(&text, "llmchat_db_pool_max_connections "), 7.0);
+    assert!(text.contains(r#"llmchat_db_pool_connections{state="in_use"}"#));
+    assert!(text.contains(r#"llmchat_db_pool_connections{state="idle"}"#));
+
+    // A Redis that does not answer shows as down on the next scrape.
+    let dead = spawn_app_with(backend, |s| {
+        s.redis.url = Some(format!("redis://127.0.0.1:{}", closed_port()));
+    })
+    .await;
+    let text = dead.get("/metrics").await.text().await.unwrap();
+    assert!(text.contains("llmchat_redis_up 0"), "{text}");
 }
 
 async fn version_reports_build_facts(backend: Backend) {

@@ -222,6 +222,15 @@ async fn health_command_exit_codes_follow_healthcheck_semantics() {
     let out = run(healthy.url("/api/health"), true);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+    // The probes' paths too, so the same command serves a liveness or readiness check.
+    for (path, said) in [
+        ("/api/health/live", "alive"),
+        ("/api/health/ready", "ready"),
+    ] {
+        let out = run(healthy.url(path), true);
+        assert_eq!(out.status.code(), Some(0), "{path}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), said);
+    }
 
     let port = closed_port();
     let degraded = spawn_app_with(Backend::Sqlite, |s| {

@@ -151,7 +151,7 @@ impl Turn {
                 }),
             ),
             End::Failed { agent_id, error } => {
-                count_upstream_error(provider_name, error);
+                count_upstream_error(agent_id, provider_name, error);
                 let event = ErrorEvent {
                     code: error.code().into(),
                     message: format!("agent {agent_id:?}: {error}"),
