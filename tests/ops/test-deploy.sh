@@ -22,6 +22,7 @@ DEPLOY=$PWD/scripts/deployment/deploy.sh
 SRC=$OPS_WORK/src
 mkdir -p "$SRC"
 cp -r config "$SRC/config"
+[[ ! -d k8s ]] || cp -r k8s "$SRC/k8s"
 rm -f "$SRC"/config/secrets/*.env
 git -C "$SRC" init -q
 git -C "$SRC" add -A
@@ -353,6 +354,10 @@ for cmd in \
     grep -qxF "+ $cmd" "$OPS_WORK/k8s.out" || { cat "$OPS_WORK/k8s.out"; die "k8s --dry-run does not print: $cmd"; }
 done
 "$DEPLOY" staging --target k8s --source "$SRC" --rollback --dry-run >"$OPS_WORK/k8s-rb.out" 2>&1 || { cat "$OPS_WORK/k8s-rb.out"; die "k8s --rollback --dry-run failed"; }
+if [[ -d $SRC/k8s/overlays/staging ]] && have kubectl; then
+    grep -q 'kubectl kustomize k8s/overlays/staging: [0-9]* objects' "$OPS_WORK/k8s.err" || { cat "$OPS_WORK/k8s.err"; die "the staging overlay was not rendered"; }
+    note "$(grep -o 'kubectl kustomize k8s/overlays/staging: [0-9]* objects' "$OPS_WORK/k8s.err") (rendered for real in the dry run)"
+fi
 grep -qxF "+ kubectl --context staging rollout undo deployment/llmchat-backend -n llmchat" "$OPS_WORK/k8s-rb.out" ||
     { cat "$OPS_WORK/k8s-rb.out"; die "k8s --rollback does not print rollout undo"; }
 # Production: the current service (the placeholder URL of config/deployment.yml) does not

@@ -44,8 +44,16 @@ k8s_undo() {
 
 k8s_deploy() {
     step "k8s deploy to $ENVIRONMENT (${KUBECTL[*]}, namespace $NAMESPACE)"
-    (cd "$SOURCE_DIR" && run "${KUBECTL[@]}" kustomize "$OVERLAY" >/dev/null) ||
-        fail "$EX_FAILED" "$OVERLAY does not render (kubectl kustomize)"
+    # Rendering changes nothing, so it runs in a dry run too (when kubectl and the overlay
+    # are there).
+    if have kubectl && [[ -d $SOURCE_DIR/$OVERLAY ]]; then
+        local objects
+        objects=$(cd "$SOURCE_DIR" && kubectl kustomize "$OVERLAY" 2>"$WORK/kustomize.err" | grep -c '^kind:') ||
+            fail "$EX_FAILED" "$OVERLAY does not render: $(head -n 3 "$WORK/kustomize.err")"
+        info "kubectl kustomize $OVERLAY: $objects objects"
+    else
+        run_note "kubectl kustomize $OVERLAY"
+    fi
     preflight_checks
     if ((DO_BACKUP)); then
         step "backup before migrating: a Job from the llmchat-backup CronJob"
