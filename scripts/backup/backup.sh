@@ -37,6 +37,9 @@ Options:
   --database-url URL   postgres://…, postgresql://… or sqlite://PATH
   --redis-url URL      redis://… or rediss://…
   --no-redis           skip Redis even when a URL is set
+  --pg-container NAME  PostgreSQL runs in this container without a published port (the
+                       compose stack's `postgres`): pg_dump runs inside it (docker exec), as
+                       its POSTGRES_USER on its POSTGRES_DB; no DATABASE_URL needed
   --env-file FILE      read DATABASE_URL, REDIS_URL and LLMCHAT_DATA_DIR from this dotenv file
                        when they are not set otherwise (deploy.sh passes its shared .env)
   --bin PATH           the llmchat binary whose version names the backup
@@ -61,14 +64,14 @@ EOF
 }
 
 ENVIRONMENT="" DIR=${LLMCHAT_BACKUP_DIR:-./backups} KEEP=0 DB_URL="" REDIS_URL_ARG="" NO_REDIS=0
-ENV_FILE="" BIN=${LLMCHAT_BIN:-} SERVER_URL=${LLMCHAT_URL:-}
+ENV_FILE="" BIN=${LLMCHAT_BIN:-} SERVER_URL=${LLMCHAT_URL:-} PG_CONTAINER=""
 
 parse_args() {
     while (($#)); do
         case $1 in
             -h | --help) usage; exit 0 ;;
             --no-redis) NO_REDIS=1 ;;
-            --env | --dir | --keep | --database-url | --redis-url | --env-file | --bin | --url)
+            --env | --dir | --keep | --database-url | --redis-url | --env-file | --bin | --url | --pg-container)
                 (($# >= 2)) || die_usage "$1 needs a value"
                 case $1 in
                     --env) ENVIRONMENT=$2 ;;
@@ -79,6 +82,7 @@ parse_args() {
                     --env-file) ENV_FILE=$2 ;;
                     --bin) BIN=$2 ;;
                     --url) SERVER_URL=$2 ;;
+                    --pg-container) PG_CONTAINER=$2 ;;
                 esac
                 shift
                 ;;
@@ -97,6 +101,10 @@ parse_args() {
     [[ $KEEP =~ ^[0-9]+$ ]] || die_usage "--keep must be a whole number, not '$KEEP'"
     [[ -z $ENV_FILE || -r $ENV_FILE ]] || die_usage "cannot read --env-file $ENV_FILE"
 
+    if [[ -n $PG_CONTAINER ]]; then
+        [[ -z $DB_URL ]] || die_usage "--pg-container and --database-url exclude each other"
+        DB_URL="postgres://$PG_CONTAINER/(container)"
+    fi
     if [[ -z $DB_URL ]]; then DB_URL=${DATABASE_URL:-}; fi
     if [[ -z $DB_URL && -n $ENV_FILE ]]; then DB_URL=$(dotenv_get "$ENV_FILE" DATABASE_URL); fi
     if [[ -z $DB_URL ]]; then
@@ -121,7 +129,9 @@ need_tools() {
     need_tool jq jq
     need_tool sha256sum coreutils
     need_tool flock util-linux
-    if [[ $BACKEND == postgres ]]; then
+    if [[ -n $PG_CONTAINER ]]; then
+        need_tool docker docker.io
+    elif [[ $BACKEND == postgres ]]; then
         need_tool pg_dump postgresql-client
         need_tool pg_restore postgresql-client
         need_tool psql postgresql-client
@@ -159,6 +169,17 @@ PARTIALS=()
 cleanup() {
     local f
     for f in "${PARTIALS[@]}"; do rm -f "$f"; done
+}
+
+backup_pg_container() {
+    local out=$1
+    info "PostgreSQL in container $PG_CONTAINER -> $(basename "$out") (docker exec … pg_dump -Fc)"
+    in_pg_container "$PG_CONTAINER" "exec pg_dump -Fc $PG_CONTAINER_DB" >"$out.partial" ||
+        fail 1 "pg_dump in container $PG_CONTAINER failed (see above)"
+    in_pg_container "$PG_CONTAINER" -i "exec pg_restore --list" <"$out.partial" >/dev/null ||
+        fail 1 "pg_dump wrote an archive pg_restore cannot read: $out.partial"
+    SCHEMA_VERSION=$(pg_container_value "$PG_CONTAINER" "SELECT max(version) FROM _sqlx_migrations WHERE success" 2>/dev/null || true)
+    mv "$out.partial" "$out"
 }
 
 backup_postgres() {
@@ -270,7 +291,13 @@ main() {
     local started db_ms
     started=$(now_ms)
     SCHEMA_VERSION=""
-    if [[ $BACKEND == postgres ]]; then backup_postgres "$stem.$ext"; else backup_sqlite "$stem.$ext"; fi
+    if [[ -n $PG_CONTAINER ]]; then
+        backup_pg_container "$stem.$ext"
+    elif [[ $BACKEND == postgres ]]; then
+        backup_postgres "$stem.$ext"
+    else
+        backup_sqlite "$stem.$ext"
+    fi
     db_ms=$(($(now_ms) - started))
     info "database: $(size_of "$stem.$ext") bytes in $db_ms ms, schema version ${SCHEMA_VERSION:-none}"
 

@@ -152,3 +152,18 @@ schema_version_pg() {
 schema_version_sqlite() {
     sqlite3 -readonly "$1" "SELECT max(version) FROM _sqlx_migrations WHERE success" 2>/dev/null || true
 }
+
+# PostgreSQL inside a container without a published port (docker-compose.yml's `postgres`):
+# the client tools run in the container, as its POSTGRES_USER, on its POSTGRES_DB.
+# in_pg_container NAME [-i] SHELL_COMMAND
+in_pg_container() {
+    local name=$1 interactive=()
+    shift
+    if [[ $1 == -i ]]; then interactive=(-i); shift; fi
+    docker exec "${interactive[@]}" "$name" sh -c "$1"
+}
+# shellcheck disable=SC2016 # expanded by the container's shell
+readonly PG_CONTAINER_DB='-U "$POSTGRES_USER" -d "${POSTGRES_DB:-$POSTGRES_USER}"'
+pg_container_value() {
+    in_pg_container "$1" "psql -X -q -A -t -v ON_ERROR_STOP=1 $PG_CONTAINER_DB -c \"$2\""
+}

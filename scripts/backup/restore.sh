@@ -46,6 +46,9 @@ container/deployment), restore, then start it.
 Options:
   --force              restore even into a live or non-empty target (see above)
   --database-url URL   the target database
+  --pg-container NAME  the target PostgreSQL runs in this container without a published port
+                       (the compose stack's `postgres`): the checks and pg_restore run inside
+                       it (docker exec), as its POSTGRES_USER on its POSTGRES_DB
   --env-file FILE      read DATABASE_URL, REDIS_URL, LLMCHAT_DATA_DIR from this dotenv file
   --redis              also restore the Redis snapshot into $REDIS_URL (or the --env-file's)
   --redis-url URL      also restore the Redis snapshot, into URL
@@ -63,6 +66,7 @@ EOF
 }
 
 SOURCE="" FORCE=0 DB_URL="" ENV_FILE="" WANT_REDIS=0 REDIS_TARGET="" SERVER_URL=${LLMCHAT_URL:-}
+PG_CONTAINER=""
 
 parse_args() {
     while (($#)); do
@@ -70,13 +74,14 @@ parse_args() {
             -h | --help) usage; exit 0 ;;
             --force) FORCE=1 ;;
             --redis) WANT_REDIS=1 ;;
-            --database-url | --env-file | --redis-url | --url)
+            --database-url | --env-file | --redis-url | --url | --pg-container)
                 (($# >= 2)) || die_usage "$1 needs a value"
                 case $1 in
                     --database-url) DB_URL=$2 ;;
                     --env-file) ENV_FILE=$2 ;;
                     --redis-url) REDIS_TARGET=$2 WANT_REDIS=1 ;;
                     --url) SERVER_URL=$2 ;;
+                    --pg-container) PG_CONTAINER=$2 ;;
                 esac
                 shift
                 ;;
@@ -90,6 +95,10 @@ parse_args() {
     done
     [[ -n $SOURCE ]] || die_usage "which backup? give its .manifest.json or its .pgdump/.sqlite file"
     [[ -z $ENV_FILE || -r $ENV_FILE ]] || die_usage "cannot read --env-file $ENV_FILE"
+    if [[ -n $PG_CONTAINER ]]; then
+        [[ -z $DB_URL ]] || die_usage "--pg-container and --database-url exclude each other"
+        DB_URL="postgres://$PG_CONTAINER/(container)"
+    fi
     if [[ -z $DB_URL ]]; then DB_URL=${DATABASE_URL:-}; fi
     if [[ -z $DB_URL && -n $ENV_FILE ]]; then DB_URL=$(dotenv_get "$ENV_FILE" DATABASE_URL); fi
     if [[ -z $DB_URL ]]; then
@@ -148,7 +157,9 @@ verify_file() { # FILE SIZE SHA
 need_tools() {
     need_tool jq jq
     need_tool sha256sum coreutils
-    if [[ $BACKEND == postgres ]]; then
+    if [[ -n $PG_CONTAINER ]]; then
+        need_tool docker docker.io
+    elif [[ $BACKEND == postgres ]]; then
         need_tool pg_restore postgresql-client
         need_tool psql postgresql-client
     else
@@ -181,6 +192,23 @@ check_postgres_target() {
     ((tables == 0)) || REASONS+=("the target database has $tables table(s)")
     sessions=$(psql_value "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
     ((sessions == 0)) || REASONS+=("$sessions other session(s) are connected to the target database (a running server?)")
+}
+
+check_pg_container_target() {
+    pg_container_value "$PG_CONTAINER" "SELECT 1" >/dev/null 2>"$WORK/psql.err" ||
+        fail 1 "cannot reach PostgreSQL in container $PG_CONTAINER: $(head -n 1 "$WORK/psql.err")"
+    local tables sessions
+    tables=$(pg_container_value "$PG_CONTAINER" "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
+    ((tables == 0)) || REASONS+=("the target database in $PG_CONTAINER has $tables table(s)")
+    sessions=$(pg_container_value "$PG_CONTAINER" "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    ((sessions == 0)) || REASONS+=("$sessions other session(s) are connected to the target database in $PG_CONTAINER (a running server?)")
+}
+
+restore_pg_container() {
+    info "pg_restore --clean --if-exists --no-owner --no-acl --single-transaction in container $PG_CONTAINER"
+    in_pg_container "$PG_CONTAINER" -i "exec pg_restore --clean --if-exists --no-owner --no-acl --single-transaction --exit-on-error $PG_CONTAINER_DB" <"$DB_FILE" ||
+        fail 1 "pg_restore failed; the transaction was rolled back and the target is as it was"
+    RESTORED_VERSION=$(pg_container_value "$PG_CONTAINER" "SELECT max(version) FROM _sqlx_migrations WHERE success" 2>/dev/null || true)
 }
 
 # The pids holding FILE (or its -wal) open, as "pid(command)" words. One find over
@@ -305,7 +333,13 @@ main() {
     if ((WANT_REDIS)) && [[ -n $RDB_FILE ]]; then verify_file "$RDB_FILE" "$RDB_SIZE" "$RDB_SHA"; fi
 
     check_server
-    if [[ $BACKEND == postgres ]]; then check_postgres_target; else check_sqlite_target; fi
+    if [[ -n $PG_CONTAINER ]]; then
+        check_pg_container_target
+    elif [[ $BACKEND == postgres ]]; then
+        check_postgres_target
+    else
+        check_sqlite_target
+    fi
     if ((${#REASONS[@]})); then
         local r
         if ((!FORCE)); then
@@ -318,7 +352,13 @@ main() {
     local started
     started=$(now_ms)
     RESTORED_VERSION=""
-    if [[ $BACKEND == postgres ]]; then restore_postgres; else restore_sqlite; fi
+    if [[ -n $PG_CONTAINER ]]; then
+        restore_pg_container
+    elif [[ $BACKEND == postgres ]]; then
+        restore_postgres
+    else
+        restore_sqlite
+    fi
     info "database restored in $(($(now_ms) - started)) ms, schema version ${RESTORED_VERSION:-none}"
     if [[ -n $SCHEMA_VERSION && $RESTORED_VERSION != "$SCHEMA_VERSION" ]]; then
         fail 1 "the restored schema version is ${RESTORED_VERSION:-none}, the manifest says $SCHEMA_VERSION"

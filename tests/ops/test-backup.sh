@@ -72,6 +72,13 @@ stop_servers() {
     for name in "${!PIDS[@]}"; do stop_server "$name"; done
 }
 on_exit stop_servers
+# stop_redis PIDFILE: SIGTERM and wait (it writes its log until it is gone).
+stop_redis() {
+    local pid
+    pid=$(cat "$1" 2>/dev/null) || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+}
 
 # Data through the API: 3 users (the first is the admin), an API key each, CONVERSATIONS
 # conversations, one chat turn with the demo agent (streamed to its end), one
@@ -180,7 +187,7 @@ SQ_URL=sqlite://$SQ/data/llmchat.db
 REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --requirepass "$REDIS_SECRET" --save '' --appendonly no \
     --daemonize yes --dir "$OPS_WORK" --pidfile "$OPS_WORK/redis.pid" --logfile "$OPS_WORK/redis.log" >/dev/null
-on_exit "kill \$(cat '$OPS_WORK/redis.pid') 2>/dev/null"
+on_exit "stop_redis '$OPS_WORK/redis.pid'"
 REDIS_URL_TEST="redis://:$REDIS_SECRET@127.0.0.1:$REDIS_PORT/0"
 for _ in $(seq 40); do [[ $(REDISCLI_AUTH=$REDIS_SECRET redis-cli --no-auth-warning -p "$REDIS_PORT" PING 2>/dev/null) == PONG ]] && break; sleep 0.1; done
 start_server sqlite "$SQ_URL" REDIS_URL="$REDIS_URL_TEST"
@@ -279,7 +286,7 @@ section "Redis: the snapshot restores into another Redis"
 REDIS2_PORT=$(free_port)
 redis-server --port "$REDIS2_PORT" --bind 127.0.0.1 --requirepass "$REDIS_SECRET" --save '' --appendonly no \
     --daemonize yes --dir "$OPS_WORK" --pidfile "$OPS_WORK/redis2.pid" --logfile "$OPS_WORK/redis2.log" --dbfilename r2.rdb >/dev/null
-on_exit "kill \$(cat '$OPS_WORK/redis2.pid') 2>/dev/null"
+on_exit "stop_redis '$OPS_WORK/redis2.pid'"
 for _ in $(seq 40); do [[ $(REDISCLI_AUTH=$REDIS_SECRET redis-cli --no-auth-warning -p "$REDIS2_PORT" PING 2>/dev/null) == PONG ]] && break; sleep 0.1; done
 run_logged 0 env DATABASE_URL="sqlite://$SQ/redis-target.db" "$RESTORE" "$SQ_MANIFEST" \
     --redis-url "redis://:$REDIS_SECRET@127.0.0.1:$REDIS2_PORT/0"
@@ -306,8 +313,9 @@ note "3 backups, 2 kept (the oldest and its manifest removed)"
 section "PostgreSQL: data through the API"
 SRC_DB=llmchat_ops_backup_src_$$
 DST_DB=llmchat_ops_backup_dst_$$
-"${PG_ADMIN[@]}" -c "CREATE DATABASE $SRC_DB" -c "CREATE DATABASE $DST_DB" >/dev/null
-on_exit "\"\${PG_ADMIN[@]}\" -c 'DROP DATABASE IF EXISTS $SRC_DB WITH (FORCE)' -c 'DROP DATABASE IF EXISTS $DST_DB WITH (FORCE)' >/dev/null 2>&1"
+CTR_DB=llmchat_ops_backup_ctr_$$
+"${PG_ADMIN[@]}" -c "CREATE DATABASE $SRC_DB" -c "CREATE DATABASE $DST_DB" -c "CREATE DATABASE $CTR_DB" >/dev/null
+on_exit "\"\${PG_ADMIN[@]}\" -c 'DROP DATABASE IF EXISTS $SRC_DB WITH (FORCE)' -c 'DROP DATABASE IF EXISTS $DST_DB WITH (FORCE)' -c 'DROP DATABASE IF EXISTS $CTR_DB WITH (FORCE)' >/dev/null 2>&1"
 PG_SRC_URL="postgres://postgres:$PG_SECRET@127.0.0.1:5432/$SRC_DB"
 PG_DST_URL="postgres://postgres:$PG_SECRET@127.0.0.1:5432/$DST_DB"
 start_server pg "$PG_SRC_URL"
@@ -351,6 +359,32 @@ start_server pgrestored "$PG_DST_URL"
 [[ $(login "$URL_pgrestored" bob) == ey* ]] || die "bob cannot sign in on the restored database"
 stop_server pgrestored
 note "a server on the restored database signs bob in"
+
+section "PostgreSQL in a container (--pg-container): backup and restore through docker exec"
+# A stand-in for `docker exec [-i] postgres sh -c …`: the command runs here with the
+# environment the postgres image gives it (POSTGRES_USER, POSTGRES_DB).
+mkdir -p "$OPS_WORK/shim"
+cat >"$OPS_WORK/shim/docker" <<'SH'
+#!/bin/bash
+[[ $1 == exec ]] || { echo "docker shim: only exec" >&2; exit 99; }
+shift
+[[ $1 == -i ]] && shift
+[[ $1 == postgres ]] || { echo "docker shim: no container $1" >&2; exit 1; }
+shift
+export POSTGRES_USER=postgres POSTGRES_DB=$SHIM_DB PGHOST=127.0.0.1
+exec "$@"
+SH
+chmod +x "$OPS_WORK/shim/docker"
+kill -STOP "${PIDS[pg]}"
+pg_sums "$SRC_DB" >"$OPS_WORK/pg-source2.sums"
+run_logged 0 env PATH="$OPS_WORK/shim:$PATH" SHIM_DB="$SRC_DB" "$BACKUP" production --pg-container postgres --dir "$OPS_WORK/ctr-backups"
+kill -CONT "${PIDS[pg]}"
+CTR_MANIFEST=$(tail -n 1 <<<"$OUT")
+jq -e '.database.backend == "postgres" and (.database.schema_version | type == "number")' "$CTR_MANIFEST" >/dev/null || { cat "$CTR_MANIFEST"; die "the container backup's manifest lacks facts"; }
+run_logged 2 env PATH="$OPS_WORK/shim:$PATH" SHIM_DB="$SRC_DB" "$RESTORE" "$CTR_MANIFEST" --pg-container postgres
+run_logged 0 env PATH="$OPS_WORK/shim:$PATH" SHIM_DB="$CTR_DB" "$RESTORE" "$CTR_MANIFEST" --pg-container postgres
+pg_sums "$CTR_DB" >"$OPS_WORK/pg-ctr.sums"
+same_sums "PostgreSQL via --pg-container" "$OPS_WORK/pg-source2.sums" "$OPS_WORK/pg-ctr.sums"
 stop_server pg
 
 section "no password in any output or manifest"
