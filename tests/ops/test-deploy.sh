@@ -149,8 +149,13 @@ stats["seconds"] = round(time.time() - t0, 1)
 json.dump(stats, open(out, "w"))
 PY
 
+# The kernel's count of connections closed with unread data (TcpExtTCPAbortOnClose): when
+# requests fail with a reset, it tells whether the server closed them unread.
+abort_on_close() { nstat -az TcpExtTCPAbortOnClose 2>/dev/null | awk '/TcpExtTCPAbortOnClose/ { print $2 }' || echo 0; }
+
 LOAD_PID=""
 load_start() {
+    ABORTS_BEFORE=$(abort_on_close)
     rm -f "$OPS_WORK/load.stop" "$OPS_WORK/load.json"
     python3 "$OPS_WORK/load.py" 127.0.0.1 "$PORT" "$API_KEY" "$OPS_WORK/load.stop" "$OPS_WORK/load.json" &
     LOAD_PID=$!
@@ -164,6 +169,7 @@ load_stop() {
     LOAD_PID=""
     LOAD_REQUESTS=$(jq .requests "$OPS_WORK/load.json")
     LOAD_FAILED=$(jq .failed "$OPS_WORK/load.json")
+    LOAD_ABORTS=$(($(abort_on_close) - ABORTS_BEFORE))
     note "$1: $LOAD_REQUESTS requests ($(jq .completions "$OPS_WORK/load.json") chat completions) in $(jq .seconds "$OPS_WORK/load.json") s, $LOAD_FAILED failed, $(jq .stale_keepalive_retries "$OPS_WORK/load.json") idle keep-alive connection(s) closed by the old release and retried$(jq -r 'if .failed > 0 then ": " + (.errors | tostring) else "" end' "$OPS_WORK/load.json")"
 }
 load_abort() {
@@ -171,6 +177,10 @@ load_abort() {
     [[ -z $LOAD_PID ]] || wait "$LOAD_PID" 2>/dev/null || true
 }
 on_exit load_abort
+unread_hint() {
+    ((LOAD_ABORTS > 0)) || return 0
+    printf ' (the kernel counted %s connection(s) closed with unread data, TcpExtTCPAbortOnClose: the old server shut down connections it had accepted without reading their request: at the end of the drain, graceful shutdown closes connections hyper has not started reading; the server must stop accepting first and give those their first request)' "$LOAD_ABORTS"
+}
 
 section "usage"
 rc=0
@@ -207,7 +217,7 @@ t=$(date +%s%N)
 deploy --version v2 --backup >"$OPS_WORK/v2.out" 2>&1 || { cat "$OPS_WORK/v2.out"; die "deploying v2 failed"; }
 UPGRADE_MS=$((($(date +%s%N) - t) / 1000000))
 load_stop "upgrade"
-((LOAD_FAILED == 0)) || die "$LOAD_FAILED request(s) failed during the upgrade"
+((LOAD_FAILED == 0)) || die "$LOAD_FAILED request(s) failed during the upgrade$(unread_hint)"
 ((LOAD_REQUESTS > 100)) || die "only $LOAD_REQUESTS requests ran: the loop did not load the server"
 [[ $(current) == v2 && $(previous) == v1 ]] || die "current/previous are $(current)/$(previous), expected v2/v1"
 ! kill -0 "$V1_PID" 2>/dev/null || die "v1 (pid $V1_PID) still runs after the upgrade"
@@ -221,18 +231,25 @@ note "--backup: $(basename "$MANIFEST") ($(jq .database.size "$MANIFEST") bytes,
 # The data and the key survived (same shared database).
 curl -fsS -o /dev/null -H "Authorization: Bearer $API_KEY" "$URL/v1/models" || die "the API key no longer works on v2"
 
-section "redeploying the current release is a no-op"
+section "redeploying the current release: a no-op, or a restart with --force"
 V2_PID=$(pid_file v2)
 deploy --version v2 >"$OPS_WORK/v2-again.out" 2>&1 || { cat "$OPS_WORK/v2-again.out"; die "redeploying v2 failed"; }
 grep -q 'nothing to do' "$OPS_WORK/v2-again.out" || die "redeploying v2 did something"
 [[ $(pid_file v2) == "$V2_PID" ]] || die "redeploying v2 restarted it"
 note "v2 again: nothing to do, same pid"
+deploy --version v2 --force >"$OPS_WORK/v2-force.out" 2>&1 || { cat "$OPS_WORK/v2-force.out"; die "restarting v2 with --force failed"; }
+[[ $(pid_file v2) != "$V2_PID" ]] || die "--force did not restart v2"
+! kill -0 "$V2_PID" 2>/dev/null || die "the old v2 process (pid $V2_PID) still runs after --force"
+assert_serving v2
+[[ $(previous) == v1 ]] || die "restarting v2 changed previous to $(previous)"
+V2_PID=$(pid_file v2)
+note "v2 --force: restarted the same way (new pid $V2_PID beside the old one, then the old one stopped)"
 
 section "--rollback to v1 under the request loop"
 load_start
 deploy --rollback >"$OPS_WORK/rollback.out" 2>&1 || { cat "$OPS_WORK/rollback.out"; die "--rollback failed"; }
 load_stop "rollback"
-((LOAD_FAILED == 0)) || die "$LOAD_FAILED request(s) failed during the rollback"
+((LOAD_FAILED == 0)) || die "$LOAD_FAILED request(s) failed during the rollback$(unread_hint)"
 [[ $(current) == v1 && $(previous) == v2 ]] || die "current/previous are $(current)/$(previous), expected v1/v2"
 ! kill -0 "$V2_PID" 2>/dev/null || die "v2 still runs after the rollback"
 assert_serving v1

@@ -210,7 +210,8 @@ stop_pid() {
         warn "release $version (pid $pid) still runs ${STOP_WAIT}s after SIGTERM: SIGKILL"
         kill -KILL "$pid" 2>/dev/null || true
     fi
-    rm -f "$ROOT/run/$version.pid"
+    # The pid file may already name a newer process of the same release (--force restart).
+    if [[ $(cat "$ROOT/run/$version.pid" 2>/dev/null) == "$pid" ]]; then rm -f "$ROOT/run/$version.pid"; fi
 }
 
 # switch_to VERSION: current -> releases/VERSION, previous -> what current was (atomic renames).
@@ -331,6 +332,17 @@ record_history() {
 
 # --- the switch ------------------------------------------------------------------------------
 
+# After a failed start of NEW: its pid file goes, or names the old process again when the old
+# one is the same release (--force restart).
+abandon_pid_file() {
+    ((DRY_RUN)) && return 0
+    if [[ $OLD == "$1" && -n $OLD_PID ]] && kill -0 "$OLD_PID" 2>/dev/null; then
+        echo "$OLD_PID" >"$ROOT/run/$1.pid"
+    else
+        rm -f "$ROOT/run/$1.pid"
+    fi
+}
+
 # switch_release NEW: NEW serves instead of the current release, with zero failed requests
 # when the binary has server.reuse_port. Returns 1 (WHY set, the old release still serving)
 # when NEW did not become ready. Sets OLD, OLD_PID.
@@ -338,8 +350,8 @@ switch_release() {
     local new=$1 new_pid
     OLD=$(link_version current)
     OLD_PID=""
+    # (OLD == new when --force restarts the current release: the same switch, one release.)
     [[ -z $OLD ]] || OLD_PID=$(pid_of "$OLD")
-    [[ $OLD != "$new" ]] || OLD_PID=""
     OLD_APP_VERSION=""
     [[ -z $OLD_PID ]] || OLD_APP_VERSION=$(live_version)
     if [[ -n $OLD_PID && $REUSE_PORT == 0 ]]; then
@@ -356,7 +368,7 @@ switch_release() {
     new_pid=${STARTED_PID:-}
     if ! wait_ready "$new" "$new_pid" "$(jq -r '.app_version' "$ROOT/releases/$new/RELEASE" 2>/dev/null)"; then
         if ! ((DRY_RUN)) && kill -0 "$new_pid" 2>/dev/null; then stop_pid "$new_pid" "$new"; fi
-        rm -f "$ROOT/run/$new.pid"
+        abandon_pid_file "$new"
         if [[ -n $OLD_PID && $REUSE_PORT == 0 ]]; then
             start_release "$OLD"
             wait_ready "$OLD" "$STARTED_PID" "" || true
@@ -366,6 +378,7 @@ switch_release() {
     info "release $new is ready (pid ${new_pid:-?}): $(http_code /api/health/ready) on /api/health/ready"
     if ! soak "$new" "$new_pid"; then
         stop_pid "$new_pid" "$new"
+        abandon_pid_file "$new"
         return 1
     fi
     switch_to "$new"
