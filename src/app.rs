@@ -37,6 +37,9 @@ pub fn install_tls_provider() {
 /// being closed would be lost).
 const LINGER: Duration = Duration::from_millis(500);
 
+/// The least time background tasks get at shutdown, even when requests used the whole grace.
+const TASKS_MIN: Duration = Duration::from_secs(2);
+
 pub struct App {
     listener: TcpListener,
     router: Router,
@@ -167,10 +170,16 @@ impl App {
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(begin_shutdown);
+        // In-flight requests and then background tasks share `shutdown_grace`, counted from the
+        // end of the drain, so that the whole shutdown stays within drain + grace + a few
+        // seconds (Kubernetes' terminationGracePeriodSeconds is sized for that).
+        let drained_at = Arc::new(std::sync::OnceLock::new());
         let deadline = {
             let token = lifecycle.shutdown.clone();
+            let drained_at = drained_at.clone();
             async move {
                 token.cancelled().await;
+                let _ = drained_at.set(tokio::time::Instant::now() + drain);
                 tokio::time::sleep(drain + grace).await;
             }
         };
@@ -181,11 +190,22 @@ impl App {
 
         lifecycle.shutdown.cancel();
         state.tasks.close();
-        if tokio::time::timeout(grace, state.tasks.wait())
+        // What is left of the grace period, but at least TASKS_MIN (partial answers of streams
+        // cut at the deadline are still saved).
+        let left = drained_at
+            .get()
+            .map_or(grace, |at: &tokio::time::Instant| {
+                (*at + grace).saturating_duration_since(tokio::time::Instant::now())
+            })
+            .max(TASKS_MIN);
+        if tokio::time::timeout(left, state.tasks.wait())
             .await
             .is_err()
         {
-            tracing::warn!("background tasks did not finish within the grace period");
+            tracing::warn!(
+                waited_ms = left.as_millis() as u64,
+                "background tasks did not finish within the grace period"
+            );
         }
         // Closing waits for every connection to come back; a task still holding one after the
         // grace period (the usage writer retrying against a dead database) must not keep the

@@ -14,6 +14,9 @@ Usage: restore.sh <backup file | manifest> [options]
 Restores a backup written by backup.sh. Give the .manifest.json, or the .pgdump / .sqlite file
 (its manifest beside it is found by name). The sha256 and size of every file to be restored
 are checked against the manifest before anything is touched.
+A .dump file written by the Kubernetes backup CronJob (k8s/base/backup-cronjob.yaml:
+llmchat-<UTC timestamp>.dump, pg_dump -Fc) has no manifest: it is checked with
+`pg_restore --list` (a readable custom-format archive) instead, and restored to PostgreSQL.
 
 Target (as the server reads it): --database-url, else $DATABASE_URL, else DATABASE_URL in
 --env-file, else sqlite://$LLMCHAT_DATA_DIR/llmchat.db (LLMCHAT_DATA_DIR default ./data). The
@@ -40,7 +43,7 @@ A live or non-empty target is refused without --force:
   - other sessions are connected to the PostgreSQL database, or a process holds the SQLite
     file open, or
   - a server answers on --url (default $LLMCHAT_URL) at /api/health/live.
-Stop the server first (deploy.sh's local target: kill the pid in run/, or stop the
+Stop the server first (deploy.sh's local target: `deploy.sh ENV --stop`; or stop the
 container/deployment), restore, then start it.
 
 Options:
@@ -122,7 +125,15 @@ read_manifest() {
     case $SOURCE in
         *.manifest.json) MANIFEST=$SOURCE ;;
         *.pgdump | *.sqlite | *.rdb) MANIFEST=${SOURCE%.*}.manifest.json ;;
-        *) die_usage "$SOURCE is neither a .manifest.json nor a .pgdump/.sqlite file" ;;
+        *.dump)
+            # The CronJob's pg_dump -Fc: no manifest, nothing to compare checksums with.
+            MANIFEST=$SOURCE NO_MANIFEST=1 DB_FILE=$SOURCE DB_KIND=postgres SCHEMA_VERSION="" RDB_FILE=""
+            [[ -f $DB_FILE ]] || fail 3 "missing: $DB_FILE"
+            [[ $DB_KIND == "$BACKEND" ]] ||
+                die_usage "$SOURCE is a PostgreSQL dump and the target $(mask_url "$DB_URL") is $BACKEND"
+            return 0
+            ;;
+        *) die_usage "$SOURCE is neither a .manifest.json, a .pgdump/.sqlite file nor a CronJob .dump" ;;
     esac
     [[ -f $MANIFEST ]] || fail 3 "no manifest at $MANIFEST: cannot verify the backup (it is written by backup.sh beside the data file)"
     jq -e '.format == "llmchat-backup/1"' "$MANIFEST" >/dev/null 2>&1 ||
@@ -152,6 +163,20 @@ verify_file() { # FILE SIZE SHA
     sha=$(sha256_of "$1")
     [[ $sha == "$3" ]] || fail 3 "$1 has sha256 $sha, the manifest says $3: corrupt or replaced"
     info "verified $(basename "$1"): $size bytes, sha256 ${sha:0:16}…"
+}
+
+# A file without a manifest: pg_restore must read its table of contents.
+verify_archive() {
+    local entries
+    if have pg_restore; then
+        entries=$(pg_restore --list "$1" 2>/dev/null | grep -cv '^;') ||
+            fail 3 "$1 is not a pg_dump custom-format archive that pg_restore can read (truncated or corrupt?)"
+    else
+        entries=$(docker exec -i "$PG_CONTAINER" pg_restore --list <"$1" 2>/dev/null | grep -cv '^;') ||
+            fail 3 "$1 is not a pg_dump custom-format archive that pg_restore can read (truncated or corrupt?)"
+    fi
+    ((entries > 0)) || fail 3 "$1 holds no objects"
+    info "no manifest (a CronJob dump): pg_restore --list reads $entries entries from $(basename "$1")"
 }
 
 need_tools() {
@@ -328,8 +353,13 @@ main() {
     need_tools
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/llmchat-restore.XXXXXX")
     trap 'rm -rf "$WORK"' EXIT
+    NO_MANIFEST=0
     read_manifest
-    verify_file "$DB_FILE" "$DB_SIZE" "$DB_SHA"
+    if ((NO_MANIFEST)); then
+        verify_archive "$DB_FILE"
+    else
+        verify_file "$DB_FILE" "$DB_SIZE" "$DB_SHA"
+    fi
     if ((WANT_REDIS)) && [[ -n $RDB_FILE ]]; then verify_file "$RDB_FILE" "$RDB_SIZE" "$RDB_SHA"; fi
 
     check_server

@@ -39,7 +39,8 @@ Options:
   --force           production: deploy although a pre-flight check failed; local: restart
                     a release that is already current
   --dry-run         print the commands without running them (nothing changes)
-  --timeout S       how long the new release may take to become healthy (default 60)
+  --timeout S       how long the new release may take to become healthy (default 60 for
+                    local and compose, 600 for k8s: a rollout replaces pods one by one)
   --soak S          local: how long the new release serves beside the old one, and must stay
                     up and ready, before the old one is stopped (default 5)
   --status          show what is deployed and its health, then exit
@@ -84,7 +85,7 @@ EOF
 }
 
 ENVIRONMENT="" TARGET=${LLMCHAT_DEPLOY_TARGET:-} VERSION="" VERSION_GIVEN=0 DO_BACKUP=0
-ROLLBACK=0 FORCE=0 DRY_RUN=0 TIMEOUT=60 STATUS=0 STOP=0 RUN_TESTS=0 BIN="" CONFIG_DIR=""
+ROLLBACK=0 FORCE=0 DRY_RUN=0 TIMEOUT="" STATUS=0 STOP=0 RUN_TESTS=0 BIN="" CONFIG_DIR=""
 ROOT="" KEEP_RELEASES=5 BACKUP_KEEP=10 SOAK=5
 SOURCE_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 
@@ -135,6 +136,9 @@ parse_args() {
         esac
     fi
     case $TARGET in local | compose | k8s) ;; *) die_usage "--target must be local, compose or k8s, not '$TARGET'" ;; esac
+    if [[ -z $TIMEOUT ]]; then
+        if [[ $TARGET == k8s ]]; then TIMEOUT=600; else TIMEOUT=60; fi
+    fi
     [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die_usage "--timeout must be a positive whole number of seconds, not '$TIMEOUT'"
     [[ $SOAK =~ ^[0-9]+$ ]] || die_usage "--soak must be a whole number of seconds, not '$SOAK'"
     [[ $KEEP_RELEASES =~ ^[0-9]+$ ]] || die_usage "--keep-releases must be a whole number"

@@ -12,13 +12,25 @@ use super::{ConfigError, Environment};
 
 const PREFIX: &str = "LLMCHAT_";
 
-/// `LLMCHAT_*` names that are not settings: read before the layers, or by the build and the
-/// test scripts.
+/// `LLMCHAT_*` names that are not settings: read before the layers, by the build, or by the
+/// operations scripts and tests (an operator's shell that exports them still starts the server).
 const NOT_SETTINGS: &[&str] = &[
     "LLMCHAT_ENV",
     "LLMCHAT_CONFIG_DIR",
     "LLMCHAT_GIT_COMMIT",
     "LLMCHAT_VERSION",
+    "LLMCHAT_SKIP_WEB_BUILD",
+    // scripts/deployment, scripts/monitoring, scripts/backup
+    "LLMCHAT_URL",
+    "LLMCHAT_BACKUP_DIR",
+    "LLMCHAT_DEPLOY_ROOT",
+    "LLMCHAT_DEPLOY_TARGET",
+    // tests/ops and the mock vendor server
+    "LLMCHAT_BIN",
+    "LLMCHAT_MOCK_BIN",
+    "LLMCHAT_MOCK_FIXTURES",
+    "LLMCHAT_IMAGE",
+    "LLMCHAT_OPS_VENV",
 ];
 const NOT_SETTINGS_PREFIXES: &[&str] = &["LLMCHAT_TEST_"];
 

@@ -335,6 +335,13 @@ fn kubernetes_service_links_and_tooling_names_are_not_unknown_settings() {
         ("LLMCHAT_PORT", "tcp://10.0.0.13:3001"),
         ("LLMCHAT_TEST_PG_PORT", "5432"),
         ("LLMCHAT_GIT_COMMIT", "abc123"),
+        // The operations scripts' own variables, exported in an operator's shell.
+        ("LLMCHAT_URL", "http://localhost:3001"),
+        ("LLMCHAT_BACKUP_DIR", "/var/backups/llmchat"),
+        ("LLMCHAT_DEPLOY_ROOT", "/srv/llmchat"),
+        ("LLMCHAT_DEPLOY_TARGET", "local"),
+        ("LLMCHAT_BIN", "target/release/llmchat"),
+        ("LLMCHAT_IMAGE", "llmchat:latest"),
     ] {
         f.var(name, value);
     }

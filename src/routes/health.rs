@@ -57,6 +57,9 @@ pub struct Components {
     pub database: Component,
     pub migrations: Component,
     pub redis: Component,
+    /// The agents in service: `ok` with their count, `degraded` when there are none to chat
+    /// with. Does not change the overall status.
+    pub agents: Component,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -66,6 +69,9 @@ pub struct Component {
     pub latency_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// How many there are (agents).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
 }
 
 impl Component {
@@ -75,11 +81,13 @@ impl Component {
                 status: ComponentStatus::Ok,
                 latency_ms: Some(ms(latency)),
                 error: None,
+                count: None,
             },
             Err(e) => Component {
                 status: ComponentStatus::Down,
                 latency_ms: None,
                 error: Some(format!("{e:#}")),
+                count: None,
             },
         }
     }
@@ -89,6 +97,7 @@ impl Component {
             status,
             latency_ms: None,
             error: None,
+            count: None,
         }
     }
 }
@@ -167,10 +176,21 @@ async fn health(State(state): State<AppState>, headers: HeaderMap) -> Response {
         } else {
             HealthStatus::Ok
         };
+    let agents = match state.runtime.load().len() {
+        0 => Component {
+            error: Some("no agent is configured".into()),
+            ..Component::status(ComponentStatus::Degraded)
+        },
+        n => Component {
+            count: Some(n),
+            ..Component::status(ComponentStatus::Ok)
+        },
+    };
     let components = metrics_token_ok(&state, &headers).then_some(Components {
         database,
         migrations,
         redis,
+        agents,
     });
     let body = Health {
         status,

@@ -31,6 +31,9 @@ async fn health_reports_ok_with_its_components(backend: Backend) {
     );
     assert_eq!(body["components"]["migrations"]["status"], "ok");
     assert_eq!(body["components"]["redis"]["status"], "disabled");
+    // The test app serves the agents of its fixture file (or the built-in demo).
+    assert_eq!(body["components"]["agents"]["status"], "ok", "{body}");
+    assert!(body["components"]["agents"]["count"].as_u64().unwrap() >= 1);
 }
 
 async fn ready_and_live_answer_200_once_migrated(backend: Backend) {

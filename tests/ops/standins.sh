@@ -9,6 +9,8 @@
 #   standin_postgres  STANDIN_POSTGRES  postgres:15           (Debian's postgresql-15, the
 #                                       official image's environment variables and PGDATA)
 #   standin_redis     STANDIN_REDIS     redis:7-alpine        (Debian's redis-server)
+#   standin_prometheus STANDIN_PROMETHEUS prom/prometheus     (Debian's prometheus)
+#   standin_alertmanager STANDIN_ALERTMANAGER prom/alertmanager (Debian's prometheus-alertmanager)
 # The stand-ins carry this machine's CA bundle: package registries are reached through an
 # egress proxy whose CA only that bundle holds (a site with its own CA does the same with its
 # base images).
@@ -21,7 +23,9 @@ STANDIN_NODE=localhost/standin/node:20-bookworm-slim
 STANDIN_RUST=localhost/standin/rust:1-bookworm
 STANDIN_POSTGRES=localhost/standin/postgres:15
 STANDIN_REDIS=localhost/standin/redis:7-alpine
-export STANDIN_DEBIAN STANDIN_NODE STANDIN_RUST STANDIN_POSTGRES STANDIN_REDIS
+STANDIN_PROMETHEUS=localhost/standin/prometheus:latest
+STANDIN_ALERTMANAGER=localhost/standin/alertmanager:latest
+export STANDIN_DEBIAN STANDIN_NODE STANDIN_RUST STANDIN_POSTGRES STANDIN_REDIS STANDIN_PROMETHEUS STANDIN_ALERTMANAGER
 
 # _standin_build NAME DIR [podman build options...]: builds NAME from DIR/Containerfile unless
 # it exists; the build may use the host network (Debian's mirror).
@@ -117,12 +121,13 @@ fi
 if [[ ${1:-} == postgres && ! -s $PGDATA/PG_VERSION ]]; then
     user=${POSTGRES_USER:-postgres}
     [[ -n ${POSTGRES_PASSWORD:-} ]] || { echo "POSTGRES_PASSWORD is required" >&2; exit 1; }
-    initdb -D "$PGDATA" -U "$user" --pwfile=<(printf '%s
-' "$POSTGRES_PASSWORD") -A scram-sha-256 >/dev/null
+    # As the official image: local (socket) connections trusted, TCP ones need the password.
+    initdb -D "$PGDATA" -U "$user" --pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD") \
+        --auth-local=trust --auth-host=scram-sha-256 >/dev/null
     echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
     pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
     db=${POSTGRES_DB:-$user}
-    [[ $db == postgres ]] || PGPASSWORD=$POSTGRES_PASSWORD psql -q -U "$user" -d postgres -c "CREATE DATABASE "$db""
+    [[ $db == postgres ]] || PGPASSWORD=$POSTGRES_PASSWORD psql -q -U "$user" -d postgres -c "CREATE DATABASE \"$db\""
     pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
 fi
 if [[ ${1:-} == postgres ]]; then
@@ -150,12 +155,48 @@ EOF
     _standin_build "$STANDIN_REDIS" "$dir"
 }
 
+# The official Prometheus images: the binary is the entrypoint, arguments are its flags, the
+# data lives in a directory owned by nobody.
+standin_prometheus() {
+    podman image exists "$STANDIN_PROMETHEUS" && return 0
+    standin_debian
+    local dir
+    dir=$(_standin_dir <<EOF
+FROM $STANDIN_DEBIAN
+RUN $_standin_apt prometheus && $_standin_apt_clean && mkdir -p /prometheus && chown nobody:nogroup /prometheus
+USER nobody
+WORKDIR /prometheus
+EXPOSE 9090
+ENTRYPOINT ["/usr/bin/prometheus"]
+CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]
+EOF
+    )
+    _standin_build "$STANDIN_PROMETHEUS" "$dir"
+}
+
+standin_alertmanager() {
+    podman image exists "$STANDIN_ALERTMANAGER" && return 0
+    standin_debian
+    local dir
+    dir=$(_standin_dir <<EOF
+FROM $STANDIN_DEBIAN
+RUN $_standin_apt prometheus-alertmanager && $_standin_apt_clean && mkdir -p /alertmanager && chown nobody:nogroup /alertmanager
+USER nobody
+WORKDIR /alertmanager
+EXPOSE 9093
+ENTRYPOINT ["/usr/bin/prometheus-alertmanager"]
+CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"]
+EOF
+    )
+    _standin_build "$STANDIN_ALERTMANAGER" "$dir"
+}
+
 # health_driver_start: see the header.
 health_driver_start() {
     (
         while sleep 2; do
             podman ps --format '{{.ID}} {{.Status}}' 2>/dev/null | awk '/\((healthy|unhealthy|starting)\)/ { print $1 }' |
-                while read -r id; do podman healthcheck run "$id" >/dev/null 2>&1 || true; done
+                while read -r id; do podman healthcheck run "$id" </dev/null >/dev/null 2>&1 || true; done
         done
     ) &
     on_exit "kill $! 2>/dev/null"

@@ -73,11 +73,11 @@ inspect() { docker image inspect "$image" --format "$1"; }
 inspect '{{json .Config.ExposedPorts}}' | grep -q '"3001/tcp"' || die "3001 is not exposed"
 inspect '{{json .Config.Volumes}}' | grep -q '"/app/data"' || die "/app/data is not a volume"
 inspect '{{json .Config.Env}}' | grep -q '"LLMCHAT_ENV=production"' || die "the image does not default to production"
-health=$(podman image inspect "$image" --format '{{json .Healthcheck}}')
+health=$(podman image inspect "$image" --format '{{json .HealthCheck.Test}}')
 [[ $health == *'"llmchat","health"'* ]] || die "the HEALTHCHECK is not llmchat health: $health"
 [[ $(inspect '{{index .Config.Labels "org.opencontainers.image.version"}}') == "v$version" ]] || die "OCI version label is not v$version"
 [[ $(inspect '{{index .Config.Labels "org.opencontainers.image.revision"}}') == "$commit" ]] || die "OCI revision label is not $commit"
-if docker run --rm --entrypoint /bin/sh "$image" -c 'command -v curl || command -v wget' >/dev/null 2>&1; then
+if podman run --rm --entrypoint /bin/sh "$image" -c 'command -v curl || command -v wget' >/dev/null 2>&1; then
     die "the runtime image has curl or wget"
 fi
 size=$(inspect '{{.Size}}')
@@ -86,20 +86,34 @@ note "user 1001:1001, WORKDIR /app, EXPOSE 3001, VOLUME /app/data, LLMCHAT_ENV=p
 note "OCI labels: version v$version, revision $commit; no curl/wget"
 note "size $((size / 1048576)) MiB (base stand-in $((base_size / 1048576)) MiB; LLMChat adds $(((size - base_size) / 1048576)) MiB)"
 
+# log_has CONTAINER TEXT: the container's log holds TEXT (conmon writes the log file
+# asynchronously: give it up to 5 s).
+log_has() {
+    local i
+    for ((i = 0; i < 20; i++)); do
+        docker logs "$1" 2>&1 | grep -qF "$2" && return 0
+        sleep 0.25
+    done
+    return 1
+}
+
 secret=ci-image-test-jwt-secret-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')xxxxxxxx
 admin_password="image test passphrase 42"
 volume=llmchat-ci-data-$$
 on_exit "docker volume rm -f $volume >/dev/null 2>&1"
 
 section "production without JWT_SECRET refuses to start"
-rc=0
-out=$(docker run --rm "$image" 2>&1) || rc=$?
+# (docker run -d, then wait and logs: the docker client cannot attach through podman 4.3's API.)
+cid=$(docker run -d "$image") || die "docker run failed"
+rc=$(timeout 30 docker wait "$cid") || die "the container did not stop within 30 s without JWT_SECRET"
+out=$(docker logs "$cid" 2>&1)
+docker rm "$cid" >/dev/null
 ((rc == 2)) || { echo "$out" >&2; die "exit $rc without JWT_SECRET, expected 2"; }
 grep -q JWT_SECRET <<<"$out" || { echo "$out" >&2; die "the error does not name JWT_SECRET"; }
 note "exit 2: $(grep -m1 JWT_SECRET <<<"$out" | cut -c1-160)"
 
 section "docker run --read-only --tmpfs /tmp (volume $volume)"
-port=$(free_port)
+port=$(free_port "$((20000 + RANDOM % 10000))")
 ctr=llmchat-ci-$$
 on_exit "docker rm -f $ctr >/dev/null 2>&1"
 t=$(date +%s.%N)
@@ -125,7 +139,7 @@ curl -fsS "$base/api/health" | grep -q '"environment":"production"' || die "/api
 curl -fsS "$base/" | grep -qi '<!doctype html>' || die "/ does not serve the web UI"
 note "/ serves the web UI; /api/health says production"
 python3 tests/ops/chat_check.py "$base" admin "$admin_password" | sed 's/^/    /' || die "no chat with the demo agent"
-docker logs "$ctr" 2>&1 | grep -q '"tls_roots":"bundled"' || die "the log does not say tls_roots=bundled"
+log_has "$ctr" '"tls_roots":"bundled"' || die "the log does not say tls_roots=bundled"
 note "log: tls_roots=bundled (no CA store in the image)"
 if docker logs "$ctr" 2>&1 | grep -qF "$secret"; then die "the JWT secret appears in the log"; fi
 docker exec "$ctr" test -s /app/data/llmchat.db || die "no SQLite database in the /app/data volume"
@@ -138,7 +152,7 @@ docker stop -t 60 "$ctr" >/dev/null
 stopped=$(date +%s.%N)
 code=$(docker inspect "$ctr" --format '{{.State.ExitCode}}')
 [[ $code == 0 ]] || { docker logs "$ctr" 2>&1 | tail -n 10 >&2; die "exit code $code after SIGTERM"; }
-docker logs "$ctr" 2>&1 | grep -q '"shutdown complete"' || die "no 'shutdown complete' in the log"
+log_has "$ctr" '"shutdown complete"' || die "no 'shutdown complete' in the log"
 note "exit 0 $(awk "BEGIN { printf \"%.1f\", $stopped - $t }") s after docker stop (drain 5 s included)"
 docker rm "$ctr" >/dev/null
 
@@ -148,7 +162,7 @@ docker run -d --name "$ctr" --read-only --tmpfs /tmp -p "127.0.0.1:$port:3001" -
     -e JWT_SECRET="$secret" -e LOG_LEVEL=info "$image" >/dev/null || die "docker run failed"
 wait_http "$base/api/health" 30
 python3 tests/ops/chat_check.py "$base" admin "$admin_password" | sed 's/^/    /' || die "the admin of the first container cannot sign in"
-docker logs "$ctr" 2>&1 | grep -q '"tls_roots":"system"' || die "with a CA bundle mounted the log does not say tls_roots=system"
+log_has "$ctr" '"tls_roots":"system"' || { docker logs "$ctr" 2>&1 | grep -i tls >&2; die "with a CA bundle mounted the log does not say tls_roots=system"; }
 note "the admin from the first container signs in and chats; tls_roots=system"
 docker rm -f "$ctr" >/dev/null
 
@@ -156,7 +170,7 @@ section "--target builder"
 t=$SECONDS
 docker build "${build_args[@]}" --target builder -t localhost/llmchat:builder . >"$OPS_WORK/builder.log" 2>&1 ||
     { tail -n 20 "$OPS_WORK/builder.log" >&2; die "docker build --target builder failed"; }
-docker run --rm --entrypoint /src/target/release/llmchat localhost/llmchat:builder version | grep -q "$version" ||
+podman run --rm --entrypoint /src/target/release/llmchat localhost/llmchat:builder version | grep -q "$version" ||
     die "the builder stage has no llmchat of version $version"
 note "llmchat:builder in $((SECONDS - t)) s (cached layers), has target/release/llmchat"
 docker rmi localhost/llmchat:builder >/dev/null 2>&1 || true

@@ -4,7 +4,8 @@
 # Kubernetes API schemas (kubernetes-validate --strict, the oldest supported and the current
 # version), runs the policy checks of tests/ops/k8s_policy.py on each overlay (and its
 # self-test, which proves every check can fail), and, when the llmchat binary is built, feeds
-# each overlay's ConfigMap and the example Secret's keys to `llmchat config check`.
+# each overlay's ConfigMap and the example Secret's keys to `llmchat config check`; checks that
+# config/deployment.yml agrees with the overlays and the Dockerfile (tests/ops/deployment_config.py).
 #
 # Usage: bash tests/ops/test-k8s.sh [--help]
 # Environment: K8S_VERSIONS (default "1.30.0 1.37.0"), LLMCHAT_BIN (optional here).
@@ -87,6 +88,10 @@ section "policies: production with all components"
 "$python" tests/ops/k8s_policy.py production "$renders/production-components.yaml" >/dev/null ||
     die "policy check failed for production with components"
 note "ok"
+
+section "config/deployment.yml agrees with the overlays and the Dockerfile"
+"$python" tests/ops/deployment_config.py config/deployment.yml Dockerfile "$renders" ||
+    die "config/deployment.yml has drifted from k8s/ or the Dockerfile"
 
 section "llmchat config check with each overlay's ConfigMap"
 if [[ -x $LLMCHAT_BIN ]]; then

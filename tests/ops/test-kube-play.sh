@@ -249,10 +249,17 @@ note "backup pod (uid $backup_uid, read-only root) finished in $((SECONDS - t0))
 mapfile -t dumps < <(find "$backups" -name 'llmchat-2*Z.dump' -newer "$OPS_WORK/backup.yaml")
 [[ ${#dumps[@]} == 1 ]] || die "expected one new dump in $backups, found ${#dumps[@]}"
 pg_restore --list "${dumps[0]}" | grep -q 'TABLE public messages' || die "the dump lacks the messages table"
-pg_restore --no-owner -h 127.0.0.1 -U postgres -d "${db}_restored" "${dumps[0]}" || die "pg_restore failed"
+# The operator's way back: restore.sh takes the CronJob's dump (no manifest) as well.
+scripts/backup/restore.sh "${dumps[0]}" --database-url "postgres://postgres@127.0.0.1:5432/${db}_restored" \
+    >"$OPS_WORK/restore.log" 2>&1 || { cat "$OPS_WORK/restore.log" >&2; die "restore.sh of the CronJob dump failed"; }
+cp "${dumps[0]}" "$OPS_WORK/truncated.dump" && truncate -s 100 "$OPS_WORK/truncated.dump"
+rc=0
+scripts/backup/restore.sh "$OPS_WORK/truncated.dump" --database-url "postgres://postgres@127.0.0.1:5432/${db}_restored" \
+    --force >"$OPS_WORK/restore-bad.log" 2>&1 || rc=$?
+((rc == 3)) || { cat "$OPS_WORK/restore-bad.log" >&2; die "restore.sh of a truncated dump: exit $rc, expected 3"; }
 rows=$(pg -d "${db}_restored" -At -c "SELECT count(*) FROM messages")
 [[ $rows == 250 ]] || die "restored $rows rows, expected 250"
-note "$(basename "${dumps[0]}") ($(stat -c %s "${dumps[0]}") bytes, custom format) restores 250/250 rows"
+note "$(basename "${dumps[0]}") ($(stat -c %s "${dumps[0]}") bytes, custom format) restores 250/250 rows with restore.sh; a truncated copy is refused (exit 3)"
 [[ ! -e $backups/llmchat-20000101T000000Z.dump ]] || die "retention kept a 40-day-old dump"
 [[ -e $backups/llmchat-20000102T000000Z.dump ]] || die "retention deleted a 3-day-old dump"
 note "retention (7 days in staging): the 40-day-old dump deleted, the 3-day-old one kept"

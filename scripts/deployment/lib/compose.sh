@@ -20,6 +20,10 @@ compose_init() {
     PREVIOUS_IMAGE=$IMAGE_REPO:previous
     CONTAINER=llmchat-production
     COMPOSE_URL=${LLMCHAT_URL:-http://localhost:3001}
+    # The server's environment (docker-compose.yml: LLMCHAT_ENV, default production) is the
+    # one config/deployment.yml gives this environment, for deploys and rollbacks alike.
+    LLMCHAT_ENV=$(deployment_get llmchat_env)
+    export LLMCHAT_ENV=${LLMCHAT_ENV:-$ENVIRONMENT}
     if ((!DRY_RUN)); then
         need_tool docker docker.io
         [[ -r $COMPOSE_FILE_PATH ]] || fail "$EX_FAILED" "no compose file at $COMPOSE_FILE_PATH"
@@ -29,7 +33,10 @@ compose_init() {
 image_exists() { ((DRY_RUN)) || docker image inspect "$1" >/dev/null 2>&1; }
 
 container_health() {
-    docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$CONTAINER" 2>/dev/null || echo missing
+    local out
+    # (A missing container may still print an empty line before failing.)
+    out=$(docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$CONTAINER" 2>/dev/null) || out=missing
+    echo "${out:-missing}"
 }
 
 # Until the container's HEALTHCHECK says healthy and health-check.sh agrees, within TIMEOUT.
@@ -56,7 +63,7 @@ compose_backup() {
 
 compose_deploy() {
     local version=$1
-    step "compose deploy of $version ($ENVIRONMENT, $COMPOSE_FILE_PATH)"
+    step "compose deploy of $version ($ENVIRONMENT, $COMPOSE_FILE_PATH, LLMCHAT_ENV=$LLMCHAT_ENV)"
     export VERSION=$version GIT_COMMIT=${GIT_COMMIT:-$(git -C "$SOURCE_DIR" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}
     run "${COMPOSE[@]}" config -q || fail "$EX_FAILED" "the compose file is not valid (see above)"
     preflight_checks
@@ -69,13 +76,12 @@ compose_deploy() {
     fi
     run "${COMPOSE[@]}" build backend || fail "$EX_FAILED" "the image build failed; nothing was changed"
     run docker tag "$IMAGE" "$IMAGE_REPO:$version"
-    step "migrations: llmchat migrate (new image)"
-    if ((running)) || ((DRY_RUN)); then
-        run "${COMPOSE[@]}" run --rm --no-deps backend migrate ||
-            fail "$EX_FAILED" "llmchat migrate failed; the old container still serves"
-    else
-        info "first start: the new container migrates at start-up (database.auto_migrate)"
-    fi
+    # Migrations: the new container applies them at start-up (database.auto_migrate) and
+    # stays unready (so unhealthy) when they fail; the image then goes back below. A one-off
+    # `docker-compose run ... migrate` would fail earlier, but compose v1 cannot run one-off
+    # containers on podman (links), and the schema is forward-only either way: --backup is
+    # the way back from a migration.
+    info "migrations: applied by the new container at start-up (database.auto_migrate)"
     step "replace the backend container"
     if ((running)) || ((DRY_RUN)); then
         run "${COMPOSE[@]}" up -d --no-deps --build backend

@@ -64,13 +64,35 @@ k8s_deploy() {
         run "${KUBECTL[@]}" wait --for=condition=complete "job/$job" -n "$NAMESPACE" --timeout="${TIMEOUT}s" ||
             fail "$EX_FAILED" "the backup Job $job did not complete; nothing was changed"
     fi
-    step "apply $OVERLAY (new pods migrate the schema at start-up: database.auto_migrate)"
-    (cd "$SOURCE_DIR" && run "${KUBECTL[@]}" apply -k "$OVERLAY") ||
-        fail "$EX_FAILED" "kubectl apply -k $OVERLAY failed"
+    local apply_dir=$OVERLAY
     if ((VERSION_GIVEN)); then
-        run "${KUBECTL[@]}" set image "deployment/$K8S_DEPLOYMENT" "$K8S_CONTAINER=$K8S_IMAGE_REPO:$VERSION" -n "$NAMESPACE" ||
-            fail "$EX_FAILED" "kubectl set image failed"
+        # The version goes into the applied manifests (one kustomization over the overlay that
+        # sets the image), not into a `kubectl set image` afterwards: one apply, one rollout,
+        # one ReplicaSet revision, so that `rollout undo` returns to the previous release.
+        # Image tags carry no "v" (the release workflow tags ghcr.io/<owner>/llmchat:1.2.3).
+        apply_dir=$WORK/release
+        mkdir -p "$apply_dir"
+        cat >"$apply_dir/kustomization.yaml" <<EOF
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources: [$(realpath --relative-to="$apply_dir" "$SOURCE_DIR/$OVERLAY")]
+images:
+  - name: $K8S_IMAGE_REPO
+    newTag: "${VERSION#v}"
+EOF
+        info "image $K8S_IMAGE_REPO:${VERSION#v} over $OVERLAY ($apply_dir/kustomization.yaml)"
+        if have kubectl; then
+            local images
+            images=$(kubectl kustomize "$apply_dir" 2>"$WORK/kustomize.err" | sed -n 's/^ *image: *//p' | sort -u | tr '\n' ' ') ||
+                fail "$EX_FAILED" "the release does not render: $(head -n 3 "$WORK/kustomize.err")"
+            [[ $images == *"$K8S_IMAGE_REPO:${VERSION#v} "* ]] ||
+                fail "$EX_FAILED" "the rendered release runs '$images', not $K8S_IMAGE_REPO:${VERSION#v} (does image.repository in config/deployment.yml match the overlay's image name?)"
+            info "rendered images: $images"
+        fi
     fi
+    step "apply $OVERLAY (new pods migrate the schema at start-up: database.auto_migrate)"
+    (cd "$SOURCE_DIR" && run "${KUBECTL[@]}" apply -k "$apply_dir") ||
+        fail "$EX_FAILED" "kubectl apply -k $apply_dir failed"
     run "${KUBECTL[@]}" annotate "deployment/$K8S_DEPLOYMENT" -n "$NAMESPACE" --overwrite \
         "kubernetes.io/change-cause=deploy.sh $ENVIRONMENT ${VERSION_GIVEN:+$VERSION} ($(date -u +%Y-%m-%dT%H:%M:%SZ))" >/dev/null || true
     step "wait for the rollout"

@@ -1193,12 +1193,19 @@ export interface components {
             items: Record<string, never>[];
         };
         Component: {
+            /** @description How many there are (agents). */
+            count?: number | null;
             error?: string | null;
             /** Format: double */
             latency_ms?: number | null;
             status: components["schemas"]["ComponentStatus"];
         };
         Components: {
+            /**
+             * @description The agents in service: `ok` with their count, `degraded` when there are none to chat
+             *     with. Does not change the overall status.
+             */
+            agents: components["schemas"]["Component"];
             database: components["schemas"]["Component"];
             migrations: components["schemas"]["Component"];
             redis: components["schemas"]["Component"];
