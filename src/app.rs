@@ -293,7 +293,7 @@ async fn create_first_admin(state: &AppState) -> anyhow::Result<()> {
     if store::users::count_active_admins(&state.db).await? > 0 {
         return Ok(());
     }
-    let hash = password::hash(secret.expose().to_string()).await?;
+    let hash = password::hash(&state.auth.hashing, secret.expose().to_string()).await?;
     let user = store::users::insert_user(
         &state.db,
         store::users::NewUser {

@@ -52,13 +52,59 @@ pub async fn record(state: &AppState, client: &ClientInfo, event: Event) {
         target_type,
         target_id,
         ip: client.ip_string(),
-        user_agent: client.user_agent.clone(),
-        request_id: client.request_id.clone(),
+        user_agent: client
+            .user_agent
+            .as_deref()
+            .map(|ua| truncate(ua, MAX_TEXT)),
+        request_id: client
+            .request_id
+            .as_deref()
+            .map(|id| truncate(id, MAX_TEXT)),
         result: if event.success { "success" } else { "failure" },
-        details: event.details,
+        details: bounded(event.details),
     };
     if let Err(e) = insert_audit(&state.db, &entry).await {
         tracing::error!(error = %e, action = entry.action, "could not write audit entry");
+    }
+}
+
+/// Longest string kept in an audit entry (the user agent, a value in the details).
+const MAX_TEXT: usize = 512;
+/// Largest details kept, serialized; beyond it only their size is recorded.
+const MAX_DETAILS: usize = 16 * 1024;
+
+/// `text` cut to at most `max` bytes on a character boundary, marked with `…` when cut.
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// Details with every string cut to [`MAX_TEXT`] and the whole bounded by [`MAX_DETAILS`], so
+/// that no request can make the audit log grow by more than a few KiB.
+fn bounded(details: serde_json::Value) -> serde_json::Value {
+    fn cut(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) if text.len() > MAX_TEXT => {
+                *text = truncate(text, MAX_TEXT);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(cut),
+            serde_json::Value::Object(map) => map.values_mut().for_each(cut),
+            _ => {}
+        }
+    }
+    let mut details = details;
+    cut(&mut details);
+    let size = details.to_string().len();
+    if size > MAX_DETAILS {
+        serde_json::json!({ "truncated": true, "bytes": size })
+    } else {
+        details
     }
 }
 
@@ -81,5 +127,28 @@ pub async fn record_offline(
     };
     if let Err(e) = insert_audit(db, &entry).await {
         tracing::error!(error = %e, action, "could not write the audit entry");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_strings_are_cut_on_a_character_boundary_and_huge_details_replaced() {
+        let name = "名".repeat(1000);
+        let details = bounded(serde_json::json!({"username": name, "n": 1}));
+        let kept = details["username"].as_str().unwrap();
+        assert!(kept.len() <= MAX_TEXT + "…".len(), "{}", kept.len());
+        assert!(kept.ends_with('…'));
+        assert_eq!(details["n"], 1);
+
+        let many: Vec<String> = (0..100).map(|i| format!("{i:0>400}")).collect();
+        let details = bounded(serde_json::json!({ "problems": many }));
+        assert_eq!(details["truncated"], true, "{details}");
+        assert!(details["bytes"].as_u64().unwrap() > MAX_DETAILS as u64);
+
+        let small = serde_json::json!({"agents": ["demo"]});
+        assert_eq!(bounded(small.clone()), small);
     }
 }

@@ -321,7 +321,11 @@ async fn run_user_command(db: &Db, command: UserCommand) -> anyhow::Result<Strin
             crate::routes::check_username(&username)?;
             let secret = read_password()?;
             password::check_policy(&secret, &username)?;
-            let hash = password::hash(secret).await?;
+            let hash = password::hash(
+                &password::Gate::new(1, std::time::Duration::from_secs(60)),
+                secret,
+            )
+            .await?;
             let role = if admin { Role::Admin } else { Role::User };
             let user = users::insert_user(
                 db,
@@ -348,7 +352,11 @@ async fn run_user_command(db: &Db, command: UserCommand) -> anyhow::Result<Strin
                 .ok_or_else(|| anyhow::anyhow!("no user named {username:?}"))?;
             let secret = read_password()?;
             password::check_policy(&secret, &user.username)?;
-            let hash = password::hash(secret).await?;
+            let hash = password::hash(
+                &password::Gate::new(1, std::time::Duration::from_secs(60)),
+                secret,
+            )
+            .await?;
             users::update_password(db, &user.id, &hash).await?;
             refresh_tokens::revoke_user_tokens(db, &user.id, None).await?;
             let details = serde_json::json!({ "via": "cli" });

@@ -65,6 +65,9 @@ pub enum Error {
     Unsupported(String),
     #[error("{0}")]
     Unavailable(&'static str),
+    /// 503 with `Retry-After`: too much work of one kind at once (password checks).
+    #[error("the server is busy; retry in {retry_after_s} s")]
+    Busy { retry_after_s: u64 },
     /// The agent's provider failed; the message is the upstream's (never a key).
     #[error("the agent's provider failed: {0}")]
     BadGateway(String),
@@ -110,7 +113,7 @@ impl Error {
             Error::UnsupportedMediaType | Error::Unsupported(_) => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
-            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Unavailable(_) | Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -162,8 +165,10 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
         let message = if status.is_server_error()
-            && !matches!(self, Error::Unavailable(_) | Error::BadGateway(_))
-        {
+            && !matches!(
+                self,
+                Error::Unavailable(_) | Error::Busy { .. } | Error::BadGateway(_)
+            ) {
             "internal error".to_string()
         } else {
             self.to_string()
@@ -182,6 +187,7 @@ impl IntoResponse for Error {
         let mut response = status.into_response();
         if let Error::RateLimited { retry_after_s }
         | Error::Locked { retry_after_s }
+        | Error::Busy { retry_after_s }
         | Error::LimitReached { retry_after_s, .. } = &self
             && let Ok(value) = retry_after_s.to_string().parse()
         {

@@ -24,6 +24,8 @@ const RESTART_ONLY: &[&str] = &[
     "database",
     "redis",
     "auth.jwt_secret",
+    "auth.max_concurrent_hashes",
+    "auth.hash_queue_timeout",
     "log.format",
     "rate_limit.redis_failure",
     "outbound",
@@ -119,6 +121,8 @@ fn keep_restart_only(current: &Settings, mut next: Settings) -> Settings {
     next.database = current.database.clone();
     next.redis = current.redis.clone();
     next.auth.jwt_secret = current.auth.jwt_secret.clone();
+    next.auth.max_concurrent_hashes = current.auth.max_concurrent_hashes;
+    next.auth.hash_queue_timeout = current.auth.hash_queue_timeout;
     next.log.format = current.log.format;
     next.rate_limit.redis_failure = current.rate_limit.redis_failure;
     next.outbound = current.outbound.clone();

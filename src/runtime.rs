@@ -54,17 +54,25 @@ impl Runtime {
     ) -> Result<Runtime, Report> {
         let (file, source) = file_agents(settings)?;
         let stored = stored_agents(db, cipher).await?;
-        Runtime::merged(file, source, stored, &|name| {
-            settings.placeholders.get(name)
-        })
+        Runtime::merged(
+            file,
+            source,
+            stored,
+            &|name| settings.placeholders.get(name),
+            &settings.agents.allowed_placeholders,
+        )
     }
 
     /// `file` agents with `stored` ones replacing those of the same id and added after them.
+    /// Stored agents (written through the admin API) resolve only the placeholders named in
+    /// `allowed`; any other placeholder in an enabled one is a problem, so that an admin's
+    /// agent cannot read the server's environment.
     pub fn merged(
         file: Vec<AgentDef>,
         source: AgentSource,
         stored: Vec<AgentDef>,
         env: &dyn Fn(&str) -> Option<String>,
+        allowed: &[String],
     ) -> Result<Runtime, Report> {
         let file_ids: std::collections::HashSet<String> =
             file.iter().map(|d| d.id.clone()).collect();
@@ -87,7 +95,35 @@ impl Runtime {
                 }
             }
         }
-        let mut runtime = Runtime::from_defs(defs, source, env)?;
+        let stored_env = |name: &str| {
+            if allowed.iter().any(|a| a == name) {
+                env(name)
+            } else {
+                None
+            }
+        };
+        let mut refused = Vec::new();
+        let mut unresolved = HashMap::new();
+        for (def, (source, _)) in defs.iter_mut().zip(&sources) {
+            let missing = if *source == AgentSource::Database {
+                let mut outside: Vec<(String, String)> = agents::placeholders(def);
+                outside.retain(|(_, name)| !allowed.contains(name));
+                let mut missing = agents::resolve_placeholders(def, &stored_env);
+                missing.retain(|name| !outside.iter().any(|(_, n)| n == name));
+                if def.enabled {
+                    refused.extend(
+                        outside
+                            .into_iter()
+                            .map(|(field, name)| refused_placeholder(&def.id, field, &name)),
+                    );
+                }
+                missing
+            } else {
+                agents::resolve_placeholders(def, env)
+            };
+            unresolved.insert(def.id.clone(), missing);
+        }
+        let mut runtime = Runtime::validated(defs, source, &unresolved, refused)?;
         for (agent, (source, overrides_file)) in runtime.agents.values_mut().zip(sources) {
             let agent = Arc::make_mut(agent);
             agent.source = source;
@@ -106,9 +142,19 @@ impl Runtime {
             .iter_mut()
             .map(|def| (def.id.clone(), agents::resolve_placeholders(def, env)))
             .collect();
-        let report = agents::validate(&defs, &unresolved);
-        if !report.is_ok() {
-            return Err(report);
+        Runtime::validated(defs, source, &unresolved, Vec::new())
+    }
+
+    /// Validates resolved `defs` as one set; `problems` found before come first in the report.
+    fn validated(
+        defs: Vec<AgentDef>,
+        source: AgentSource,
+        unresolved: &HashMap<String, Vec<String>>,
+        mut problems: Vec<agents::Problem>,
+    ) -> Result<Runtime, Report> {
+        problems.extend(agents::validate(&defs, unresolved).problems);
+        if !problems.is_empty() {
+            return Err(Report { problems });
         }
         let agents = defs
             .into_iter()
@@ -149,6 +195,19 @@ impl Runtime {
 
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.agents.keys().map(String::as_str)
+    }
+}
+
+/// The problem with a placeholder in an agent stored through the admin API.
+pub fn refused_placeholder(agent: &str, field: String, name: &str) -> agents::Problem {
+    agents::Problem {
+        agent: Some(agent.to_string()),
+        field,
+        message: format!(
+            "${{{name}}}: placeholders are resolved only in the agents file; an agent stored \
+             through the admin API may use only the names in agents.allowed_placeholders \
+             (LLMCHAT_AGENTS__ALLOWED_PLACEHOLDERS)"
+        ),
     }
 }
 
@@ -201,6 +260,24 @@ async fn stored_agents(
             *key = cipher
                 .decrypt(key)
                 .map_err(|e| problem(Some(row.id.clone()), "provider.api_key", e.to_string()))?;
+        }
+        if let Some(upstream) = def.provider.upstream_mut() {
+            for (name, value) in upstream.headers.iter_mut() {
+                if !crate::crypto::KeyCipher::is_encrypted(value) {
+                    continue;
+                }
+                let field = format!("provider.headers.{name}");
+                let cipher = cipher.ok_or_else(|| {
+                    problem(
+                        Some(row.id.clone()),
+                        &field,
+                        "stored encrypted, but LLMCHAT_ENCRYPTION_KEY is not set".into(),
+                    )
+                })?;
+                *value = cipher
+                    .decrypt(value)
+                    .map_err(|e| problem(Some(row.id.clone()), &field, e.to_string()))?;
+            }
         }
         defs.push(def);
     }

@@ -203,6 +203,10 @@ impl Metrics {
             "llmchat_usage_dropped_total",
             "Usage records that could not be written"
         );
+        metrics::describe_counter!(
+            "llmchat_password_hash_rejected_total",
+            "Logins, registrations and password changes answered 503 because every password hashing slot stayed busy"
+        );
         metrics::describe_gauge!(
             "llmchat_ready",
             "1 while /api/health/ready would answer 200 (sampled at each scrape)"

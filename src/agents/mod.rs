@@ -240,6 +240,36 @@ pub fn resolve_placeholders(
     missing
 }
 
+/// The `${NAME}` placeholders in the provider's strings, each with the field it is in
+/// (`provider.model`, `provider.headers.X-Org`), in field order.
+pub fn placeholders(agent: &AgentDef) -> Vec<(String, String)> {
+    let Some(upstream) = agent.provider.upstream() else {
+        return Vec::new();
+    };
+    let fields = [
+        ("base_url", Some(&upstream.base_url)),
+        ("api_key", upstream.api_key.as_ref()),
+        ("model", upstream.model.as_ref()),
+        ("app_id", upstream.app_id.as_ref()),
+    ];
+    let fields = fields
+        .into_iter()
+        .filter_map(|(name, value)| Some((format!("provider.{name}"), value?)))
+        .chain(
+            upstream
+                .headers
+                .iter()
+                .map(|(name, value)| (format!("provider.headers.{name}"), value)),
+        );
+    let mut found = Vec::new();
+    for (field, value) in fields {
+        let mut ignored = Vec::new();
+        substitute(value, &|_| None, &mut ignored);
+        found.extend(ignored.into_iter().map(|name| (field.clone(), name)));
+    }
+    found
+}
+
 fn substitute(
     text: &str,
     env: &dyn Fn(&str) -> Option<String>,

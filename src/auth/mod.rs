@@ -102,6 +102,8 @@ pub struct Auth {
     /// user id → the user if enabled and not deleted.
     users: Cache<String, Option<ActiveUser>>,
     pub keys: api_keys::KeyCache,
+    /// Bounds concurrent password hashing.
+    pub hashing: password::Gate,
 }
 
 impl Auth {
@@ -113,6 +115,10 @@ impl Auth {
                 .max_capacity(100_000)
                 .build(),
             keys: api_keys::KeyCache::new(CACHE_TTL),
+            hashing: password::Gate::new(
+                settings.auth.max_concurrent_hashes,
+                settings.auth.hash_queue_timeout,
+            ),
         }
     }
 

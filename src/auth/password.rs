@@ -55,6 +55,9 @@ const COMMON: &[&str] = &[
     "llmchat123",
 ];
 
+/// The longest password the policy allows (and so the longest a login may send).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
 /// Checks the policy; the message says what to change.
 pub fn check_policy(password: &str, username: &str) -> Result<()> {
     let invalid = |message: &str| Error::Invalid {
@@ -64,7 +67,7 @@ pub fn check_policy(password: &str, username: &str) -> Result<()> {
     if password.chars().count() < 8 {
         return Err(invalid("must be at least 8 characters long"));
     }
-    if password.len() > 1024 {
+    if password.len() > MAX_PASSWORD_BYTES {
         return Err(invalid("must be at most 1024 bytes long"));
     }
     if password.eq_ignore_ascii_case(username) {
@@ -79,21 +82,62 @@ pub fn check_policy(password: &str, username: &str) -> Result<()> {
     Ok(())
 }
 
+/// Bounds how many argon2 computations run at once: each takes 19 MiB and tens of
+/// milliseconds of a core, so an unbounded number (one per request, up to tokio's 512 blocking
+/// threads) could take gigabytes. Callers past the bound queue; past `wait` they get 503.
+#[derive(Debug, Clone)]
+pub struct Gate {
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    wait: std::time::Duration,
+}
+
+impl Gate {
+    /// `concurrent` hashes at once (0: one per core); a caller waits at most `wait`.
+    pub fn new(concurrent: u32, wait: std::time::Duration) -> Gate {
+        let concurrent = match concurrent {
+            0 => std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            n => n as usize,
+        };
+        Gate {
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(concurrent)),
+            wait,
+        }
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                metrics::counter!("llmchat_password_hash_rejected_total").increment(1);
+                Error::Busy {
+                    retry_after_s: self.wait.as_secs().max(1),
+                }
+            })?
+            .map_err(|e| Error::Internal(anyhow::anyhow!("password gate closed: {e}")))?;
+        tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing task failed: {e}")))
+    }
+}
+
 /// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU by design.
-pub async fn hash(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
+pub async fn hash(gate: &Gate, password: String) -> Result<String> {
+    gate.run(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
             .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing failed: {e}")))
     })
-    .await
-    .map_err(|e| Error::Internal(anyhow::anyhow!("password hashing task failed: {e}")))?
+    .await?
 }
 
 /// Verifies on a blocking thread; a malformed stored hash counts as a mismatch.
-pub async fn verify(password: String, stored: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
+pub async fn verify(gate: &Gate, password: String, stored: String) -> Result<bool> {
+    gate.run(move || {
         PasswordHash::new(&stored)
             .map(|parsed| {
                 Argon2::default()
@@ -103,7 +147,6 @@ pub async fn verify(password: String, stored: String) -> Result<bool> {
             .unwrap_or(false)
     })
     .await
-    .map_err(|e| Error::Internal(anyhow::anyhow!("password check task failed: {e}")))
 }
 
 /// A valid hash of a random password, verified against when the user does not exist so that

@@ -59,7 +59,11 @@ pub async fn open(
         .unwrap_or_default();
     request.system.clone_from(&def.system_prompt);
     request.temperature = request.temperature.or(def.temperature);
-    request.max_tokens = request.max_tokens.or(def.max_tokens);
+    // The agent's max_tokens is a cap: a client may ask for less, never for more.
+    request.max_tokens = match (request.max_tokens, def.max_tokens) {
+        (Some(asked), Some(cap)) => Some(asked.min(cap)),
+        (asked, cap) => asked.or(cap),
+    };
     request.user = Some(user.id.clone());
 
     let settings = state.settings();

@@ -155,6 +155,14 @@ pub struct AuthSettings {
     pub lockout: Duration,
     /// Login attempts per minute from one client IP.
     pub login_attempts_per_ip: u32,
+    /// Password hashes (argon2, 19 MiB each) computed at once; 0 means one per core.
+    pub max_concurrent_hashes: u32,
+    /// How long a login, registration or password change waits for a hashing slot before
+    /// it is answered 503 with `Retry-After`.
+    #[serde(with = "humantime_serde")]
+    pub hash_queue_timeout: Duration,
+    /// Password changes per minute for one user (wrong current passwords included).
+    pub password_changes_per_minute: u32,
 }
 
 /// Who may create an account with `POST /api/auth/register`.
@@ -223,12 +231,18 @@ pub struct AgentsSettings {
     /// The agents file (`AGENTS_CONFIG`); when it does not exist only the built-in demo agent
     /// is offered.
     pub config: PathBuf,
+    /// Names that agents stored through the admin API may use as `${NAME}` placeholders. Empty
+    /// (the default): placeholders are resolved only in the agents file an operator writes, so
+    /// that an admin's agent cannot read the server's environment.
+    #[serde(deserialize_with = "list::deserialize")]
+    pub allowed_placeholders: Vec<String>,
 }
 
 impl Default for AgentsSettings {
     fn default() -> Self {
         AgentsSettings {
             config: PathBuf::from("config/agents.yaml"),
+            allowed_placeholders: Vec::new(),
         }
     }
 }
@@ -389,6 +403,9 @@ impl Default for AuthSettings {
             max_failed_logins: 5,
             lockout: Duration::from_secs(15 * 60),
             login_attempts_per_ip: 20,
+            max_concurrent_hashes: 0,
+            hash_queue_timeout: Duration::from_secs(5),
+            password_changes_per_minute: 5,
         }
     }
 }
@@ -475,6 +492,9 @@ impl Settings {
             Some(secret) if secret.expose().len() < 32 => {
                 return Err(("auth.jwt_secret", "must be at least 32 bytes".into()));
             }
+            Some(secret) if let Some(problem) = predictable(secret.expose()) => {
+                return Err(("auth.jwt_secret", problem));
+            }
             None if self.environment != Environment::Development => {
                 return Err((
                     "auth.jwt_secret",
@@ -493,6 +513,13 @@ impl Settings {
         {
             return Err(("encryption_key", "must be at least 32 characters".into()));
         }
+        if let Some(problem) = self
+            .encryption_key
+            .as_ref()
+            .and_then(|k| predictable(k.expose()))
+        {
+            return Err(("encryption_key", problem));
+        }
         if self.admin_username.is_some() != self.admin_password.is_some() {
             return Err((
                 "admin_password",
@@ -506,6 +533,12 @@ impl Settings {
         }
         if self.auth.max_failed_logins == 0 || self.auth.login_attempts_per_ip == 0 {
             return Err(("auth.max_failed_logins", "limits must be at least 1".into()));
+        }
+        if self.auth.password_changes_per_minute == 0 {
+            return Err((
+                "auth.password_changes_per_minute",
+                "must be at least 1".into(),
+            ));
         }
         if let Some(origin) = self
             .server
@@ -555,6 +588,21 @@ impl Settings {
     pub fn to_masked_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
+}
+
+/// Why a secret of the right length is still obviously weak (`aaaa…`, `abababab…`): fewer
+/// than 8 different characters. Random secrets of 32 characters have about 16.
+fn predictable(secret: &str) -> Option<String> {
+    let distinct = secret
+        .chars()
+        .collect::<std::collections::HashSet<char>>()
+        .len();
+    (distinct < 8).then(|| {
+        format!(
+            "is too predictable: it has only {distinct} different characters; generate one with \
+             `openssl rand -base64 48`"
+        )
+    })
 }
 
 fn is_database_url(url: &str) -> bool {

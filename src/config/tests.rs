@@ -238,6 +238,33 @@ fn production_without_jwt_secret_does_not_start() {
 }
 
 #[test]
+fn obviously_weak_secrets_are_refused_like_short_ones() {
+    for weak in ["a".repeat(40), "ab".repeat(20), "0123456".repeat(6)] {
+        let mut f = Fixture::new();
+        f.var("LLMCHAT_ENV", "production");
+        f.var("JWT_SECRET", &weak);
+        let e = f.load().unwrap_err().to_string();
+        assert!(
+            e.contains("JWT_SECRET") && e.contains("too predictable"),
+            "{e}"
+        );
+        assert!(!e.contains(&weak), "the secret is not printed: {e}");
+
+        let mut g = Fixture::new();
+        g.var("LLMCHAT_ENCRYPTION_KEY", &weak);
+        let e = g.load().unwrap_err().to_string();
+        assert!(
+            e.contains("ENCRYPTION_KEY") && e.contains("too predictable"),
+            "{e}"
+        );
+    }
+    let mut ok = Fixture::new();
+    ok.var("LLMCHAT_ENV", "production");
+    ok.var("JWT_SECRET", "kq3J8vZp0Xw2Lr7TnYb5Hc1Md9Fg4Sa6");
+    assert!(ok.load().is_ok());
+}
+
+#[test]
 fn bad_urls_are_rejected_with_their_key() {
     let mut f = Fixture::new();
     f.var("DATABASE_URL", "mysql://db/llmchat");

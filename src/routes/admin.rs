@@ -169,7 +169,7 @@ async fn create_user(
     }
     password::check_policy(&body.password, username)?;
     let role = body.role.unwrap_or(Role::User);
-    let hash = password::hash(body.password).await?;
+    let hash = password::hash(&state.auth.hashing, body.password).await?;
     let user = users::insert_user(
         &state.db,
         NewUser {
@@ -217,7 +217,7 @@ async fn update_user(
     let hash = match patch.password {
         Some(new_password) => {
             password::check_policy(&new_password, &target.username)?;
-            Some(password::hash(new_password).await?)
+            Some(password::hash(&state.auth.hashing, new_password).await?)
         }
         None => None,
     };

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::agents::{AgentDef, ProviderDef, Report};
+use crate::agents::{self, AgentDef, ProviderDef, Report};
 use crate::audit::{Event, record};
 use crate::auth::{AdminUser, ClientInfo};
 use crate::error::{Error, ErrorResponse, Result};
@@ -18,7 +18,7 @@ use crate::extract::Json;
 use crate::llm::diagnose::explain;
 use crate::llm::models::{ModelInfo, list_models};
 use crate::routes::agents::{AgentView, ConnectionTest, connection_test};
-use crate::runtime::{AgentSource, Runtime};
+use crate::runtime::{AgentSource, Runtime, refused_placeholder};
 use crate::state::AppState;
 use crate::store::agents as store;
 
@@ -84,6 +84,12 @@ fn view(agent: &crate::runtime::Agent) -> AdminAgentView {
         && !key.is_null()
     {
         *key = serde_json::Value::String(MASK.into());
+    }
+    // Header values may carry credentials (`Authorization`, a placeholder's value).
+    if let Some(serde_json::Value::Object(headers)) = definition.pointer_mut("/provider/headers") {
+        for value in headers.values_mut() {
+            *value = serde_json::Value::String(MASK.into());
+        }
     }
     AdminAgentView {
         summary: AgentView::from(agent),
@@ -195,12 +201,25 @@ async fn put_agent(
         .agent(&id)
         .cloned()
         .ok_or(Error::NotFound)?;
-    // Keys are write-only: a masked or missing key means "keep the one in force".
-    if let (Some(new), Some(old)) = (def.provider.upstream_mut(), current.def.provider.upstream())
-        && new.api_key.as_deref().is_none_or(|k| k == MASK)
-        && new.base_url == old.base_url
-    {
-        new.api_key = old.api_key.clone();
+    // Keys and header values are write-only: a masked or missing key, or a masked header
+    // value, means "keep the one in force" — only for the same URL, so that a secret cannot
+    // be sent somewhere else without being typed again.
+    if let (Some(new), Some(old)) = (def.provider.upstream_mut(), current.def.provider.upstream()) {
+        let same_url = new.base_url == old.base_url;
+        if same_url && new.api_key.as_deref().is_none_or(|k| k == MASK) {
+            new.api_key = old.api_key.clone();
+        }
+        for (name, value) in new.headers.iter_mut().filter(|(_, v)| *v == MASK) {
+            match old.headers.get(name).filter(|_| same_url) {
+                Some(kept) => value.clone_from(kept),
+                None => {
+                    return Err(invalid(
+                        &format!("provider.headers.{name}"),
+                        "is masked (********) but there is no current value to keep for this URL: type the value",
+                    ));
+                }
+            }
+        }
     }
     let test = store_and_swap(&state, def, &admin.id, options.force == Some(true)).await?;
     let event = Event::new("admin.agent_update", Some(&admin.id))
@@ -261,6 +280,17 @@ async fn store_and_swap(
     by: &str,
     force: bool,
 ) -> Result<Option<ConnectionTest>> {
+    let allowed = &state.settings().agents.allowed_placeholders;
+    if let Some((field, name)) = agents::placeholders(&def)
+        .into_iter()
+        .find(|(_, name)| !allowed.contains(name))
+    {
+        let problem = refused_placeholder(&def.id, field, &name);
+        return Err(Error::Invalid {
+            field: problem.field,
+            message: problem.message,
+        });
+    }
     let mut stored = stored_defs(state).await?;
     stored.retain(|d| d.id != def.id);
     stored.push(def.clone());
@@ -284,9 +314,15 @@ async fn store_and_swap(
         && !key.contains("${")
     {
         let cipher = state.cipher.as_ref().ok_or_else(|| {
-            invalid("provider.api_key", "set LLMCHAT_ENCRYPTION_KEY to store provider keys, or use a ${ENV_VAR} placeholder")
+            invalid("provider.api_key", "set LLMCHAT_ENCRYPTION_KEY to store provider keys, or put the agent in the agents file with a ${ENV_VAR} placeholder")
         })?;
         *key = cipher.encrypt(key)?;
+    }
+    // Header values may be credentials too: encrypted at rest whenever a key is configured.
+    if let (Some(upstream), Some(cipher)) = (def.provider.upstream_mut(), state.cipher.as_ref()) {
+        for value in upstream.headers.values_mut() {
+            *value = cipher.encrypt(value)?;
+        }
     }
     let json = serde_json::to_string(&def).map_err(anyhow::Error::from)?;
     store::upsert_agent(&state.db, &def.id, &json, def.enabled, by).await?;
@@ -380,9 +416,13 @@ fn candidate(state: &AppState, stored: Vec<AgentDef>) -> Result<Runtime, Report>
         .filter_map(|id| file.agent(id))
         .map(|a| a.def.clone())
         .collect();
-    Runtime::merged(file_defs, source, stored, &|name| {
-        settings.placeholders.get(name)
-    })
+    Runtime::merged(
+        file_defs,
+        source,
+        stored,
+        &|name| settings.placeholders.get(name),
+        &settings.agents.allowed_placeholders,
+    )
 }
 
 async fn swap(state: &AppState) -> Result<()> {

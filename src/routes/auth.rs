@@ -76,7 +76,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 401, description = "invalid username or password", body = ErrorResponse),
         (status = 403, description = "the account is disabled", body = ErrorResponse),
         (status = 423, description = "locked after too many failed logins", body = ErrorResponse),
+        (status = 422, description = "a username longer than 254 bytes or a password longer than 1024 bytes (`field` says which)", body = ErrorResponse),
         (status = 429, description = "too many attempts from this address", body = ErrorResponse),
+        (status = 503, description = "too many password checks at once; `Retry-After` says when to retry", body = ErrorResponse),
     ))]
 async fn login(
     State(state): State<AppState>,
@@ -95,6 +97,23 @@ async fn login(
         return Err(rejection);
     }
     let login = body.username.trim().to_string();
+    // No account has a longer name, email or password: refused before they reach the store,
+    // the failure counters or the audit log.
+    if login.len() > MAX_LOGIN_BYTES {
+        return Err(Error::Invalid {
+            field: "username".into(),
+            message: format!("must be at most {MAX_LOGIN_BYTES} bytes (a username or an email)"),
+        });
+    }
+    if body.password.len() > password::MAX_PASSWORD_BYTES {
+        return Err(Error::Invalid {
+            field: "password".into(),
+            message: format!(
+                "must be at most {} bytes long",
+                password::MAX_PASSWORD_BYTES
+            ),
+        });
+    }
     let now = now_ms();
     let lock_until = now + i64::try_from(settings.lockout.as_millis()).unwrap_or(i64::MAX);
     let max = i64::from(settings.max_failed_logins);
@@ -125,7 +144,8 @@ async fn login(
         || password::dummy_hash().to_string(),
         |u| u.password_hash.clone(),
     );
-    let valid = count <= max && password::verify(body.password, stored_hash).await?;
+    let valid =
+        count <= max && password::verify(&state.auth.hashing, body.password, stored_hash).await?;
     let user = match user {
         Some(user) if valid => user,
         _ => {
@@ -318,6 +338,8 @@ async fn session(user: AuthUser) -> axum::Json<SessionView> {
         (status = 204, description = "changed; other sessions revoked"),
         (status = 401, description = "not signed in, or the current password is wrong", body = ErrorResponse),
         (status = 422, description = "the new password breaks the policy", body = ErrorResponse),
+        (status = 429, description = "too many password changes for this user; `Retry-After` says when to retry", body = ErrorResponse),
+        (status = 503, description = "too many password checks at once; `Retry-After` says when to retry", body = ErrorResponse),
     ))]
 async fn change_password(
     State(state): State<AppState>,
@@ -328,16 +350,34 @@ async fn change_password(
     let Via::Session { session } = &user.via else {
         return Err(Error::Forbidden("API keys cannot change passwords"));
     };
+    // Each attempt costs an argon2 verification: bounded per user, so one account cannot
+    // keep the hashing slots busy.
+    let per_user = state
+        .limiter
+        .check(
+            &format!("password-change:{}", user.id),
+            state.settings().auth.password_changes_per_minute,
+        )
+        .await?;
+    if let Some(rejection) = per_user.rejection() {
+        return Err(rejection);
+    }
     let row = users::get_user(&state.db, &user.id)
         .await?
         .ok_or(Error::Unauthorized)?;
-    if !password::verify(body.current_password, row.password_hash).await? {
+    if !password::verify(
+        &state.auth.hashing,
+        body.current_password,
+        row.password_hash,
+    )
+    .await?
+    {
         let failed = Event::new("auth.password_change", Some(&user.id)).target("user", &user.id);
         record(&state, &client, failed.failed()).await;
         return Err(Error::InvalidCredentials);
     }
     password::check_policy(&body.new_password, &row.username)?;
-    let hash = password::hash(body.new_password).await?;
+    let hash = password::hash(&state.auth.hashing, body.new_password).await?;
     users::update_password(&state.db, &user.id, &hash).await?;
     refresh_tokens::revoke_user_tokens(&state.db, &user.id, session.as_deref()).await?;
     record(
@@ -415,6 +455,9 @@ fn locked(until: i64, now: i64) -> Error {
         retry_after_s: u64::try_from(seconds).unwrap_or(1).max(1),
     }
 }
+
+/// The longest login accepted: an email's maximum length (usernames are at most 32 characters).
+const MAX_LOGIN_BYTES: usize = 254;
 
 pub(crate) fn check_username(username: &str) -> Result<()> {
     let length = username.chars().count();

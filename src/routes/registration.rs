@@ -71,6 +71,7 @@ async fn registration_info(State(state): State<AppState>) -> Result<axum::Json<R
         (status = 403, description = "registration is closed (`registration_closed`)", body = ErrorResponse),
         (status = 409, description = "username or email taken (`field` says which)", body = ErrorResponse),
         (status = 422, description = "invalid username, email, password or invitation code (`field` says which)", body = ErrorResponse),
+        (status = 503, description = "too many password checks at once; `Retry-After` says when to retry", body = ErrorResponse),
     ))]
 async fn register(
     State(state): State<AppState>,
@@ -90,7 +91,7 @@ async fn register(
         check_email(email)?;
     }
     password::check_policy(&body.password, username)?;
-    let hash = password::hash(body.password).await?;
+    let hash = password::hash(&state.auth.hashing, body.password).await?;
     let user = users::insert_user(
         &state.db,
         users::NewUser {

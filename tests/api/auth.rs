@@ -1,6 +1,7 @@
 //! Accounts: register, login, the current user. Sessions (refresh, logout, password change)
 //! and lockout with its audit trail live in the submodules.
 
+mod hashing;
 mod lockout;
 mod sessions;
 

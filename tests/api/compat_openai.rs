@@ -20,6 +20,7 @@ on_both_databases!(
     models_lists_the_agents_the_key_may_use_in_either_shape,
     an_upstream_failure_is_a_502_and_recorded,
     exchanges_are_stored_as_conversations_when_configured,
+    the_agents_max_tokens_caps_what_a_client_asks_for,
 );
 
 const COMPLETIONS: &str = "/v1/chat/completions";
@@ -610,4 +611,46 @@ async fn exchanges_are_stored_as_conversations_when_configured(backend: Backend)
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("no conversation was stored");
+}
+
+/// The review's finding: a client's `max_tokens` overrode the agent's, so one request could
+/// buy as much output as it liked.
+async fn the_agents_max_tokens_caps_what_a_client_asks_for(backend: Backend) {
+    let gw = gateway(backend).await;
+    let asks = [
+        json!({"max_tokens": 100000}),
+        json!({"max_completion_tokens": 4096}),
+        json!({"max_tokens": 20}),
+        json!({}),
+    ];
+    for ask_for in &asks {
+        let mut body = ask("gpt-capped");
+        body.as_object_mut()
+            .unwrap()
+            .extend(ask_for.as_object().unwrap().clone());
+        let (status, reply) = gw.complete(&gw.key, body).await;
+        assert_eq!(status, 200, "{ask_for}: {reply}");
+    }
+    let upstream = gw.upstream_bodies("/chat/completions").await;
+    let sent: Vec<&Value> = upstream.iter().map(|b| &b["max_tokens"]).collect();
+    assert_eq!(sent, [&json!(100), &json!(100), &json!(20), &json!(100)]);
+
+    // The Anthropic-shaped endpoint is capped the same way.
+    let auth = format!("Bearer {}", gw.key);
+    let (status, _, text) = gw
+        .post_raw(
+            "/v1/messages",
+            &[
+                ("authorization", &auth),
+                ("anthropic-version", "2023-06-01"),
+                ("content-type", "application/json"),
+            ],
+            json!({"model": "claude-capped", "max_tokens": 64000,
+                   "messages": [{"role": "user", "content": "Hello there"}]})
+            .to_string(),
+        )
+        .await;
+    assert_eq!(status, 200, "{text}");
+    let upstream = gw.upstream_bodies("/messages").await;
+    assert_eq!(upstream.last().unwrap()["max_tokens"], 100, "{upstream:?}");
 }

@@ -64,6 +64,16 @@ fn agents_yaml(mock: &Mock) -> String {
             "claude-sonnet-4-5",
         ),
     );
+    yaml += &agent(
+        "gpt-capped",
+        upstream("openai", "", "openai/v1", "gpt-4o-mini"),
+    );
+    yaml += "    max_tokens: 100\n";
+    yaml += &agent(
+        "claude-capped",
+        upstream("anthropic", "", "anthropic", "claude-sonnet-4-5"),
+    );
+    yaml += "    max_tokens: 100\n";
     yaml += &agent("fastgpt-app", upstream("fastgpt", "", "fastgpt/api", "x"));
     yaml += &agent("dify-app", upstream("dify", "", "dify/v1", "x"));
     yaml += &agent(

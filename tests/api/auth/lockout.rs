@@ -15,6 +15,7 @@ on_both_databases!(
     concurrent_guesses_cannot_outrun_the_lockout,
     an_unknown_username_locks_like_a_real_one_across_replicas,
     sign_ins_failures_lockouts_and_password_changes_are_audited,
+    oversized_logins_never_reach_the_store_and_audit_entries_are_bounded,
 );
 
 const WRONG: &str = "not the right password";
@@ -254,4 +255,62 @@ async fn sign_ins_failures_lockouts_and_password_changes_are_audited(backend: Ba
         unknown["username"], "mallory",
         "the name tried is kept for the failed login of an unknown user"
     );
+}
+
+/// The review's finding: three anonymous logins with 3 MiB names grew the database by 36 MiB
+/// (the name went into `login_failures` and the audit log).
+async fn oversized_logins_never_reach_the_store_and_audit_entries_are_bounded(backend: Backend) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    let huge_name = "n".repeat(512 * 1024);
+    let huge_password = "p".repeat(512 * 1024);
+    for (login, password, field) in [
+        (huge_name.as_str(), WRONG, "username"),
+        ("x".repeat(255).as_str(), WRONG, "username"),
+        ("mallory", huge_password.as_str(), "password"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .json(&json!({ "username": login, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = status_and_json(response).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["error"]["field"], field, "{body}");
+    }
+    let db = app.store();
+    let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(failures, 0, "no oversized name was counted");
+
+    // A name at the limit is counted; a huge user agent is cut in the audit entry.
+    let at_limit = "y".repeat(254);
+    let response = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("user-agent", "u".repeat(8 * 1024))
+        .json(&json!({ "username": at_limit, "password": WRONG }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let (ua_bytes, details_bytes): (i64, i64) = sqlx::query_as(
+        "SELECT MAX(LENGTH(user_agent)), MAX(LENGTH(details)) FROM audit_log \
+         WHERE action = 'auth.login'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert!(ua_bytes <= 520, "user agent kept whole: {ua_bytes} bytes");
+    assert!(details_bytes < 1024, "details: {details_bytes} bytes");
+    let rows: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'auth.login'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows, 1, "only the bounded attempt was audited");
+    db.close().await;
 }

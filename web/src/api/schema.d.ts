@@ -3251,6 +3251,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description a username longer than 254 bytes or a password longer than 1024 bytes (`field` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description locked after too many failed logins */
             423: {
                 headers: {
@@ -3262,6 +3271,15 @@ export interface operations {
             };
             /** @description too many attempts from this address */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too many password checks at once; `Retry-After` says when to retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3397,6 +3415,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description too many password changes for this user; `Retry-After` says when to retry */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too many password checks at once; `Retry-After` says when to retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     refresh: {
@@ -3475,6 +3511,15 @@ export interface operations {
             };
             /** @description invalid username, email, password or invitation code (`field` says which) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description too many password checks at once; `Retry-After` says when to retry */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

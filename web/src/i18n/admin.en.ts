@@ -110,7 +110,7 @@ const adminEn = {
       dify: 'Your Dify server’s API root, such as https://dify.example.com/v1',
     },
     apiKey: 'API key',
-    apiKeyHint: 'Stored encrypted and never shown again. A ${ENV_VAR} placeholder also works.',
+    apiKeyHint: 'Stored encrypted and never shown again. ${NAME} placeholders work only for names the operator allows (agents.allowed_placeholders).',
     apiKeyKept: 'A key is stored. Leave this empty to keep it; type a new one to replace it.',
     apiKeyStored: '•••••••• (stored)',
     model: 'Model',

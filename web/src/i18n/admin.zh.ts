@@ -112,7 +112,7 @@ const adminZh: Strings<AdminResources> = {
       dify: '你的 Dify 服务的 API 根地址，如 https://dify.example.com/v1',
     },
     apiKey: 'API 密钥',
-    apiKeyHint: '加密保存，之后不再显示。也可填写 ${ENV_VAR} 占位符。',
+    apiKeyHint: '加密保存，之后不再显示。仅运维允许的变量名（agents.allowed_placeholders）可用作 ${NAME} 占位符。',
     apiKeyKept: '已保存密钥。留空则保留原密钥；填写新密钥则替换。',
     apiKeyStored: '••••••••（已保存）',
     model: '模型',

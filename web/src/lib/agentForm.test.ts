@@ -141,6 +141,14 @@ describe('server errors', () => {
     expect(serverErrors(error, 'gpt').fields.apiKey).toBe('set LLMCHAT_ENCRYPTION_KEY to store provider keys');
   });
 
+  test('an error on one header lands on the headers field', () => {
+    const error = invalid('provider.headers.X-Team-Token: is masked (********) but there is no current value to keep for this URL: type the value');
+    expect(serverErrors(error, 'gpt')).toEqual({
+      fields: { headers: 'is masked (********) but there is no current value to keep for this URL: type the value' },
+      general: [],
+    });
+  });
+
   test('a conflict is shown at the top', () => {
     const error = new ApiError(409, 'conflict', 'an agent with this id exists; PUT it to change it');
     expect(serverErrors(error, 'gpt').general).toEqual(['an agent with this id exists; PUT it to change it']);

@@ -296,8 +296,10 @@ export function serverErrors(error: unknown, agentId: string): { fields: FieldEr
       continue;
     }
     const rest = own?.[2] ?? line;
-    const match = rest.match(/^([a-z_.]+): (.*)$/s);
-    const field = match?.[1] ? FIELD_PATHS[match[1]] : undefined;
+    const match = rest.match(/^([a-z_]+(?:\.[a-z_]+)*(?:\.[A-Za-z0-9_-]+)?): (.*)$/s);
+    // `provider.headers.<Name>` names one header of the headers field.
+    const path = match?.[1]?.replace(/^provider\.headers\..+$/, 'provider.headers');
+    const field = path ? FIELD_PATHS[path] : undefined;
     const message = match?.[2];
     if (field && message) fields[field] = fields[field] ? `${fields[field]}; ${message}` : message;
     else general.push(rest);
