@@ -84,10 +84,9 @@ impl AuthUser {
     }
 
     pub fn rate_key(&self) -> String {
-        match &self.via {
-            Via::ApiKey { id, .. } => format!("key:{id}"),
-            Via::Session { .. } => format!("user:{}", self.id),
-        }
+        // One budget per user, shared by their sessions and every API key: a new key is not
+        // a fresh allowance.
+        format!("user:{}", self.id)
     }
 }
 
@@ -102,6 +101,10 @@ pub struct Auth {
     /// user id → the user if enabled and not deleted.
     users: Cache<String, Option<ActiveUser>>,
     pub keys: api_keys::KeyCache,
+    /// session (refresh-token family) id → not signed out. Cached as briefly as `users`, so
+    /// that a logout on one replica ends the session's access tokens on every replica within
+    /// that time (at once on this one).
+    sessions: Cache<String, bool>,
     /// Bounds concurrent password hashing.
     pub hashing: password::Gate,
 }
@@ -115,6 +118,10 @@ impl Auth {
                 .max_capacity(100_000)
                 .build(),
             keys: api_keys::KeyCache::new(CACHE_TTL),
+            sessions: Cache::builder()
+                .time_to_live(CACHE_TTL)
+                .max_capacity(100_000)
+                .build(),
             hashing: password::Gate::new(
                 settings.auth.max_concurrent_hashes,
                 settings.auth.hash_queue_timeout,
@@ -133,6 +140,11 @@ impl Auth {
         }
         let claims = self.jwt.verify(credential)?;
         let user = self.active_user(db, &claims.sub).await?;
+        if let Some(session) = &claims.sid
+            && !self.session_live(db, session).await?
+        {
+            return Err(Error::Unauthorized);
+        }
         Ok(Some(AuthUser {
             id: claims.sub,
             username: user.username,
@@ -165,6 +177,21 @@ impl Auth {
     /// Drops what this instance knows about a user (after disabling, deleting, role change).
     pub fn forget_user(&self, id: &str) {
         self.users.invalidate(id);
+    }
+
+    async fn session_live(&self, db: &Db, session: &str) -> Result<bool> {
+        if let Some(live) = self.sessions.get(session) {
+            return Ok(live);
+        }
+        let live = crate::store::refresh_tokens::session_is_live(db, session).await?;
+        self.sessions.insert(session.to_string(), live);
+        Ok(live)
+    }
+
+    /// Drops what this instance knows about sessions, after some were signed out, so that
+    /// their access tokens stop working here at once.
+    pub fn forget_sessions(&self) {
+        self.sessions.invalidate_all();
     }
 }
 

@@ -183,7 +183,7 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one request by `key` (an opaque principal such as `user:<id>`, `key:<id>` or
+    /// Counts one request by `key` (an opaque principal such as `user:<id>` or
     /// `ip:<addr>`) against `limit_per_minute` (0 is treated as 1). Denied requests are not
     /// counted. Never waits on Redis for longer than a short timeout.
     pub async fn check(

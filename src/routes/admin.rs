@@ -229,6 +229,7 @@ async fn update_user(
     users::update_user(&state.db, &id, &changes).await?;
     if patch.disabled == Some(true) || hash.is_some() {
         revoke_user_tokens(&state.db, &id, None).await?;
+        state.auth.forget_sessions();
     }
     state.auth.forget_user(&id);
     let details = serde_json::json!({
@@ -270,6 +271,7 @@ async fn delete_user(
     }
     users::soft_delete_user(&state.db, &id).await?;
     revoke_user_tokens(&state.db, &id, None).await?;
+    state.auth.forget_sessions();
     state.auth.forget_user(&id);
     let event = Event::new("admin.user_delete", Some(&admin.id))
         .target("user", &id)

@@ -210,6 +210,7 @@ async fn refresh(
         && refresh_tokens::mark_refresh_token_used(&state.db, &row.id).await?;
     if !fresh {
         refresh_tokens::revoke_family(&state.db, &row.family_id).await?;
+        state.auth.forget_sessions();
         let reuse = Event::new("auth.refresh_reuse", Some(&row.user_id))
             .target("session", &row.family_id)
             .failed();
@@ -223,6 +224,7 @@ async fn refresh(
         Some(user) if !user.is_disabled() => user,
         _ => {
             refresh_tokens::revoke_family(&state.db, &row.family_id).await?;
+            state.auth.forget_sessions();
             return Err(Error::Unauthorized);
         }
     };
@@ -244,6 +246,7 @@ async fn logout(
             refresh_tokens::find_refresh_token(&state.db, &sha256_hex(&presented)).await?
     {
         refresh_tokens::revoke_family(&state.db, &row.family_id).await?;
+        state.auth.forget_sessions();
         let event = Event::new("auth.logout", Some(&row.user_id)).target("session", &row.family_id);
         record(&state, &client, event).await;
     }
@@ -251,8 +254,8 @@ async fn logout(
     Ok((StatusCode::NO_CONTENT, jar.add(expired_cookie(&state))))
 }
 
-/// Ends every session of the signed-in user, this one included (refresh tokens stop working;
-/// access tokens already issued run out with their short lifetime), and clears the cookie.
+/// Ends every session of the signed-in user, this one included: their refresh tokens and the
+/// access tokens already issued to them stop working at once. Clears the cookie.
 #[utoipa::path(post, path = "/api/auth/logout-all", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 204, description = "every session of the user signed out"),
@@ -269,6 +272,7 @@ async fn logout_everywhere(
         return Err(Error::Forbidden("API keys cannot sign out sessions"));
     }
     refresh_tokens::revoke_user_tokens(&state.db, &user.id, None).await?;
+    state.auth.forget_sessions();
     let event = Event::new("auth.logout_all", Some(&user.id)).target("user", &user.id);
     record(&state, &client, event).await;
     Ok((StatusCode::NO_CONTENT, jar.add(expired_cookie(&state))))
@@ -380,6 +384,7 @@ async fn change_password(
     let hash = password::hash(&state.auth.hashing, body.new_password).await?;
     users::update_password(&state.db, &user.id, &hash).await?;
     refresh_tokens::revoke_user_tokens(&state.db, &user.id, session.as_deref()).await?;
+    state.auth.forget_sessions();
     record(
         &state,
         &client,

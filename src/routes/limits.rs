@@ -1,5 +1,6 @@
 //! Request limits applied around the routes: the per-principal rate limit (`API_RATE_LIMIT`
-//! per user, API key, or client IP when anonymous) on `/api` and `/v1`, and the CORS allow-list.
+//! per user — their sessions and API keys share it — or per client IP when anonymous) on
+//! `/api` and `/v1`, and the CORS allow-list.
 
 use std::sync::Arc;
 

@@ -78,6 +78,18 @@ pub async fn revoke_family(db: &Db, family_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether the session (refresh-token family) has not been signed out: some token of it is
+/// not revoked. Access tokens name their session, so this ends them at once on logout.
+pub async fn session_is_live(db: &Db, family_id: &str) -> Result<bool> {
+    let live: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1",
+    )
+    .bind(family_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(live.is_some())
+}
+
 /// Revokes every session of a user, except the family `keep` (the caller's own session).
 pub async fn revoke_user_tokens(db: &Db, user_id: &str, keep: Option<&str>) -> Result<()> {
     sqlx::query(

@@ -63,6 +63,53 @@ async fn each_principal_gets_its_own_budget_and_429_says_when_to_retry() {
     }
 }
 
+/// The review's finding: the limit was per key and keys are free, so each new key was a
+/// fresh allowance.
+#[tokio::test]
+async fn a_users_api_keys_and_sessions_share_one_budget() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.rate_limit.requests_per_minute = 6).await;
+    let alice = app.register("alice", PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut keys = Vec::new();
+    for name in ["one", "two", "three"] {
+        let response = app
+            .client
+            .post(app.url("/api/keys"))
+            .bearer_auth(&alice)
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
+        let (status, created) = status_and_json(response).await;
+        assert_eq!(status, 201, "{created}");
+        keys.push(created["key"].as_str().unwrap().to_string());
+    }
+    // The three key creations were the session's (registration counts against the address);
+    // three requests remain.
+    let mut answers = Vec::new();
+    for key in keys.iter().chain(keys.iter()) {
+        answers.push(me(&app, key).await.status().as_u16());
+    }
+    assert_eq!(
+        answers,
+        [200, 200, 200, 429, 429, 429],
+        "one budget for every key"
+    );
+    assert_eq!(me(&app, &alice).await.status(), 429, "and for the session");
+
+    let bob = app.register("bobby", PASSWORD).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        me(&app, &bob).await.status(),
+        200,
+        "another user is not affected"
+    );
+}
+
 #[tokio::test]
 async fn login_attempts_are_limited_per_address() {
     let app = spawn_app_with(Backend::Sqlite, |s| s.auth.login_attempts_per_ip = 3).await;

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::{signed_in, text};
-use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app_with_jwt_secret, status_and_json};
+use crate::helpers::{
+    Backend, JWT_SECRET, PASSWORD, TestApp, spawn_app_with_jwt_secret, status_and_json,
+};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -17,6 +19,7 @@ on_both_databases!(
     a_deleted_users_tokens_stop_working,
     registering_cannot_choose_a_role_or_other_protected_fields,
     error_bodies_never_contain_the_presented_token_or_password,
+    signing_out_ends_the_sessions_access_tokens_at_once_on_every_replica,
 );
 
 async fn execute(app: &TestApp, sql: &'static str, id: &str) {
@@ -263,4 +266,110 @@ async fn error_bodies_never_contain_the_presented_token_or_password(backend: Bac
 
 fn secrets(values: &[&str]) -> Vec<String> {
     values.iter().map(|s| s.to_string()).collect()
+}
+
+/// The review's finding: access tokens outlived logout-all and password changes until they
+/// expired.
+async fn signing_out_ends_the_sessions_access_tokens_at_once_on_every_replica(backend: Backend) {
+    let (app, first) = signed_in(backend).await;
+    let replica = app
+        .spawn_replica(|s| {
+            s.auth.jwt_secret = Some(llmchat::config::Secret::new(JWT_SECRET));
+        })
+        .await;
+    let username = first["user"]["username"].as_str().unwrap().to_string();
+    let sign_in = || async {
+        let (status, session) = status_and_json(app.login(&username, PASSWORD).await).await;
+        assert_eq!(status, 200, "{session}");
+        session
+    };
+    let me_at = |base: String, token: String| {
+        let client = app.client.clone();
+        async move {
+            client
+                .get(format!("{base}/api/auth/me"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    let here = app.url("");
+    let there = replica.url("");
+    let access = |session: &Value| text(session, "access_token").to_string();
+    // Within this long another replica stops accepting a signed-out session's tokens.
+    let on_replica_within = |token: String, expected: u16| {
+        let there = there.clone();
+        let me_at = &me_at;
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(3);
+            loop {
+                let status = me_at(there.clone(), token.clone()).await;
+                if status == expected || Instant::now() > deadline {
+                    return status;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    };
+
+    // Logout of one session ends its access token, not the others.
+    let second = sign_in().await;
+    let third = sign_in().await;
+    assert_eq!(me_at(there.clone(), access(&second)).await, 200);
+    let response = app
+        .client
+        .post(app.url("/api/auth/logout"))
+        .json(&json!({"refresh_token": text(&second, "refresh_token")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(
+        me_at(here.clone(), access(&second)).await,
+        401,
+        "at once here"
+    );
+    assert_eq!(
+        on_replica_within(access(&second), 401).await,
+        401,
+        "soon there"
+    );
+    assert_eq!(
+        me_at(here.clone(), access(&third)).await,
+        200,
+        "other sessions stay"
+    );
+
+    // A password change ends every other session's access tokens, not the caller's.
+    let response = app
+        .client
+        .post(app.url("/api/auth/password"))
+        .bearer_auth(access(&first))
+        .json(&json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(me_at(here.clone(), access(&third)).await, 401);
+    assert_eq!(on_replica_within(access(&third), 401).await, 401);
+    assert_eq!(
+        me_at(here.clone(), access(&first)).await,
+        200,
+        "the caller stays in"
+    );
+
+    // Logout-all ends the caller's too.
+    let response = app
+        .client
+        .post(app.url("/api/auth/logout-all"))
+        .bearer_auth(access(&first))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(me_at(here.clone(), access(&first)).await, 401);
+    assert_eq!(on_replica_within(access(&first), 401).await, 401);
 }

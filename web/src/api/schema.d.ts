@@ -361,8 +361,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ends every session of the signed-in user, this one included (refresh tokens stop working;
-         *     access tokens already issued run out with their short lifetime), and clears the cookie.
+         * Ends every session of the signed-in user, this one included: their refresh tokens and the
+         *     access tokens already issued to them stop working at once. Clears the cookie.
          */
         post: operations["logout_everywhere"];
         delete?: never;
