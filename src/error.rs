@@ -68,7 +68,7 @@ pub enum Error {
     /// 503 with `Retry-After`: too much work of one kind at once (password checks).
     #[error("the server is busy; retry in {retry_after_s} s")]
     Busy { retry_after_s: u64 },
-    /// The agent's provider failed; the message is the upstream's (never a key).
+    /// An upstream failed (the admins' model list); the message explains it (never a key).
     #[error("the agent's provider failed: {0}")]
     BadGateway(String),
     #[error(transparent)]

@@ -199,10 +199,11 @@ impl ApiError {
             LlmError::IdleTimeout(_) => (StatusCode::GATEWAY_TIMEOUT, "upstream_timeout", None),
             _ => (StatusCode::BAD_GATEWAY, "upstream_error", None),
         };
+        tracing::warn!(agent = %agent_id, %error, "the agent's provider failed");
         ApiError::Status {
             status,
             code,
-            message: format!("agent {agent_id:?}: {error}"),
+            message: format!("agent {agent_id:?}: {}", error.public_message()),
             retry_after_s,
         }
     }

@@ -279,6 +279,30 @@ pub enum LlmError {
 }
 
 impl LlmError {
+    /// What end users are told: the kind of failure and the upstream's status, never its
+    /// body — a provider's error text can hold internal details (and, for an agent pointed at
+    /// the wrong place, whatever that place answers). The detail goes to the logs, and to
+    /// admins through the connection test.
+    pub fn public_message(&self) -> String {
+        match self {
+            LlmError::Upstream {
+                status: Some(429), ..
+            } => "the provider is rate limiting requests (HTTP 429); try again later".into(),
+            LlmError::Upstream {
+                status: Some(401 | 403),
+                ..
+            } => "the provider refused the agent's credentials; tell an administrator".into(),
+            LlmError::Upstream {
+                status: Some(status),
+                ..
+            } => format!("the provider answered with an error (HTTP {status})"),
+            LlmError::Upstream { status: None, .. } => "the provider reported an error".into(),
+            LlmError::Protocol(_) => "the provider's answer could not be read".into(),
+            LlmError::Connect(_) => "the provider could not be reached".into(),
+            LlmError::IdleTimeout(seconds) => format!("the provider sent nothing for {seconds} s"),
+        }
+    }
+
     /// The short machine-readable reason recorded in usage and shown in `error` events.
     pub fn code(&self) -> &'static str {
         match self {

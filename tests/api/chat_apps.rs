@@ -143,11 +143,17 @@ async fn an_upstream_failure_is_an_error_event_and_a_failed_message(backend: Bac
         .expect("an error event");
     assert_eq!(error.data["code"], "upstream_auth_failed");
     assert_eq!(error.data["agent_id"], "broken");
-    assert!(!error.data["message"].as_str().unwrap().contains("Bearer"));
+    // A clear generic sentence, never the upstream's body ("invalid api key (llmchat-mock
+    // fault)" here), which can hold internal details.
+    assert_eq!(
+        error.data["message"],
+        "agent \"broken\": the provider refused the agent's credentials; tell an administrator"
+    );
     assert_eq!(events.last().unwrap().data["status"], "failed");
     let list = chat.messages(&conversation, false).await;
     assert_eq!(list["items"][1]["status"], "failed");
     assert_eq!(list["items"][1]["error"]["code"], "upstream_auth_failed");
+    assert!(!list.to_string().contains("llmchat-mock fault"), "{list}");
 
     // Cut mid-answer: what arrived is kept.
     let conversation = chat.conversation("cut").await;

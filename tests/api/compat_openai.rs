@@ -582,12 +582,14 @@ async fn an_upstream_failure_is_a_502_and_recorded(backend: Backend) {
     let (status, error) = gw.complete(&gw.key, ask("broken")).await;
     assert_eq!(status, 502, "{error}");
     assert_eq!(error["error"]["type"], "api_error");
-    assert!(
-        error["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("broken")
+    // The review's finding: the upstream's error body reached end users verbatim. They get
+    // the agent and the upstream status; the body's text stays in the logs.
+    assert_eq!(
+        error["error"]["message"],
+        "agent \"broken\": the provider answered with an error (HTTP 500)",
+        "{error}"
     );
+    assert!(!error.to_string().contains("Sorry about that"), "{error}");
     let rows = gw.usage_rows(1).await;
     assert_eq!(
         (rows[0].0.as_str(), rows[0].2.as_str()),

@@ -152,9 +152,15 @@ impl Turn {
             ),
             End::Failed { agent_id, error } => {
                 count_upstream_error(agent_id, provider_name, error);
+                tracing::warn!(
+                    agent = %agent_id,
+                    message_id = %self.publisher.message_id(),
+                    %error,
+                    "the agent's provider failed"
+                );
                 let event = ErrorEvent {
                     code: error.code().into(),
-                    message: format!("agent {agent_id:?}: {error}"),
+                    message: format!("agent {agent_id:?}: {}", error.public_message()),
                     agent_id: Some(agent_id.clone()),
                 };
                 ("failed", Outcome::Error, Some(event))
