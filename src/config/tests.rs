@@ -522,3 +522,23 @@ fn agent_placeholders_resolve_from_dotenv_and_the_secrets_file() {
         .unwrap();
     assert_eq!(upstream.api_key.as_deref(), Some("sk-from-the-process"));
 }
+
+/// The review's finding: development listened on every interface with open registration.
+#[test]
+fn development_listens_on_loopback_only() {
+    let shipped = |vars: Vec<(String, String)>| Sources {
+        config_dir: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/config")),
+        dotenv: None,
+        vars,
+    };
+    let dev = Settings::load(&shipped(Vec::new())).unwrap();
+    assert_eq!(dev.server.host, "127.0.0.1");
+    let open = Settings::load(&shipped(vec![("HOST".into(), "0.0.0.0".into())])).unwrap();
+    assert_eq!(open.server.host, "0.0.0.0", "as the image and the manifests set it");
+    let production = Settings::load(&shipped(vec![
+        ("LLMCHAT_ENV".into(), "production".into()),
+        ("JWT_SECRET".into(), "kq3J8vZp0Xw2Lr7TnYb5Hc1Md9Fg4Sa6".into()),
+    ]))
+    .unwrap();
+    assert_eq!(production.server.host, "0.0.0.0");
+}

@@ -205,11 +205,6 @@ API_KEY=$(curl -fsS -H "Authorization: Bearer $TOKEN" -H 'Content-Type: applicat
     -d '{"name":"load"}' "$URL/api/keys" | jq -r .key)
 [[ $API_KEY == sk-llmc-* ]] || die "no API key"
 
-if ((EUID == 0)); then
-    [[ $(sysctl -n net.ipv4.tcp_migrate_req) == 1 ]] || die "net.ipv4.tcp_migrate_req is not 1"
-    note "net.ipv4.tcp_migrate_req = 1"
-fi
-
 section "upgrade v1 -> v2 (--backup) under the request loop"
 V1_PID=$(pid_file v1)
 load_start
@@ -224,6 +219,12 @@ load_stop "upgrade"
 assert_serving v2
 grep -q 'stopping v1' "$OPS_WORK/v2.out" || die "deploy.sh did not say it stopped v1"
 note "deploy.sh took $UPGRADE_MS ms (5 s of it the soak beside v1)"
+# An upgrade beside a running release sets the sysctl that moves queued connections (as root).
+if ((EUID == 0)); then
+    [[ $(sysctl -n net.ipv4.tcp_migrate_req) == 1 ]] || die "net.ipv4.tcp_migrate_req is not 1 after an upgrade as root"
+    grep -q 'tcp_migrate_req = 1' "$OPS_WORK/v2.out" || die "deploy.sh did not say it set net.ipv4.tcp_migrate_req"
+    note "net.ipv4.tcp_migrate_req = 1 (deploy.sh: $(grep -o '[a-z ]*net.ipv4.tcp_migrate_req = 1[^:]*' "$OPS_WORK/v2.out" | head -n 1))"
+fi
 MANIFEST=$(find "$ROOT/backups" -name 'llmchat-development-*.manifest.json' | head -n 1)
 [[ -n $MANIFEST ]] || die "--backup left no backup in $ROOT/backups"
 jq -e '.database.backend == "sqlite" and .database.size > 0' "$MANIFEST" >/dev/null || die "the --backup manifest is incomplete"

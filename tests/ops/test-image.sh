@@ -173,7 +173,9 @@ docker build "${build_args[@]}" --target builder -t localhost/llmchat:builder . 
 podman run --rm --entrypoint /src/target/release/llmchat localhost/llmchat:builder version | grep -q "$version" ||
     die "the builder stage has no llmchat of version $version"
 note "llmchat:builder in $((SECONDS - t)) s (cached layers), has target/release/llmchat"
-docker rmi localhost/llmchat:builder >/dev/null 2>&1 || true
+# The tag stays: removing it would make podman delete the builder stage's cached layers (they
+# are its parents), and the next builds (the rebuild below, deploy.sh in test-compose) would
+# compile every dependency again.
 
 if [[ ${OPS_IMAGE_REBUILD:-1} != 0 ]]; then
     section "a source-only change reuses the dependency layer"
@@ -187,7 +189,6 @@ if [[ ${OPS_IMAGE_REBUILD:-1} != 0 ]]; then
     docker build "${build_args[@]}" -t localhost/llmchat:ci-rebuild "$ctx" >"$OPS_WORK/rebuild.log" 2>&1 ||
         { tail -n 30 "$OPS_WORK/rebuild.log" >&2; die "the rebuild failed"; }
     rebuild_s=$((SECONDS - t))
-    docker rmi localhost/llmchat:ci-rebuild >/dev/null 2>&1 || true
     # The step that compiles the dependencies against stub sources must come from the cache.
     grep -A2 'cargo build --release --locked --bin llmchat *&& rm -rf src' "$OPS_WORK/rebuild.log" | grep -q 'Using cache' ||
         { grep -n 'STEP\|Using cache\|Compiling' "$OPS_WORK/rebuild.log" | head -n 40 >&2; die "the dependency layer was rebuilt"; }
