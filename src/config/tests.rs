@@ -534,10 +534,16 @@ fn development_listens_on_loopback_only() {
     let dev = Settings::load(&shipped(Vec::new())).unwrap();
     assert_eq!(dev.server.host, "127.0.0.1");
     let open = Settings::load(&shipped(vec![("HOST".into(), "0.0.0.0".into())])).unwrap();
-    assert_eq!(open.server.host, "0.0.0.0", "as the image and the manifests set it");
+    assert_eq!(
+        open.server.host, "0.0.0.0",
+        "as the image and the manifests set it"
+    );
     let production = Settings::load(&shipped(vec![
         ("LLMCHAT_ENV".into(), "production".into()),
-        ("JWT_SECRET".into(), "kq3J8vZp0Xw2Lr7TnYb5Hc1Md9Fg4Sa6".into()),
+        (
+            "JWT_SECRET".into(),
+            "kq3J8vZp0Xw2Lr7TnYb5Hc1Md9Fg4Sa6".into(),
+        ),
     ]))
     .unwrap();
     assert_eq!(production.server.host, "0.0.0.0");
