@@ -35,9 +35,19 @@ CONF
     fi
     local sock=${OPS_PODMAN_SOCKET:-/run/llmchat-ops/podman.sock}
     mkdir -p "$(dirname "$sock")"
+    # A service left by an earlier run whose directory is gone cannot start containers: replace it.
+    local pid
+    for pid in $(pgrep -f "podman system service --time=0 unix://$sock" || true); do
+        if [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == *"(deleted)" ]]; then
+            kill "$pid" 2>/dev/null || true
+            sleep 1
+        fi
+    done
     if ! curl -fsS --max-time 2 --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then
         rm -f "$sock"
-        nohup podman system service --time=0 "unix://$sock" >"$(dirname "$sock")/podman-service.log" 2>&1 &
+        # From /: the service outlives this run, and a working directory inside a checkout that
+        # is later deleted makes every container start fail ("write child: broken pipe").
+        (cd / && nohup podman system service --time=0 "unix://$sock" >"$(dirname "$sock")/podman-service.log" 2>&1 &)
         local i
         for ((i = 0; i < 40; i++)); do
             curl -fsS --max-time 2 --unix-socket "$sock" http://d/_ping >/dev/null 2>&1 && break
