@@ -285,10 +285,14 @@ if [[ -f web/package.json ]]; then
     if ((!quick)); then step "web: eslint + tsc" npm --prefix web run lint; fi
     step "web: unit tests (and API types current)" npm --prefix web test
     if ((!quick)); then
-        step "web: build" npm --prefix web run build
-        # End-to-end tests drive the release binary (with the UI just built) in Chromium; the
-        # admin console's scenario uses llmchat-mock (found beside it) as an agent's upstream.
-        step "release binaries (for end-to-end)" env LLMCHAT_SKIP_WEB_BUILD=1 cargo build --release --locked --bin llmchat --bin llmchat-mock
+        # End-to-end tests drive the release binary in Chromium; the admin console's scenario
+        # uses llmchat-mock (found beside it) as an agent's upstream. build.rs builds the UI
+        # into it (`npm run build`) when web/ changed since the last build, so after the Quick
+        # start's `cargo run --release` this only adds llmchat-mock.
+        step "release binaries with the web UI (for end-to-end)" cargo build --release --locked --bin llmchat --bin llmchat-mock
+        if [[ ! -f web/dist/index.html ]]; then
+            step "web: build" npm --prefix web run build
+        fi
         step "web: end-to-end (Chromium)" env LLMCHAT_E2E_BINARY="$(release_binary)" npm --prefix web run e2e
         # The operations kit (container image, Compose, Kubernetes, monitoring, deploy, backup)
         # against the same release binaries.

@@ -8,7 +8,7 @@ use std::time::Duration;
 use moka::sync::Cache;
 
 use crate::auth::secret::{random_token, sha256_hex};
-use crate::auth::{Auth, AuthUser, Via};
+use crate::auth::{Auth, AuthUser, Scope, Via};
 use crate::error::{Error, Result};
 use crate::store::{Db, api_keys, now_ms};
 
@@ -39,6 +39,7 @@ struct KeyRecord {
     expires_at: Option<i64>,
     revoked: bool,
     allowed_agents: Option<Vec<String>>,
+    scopes: Vec<Scope>,
 }
 
 pub struct KeyCache {
@@ -72,6 +73,7 @@ impl KeyCache {
                                 .allowed_agents
                                 .as_deref()
                                 .and_then(|json| serde_json::from_str(json).ok()),
+                            scopes: Scope::parse_list(&row.scopes),
                             id: row.id,
                             user_id: row.user_id,
                             expires_at: row.expires_at,
@@ -97,6 +99,7 @@ impl KeyCache {
             via: Via::ApiKey {
                 id: record.id,
                 allowed_agents: record.allowed_agents,
+                scopes: record.scopes,
             },
         })
     }

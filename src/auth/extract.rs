@@ -42,6 +42,11 @@ impl FromRequestParts<AppState> for AdminUser {
         if user.role != Role::Admin {
             return Err(Error::Forbidden("admins only"));
         }
+        if !user.acts_as_admin() {
+            return Err(Error::Forbidden(
+                "this API key has no admin scope: an admin creates one with scopes [\"admin\"]",
+            ));
+        }
         Ok(AdminUser(user))
     }
 }

@@ -52,15 +52,49 @@ impl Role {
     }
 }
 
+/// What an API key may do. `chat` covers everything a user does (chat, `/v1`, conversations,
+/// uploads, usage); `admin` adds the admin API and is granted only when an admin asks for it.
+/// Managing keys, passwords and sessions always takes a signed-in session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Chat,
+    Admin,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Chat => "chat",
+            Scope::Admin => "admin",
+        }
+    }
+
+    /// Scopes as stored (`chat,admin`); unknown words are ignored, and a key always has `chat`.
+    pub fn parse_list(stored: &str) -> Vec<Scope> {
+        let mut scopes = vec![Scope::Chat];
+        if stored.split(',').any(|s| s.trim() == "admin") {
+            scopes.push(Scope::Admin);
+        }
+        scopes
+    }
+
+    pub fn join(scopes: &[Scope]) -> String {
+        let admin = scopes.contains(&Scope::Admin);
+        if admin { "chat,admin" } else { "chat" }.to_string()
+    }
+}
+
 /// How the caller proved who they are.
 #[derive(Debug, Clone)]
 pub enum Via {
     /// An access token from a login; `session` is its refresh-token family.
     Session { session: Option<String> },
-    /// An API key, which may be limited to some agents.
+    /// An API key, which may be limited to some agents, with its scopes.
     ApiKey {
         id: String,
         allowed_agents: Option<Vec<String>>,
+        scopes: Vec<Scope>,
     },
 }
 
@@ -74,12 +108,30 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
-    /// The key for per-principal limits: the API key when one is used, else the user.
     /// The API key used, when the caller authenticated with one.
     pub fn api_key_id(&self) -> Option<&str> {
         match &self.via {
             Via::ApiKey { id, .. } => Some(id),
             Via::Session { .. } => None,
+        }
+    }
+
+    /// Whether these credentials may use the admin API: an admin's session, or an admin's
+    /// key with the `admin` scope.
+    pub fn acts_as_admin(&self) -> bool {
+        self.role == Role::Admin
+            && match &self.via {
+                Via::Session { .. } => true,
+                Via::ApiKey { scopes, .. } => scopes.contains(&Scope::Admin),
+            }
+    }
+
+    /// Account management (keys, password, sessions) takes a signed-in session: a leaked key
+    /// cannot mint keys, revoke the owner's keys or lock the owner out.
+    pub fn require_session(&self, what: &'static str) -> Result<()> {
+        match self.via {
+            Via::Session { .. } => Ok(()),
+            Via::ApiKey { .. } => Err(Error::Forbidden(what)),
         }
     }
 

@@ -163,6 +163,8 @@ pub struct AuthSettings {
     pub hash_queue_timeout: Duration,
     /// Password changes per minute for one user (wrong current passwords included).
     pub password_changes_per_minute: u32,
+    /// Working (not revoked, not expired) API keys one user may hold.
+    pub max_api_keys_per_user: u32,
 }
 
 /// Who may create an account with `POST /api/auth/register`.
@@ -406,6 +408,7 @@ impl Default for AuthSettings {
             max_concurrent_hashes: 0,
             hash_queue_timeout: Duration::from_secs(5),
             password_changes_per_minute: 5,
+            max_api_keys_per_user: 25,
         }
     }
 }
@@ -533,6 +536,9 @@ impl Settings {
         }
         if self.auth.max_failed_logins == 0 || self.auth.login_attempts_per_ip == 0 {
             return Err(("auth.max_failed_logins", "limits must be at least 1".into()));
+        }
+        if self.auth.max_api_keys_per_user == 0 {
+            return Err(("auth.max_api_keys_per_user", "must be at least 1".into()));
         }
         if self.auth.password_changes_per_minute == 0 {
             return Err((

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use crate::audit::{Event, record};
 use crate::auth::secret::{random_token, sha256_hex};
-use crate::auth::{AuthUser, ClientInfo, Role, Via, password};
+use crate::auth::{AuthUser, ClientInfo, Role, Scope, Via, password};
 use crate::config::Environment;
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
@@ -45,6 +45,9 @@ pub struct RefreshRequest {
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
+    /// Also revoke every API key of the user (after a leak). Default false.
+    #[serde(default)]
+    pub revoke_api_keys: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -268,9 +271,7 @@ async fn logout_everywhere(
     client: ClientInfo,
     jar: CookieJar,
 ) -> Result<impl IntoResponse> {
-    if !matches!(user.via, Via::Session { .. }) {
-        return Err(Error::Forbidden("API keys cannot sign out sessions"));
-    }
+    user.require_session("API keys cannot sign out sessions")?;
     refresh_tokens::revoke_user_tokens(&state.db, &user.id, None).await?;
     state.auth.forget_sessions();
     let event = Event::new("auth.logout_all", Some(&user.id)).target("user", &user.id);
@@ -313,6 +314,9 @@ pub struct SessionView {
     pub api_key_id: Option<String>,
     /// The agents an API key is limited to, if it is.
     pub allowed_agents: Option<Vec<String>>,
+    /// An API key's scopes (`chat`, `admin`); absent for a session, which may do what the
+    /// user's role allows.
+    pub scopes: Option<Vec<Scope>>,
 }
 
 /// The caller's identity as the credentials establish it.
@@ -322,9 +326,13 @@ pub struct SessionView {
         (status = 401, description = "not signed in", body = ErrorResponse),
     ))]
 async fn session(user: AuthUser) -> axum::Json<SessionView> {
-    let (auth, api_key_id, allowed_agents) = match user.via {
-        Via::Session { .. } => ("session", None, None),
-        Via::ApiKey { id, allowed_agents } => ("api_key", Some(id), allowed_agents),
+    let (auth, api_key_id, allowed_agents, scopes) = match user.via {
+        Via::Session { .. } => ("session", None, None, None),
+        Via::ApiKey {
+            id,
+            allowed_agents,
+            scopes,
+        } => ("api_key", Some(id), allowed_agents, Some(scopes)),
     };
     axum::Json(SessionView {
         user_id: user.id,
@@ -333,13 +341,16 @@ async fn session(user: AuthUser) -> axum::Json<SessionView> {
         auth,
         api_key_id,
         allowed_agents,
+        scopes,
     })
 }
 
-/// Changes the password and signs out every other session of the user.
+/// Changes the password and signs out every other session of the user; with
+/// `revoke_api_keys`, also revokes every API key of the user.
 #[utoipa::path(post, path = "/api/auth/password", tag = "auth", security(("bearer" = [])), request_body = PasswordChange,
     responses(
-        (status = 204, description = "changed; other sessions revoked"),
+        (status = 204, description = "changed; other sessions (and with `revoke_api_keys`, every API key) revoked"),
+        (status = 403, description = "API keys cannot change passwords", body = ErrorResponse),
         (status = 401, description = "not signed in, or the current password is wrong", body = ErrorResponse),
         (status = 422, description = "the new password breaks the policy", body = ErrorResponse),
         (status = 429, description = "too many password changes for this user; `Retry-After` says when to retry", body = ErrorResponse),
@@ -385,12 +396,15 @@ async fn change_password(
     users::update_password(&state.db, &user.id, &hash).await?;
     refresh_tokens::revoke_user_tokens(&state.db, &user.id, session.as_deref()).await?;
     state.auth.forget_sessions();
-    record(
-        &state,
-        &client,
-        Event::new("auth.password_change", Some(&user.id)).target("user", &user.id),
-    )
-    .await;
+    let revoked_keys = if body.revoke_api_keys {
+        crate::routes::keys::revoke_every_key(&state, &user.id).await?
+    } else {
+        0
+    };
+    let event = Event::new("auth.password_change", Some(&user.id))
+        .target("user", &user.id)
+        .details(serde_json::json!({ "revoked_api_keys": revoked_keys }));
+    record(&state, &client, event).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

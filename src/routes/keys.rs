@@ -8,7 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::audit::{Event, record};
-use crate::auth::{AuthUser, ClientInfo, Via, api_keys};
+use crate::auth::{AuthUser, ClientInfo, Role, Scope, api_keys};
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
 use crate::routes::views::{Page, PageQuery, decode_cursor, page, parse_rfc3339, rfc3339};
@@ -25,6 +25,10 @@ pub struct NewApiKeyRequest {
     pub expires_at: Option<String>,
     /// Agent ids the key may use; omit for all agents the owner may use.
     pub allowed_agents: Option<Vec<String>>,
+    /// What the key may do: `["chat"]` (the default) or `["admin"]` (also the admin API;
+    /// admins only). `admin` includes `chat`.
+    #[schema(min_items = 1)]
+    pub scopes: Option<Vec<Scope>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,6 +38,8 @@ pub struct ApiKeyView {
     /// The first characters of the key, to recognise it.
     pub prefix: String,
     pub allowed_agents: Option<Vec<String>>,
+    /// `["chat"]`, or `["chat", "admin"]` for a key that may use the admin API.
+    pub scopes: Vec<Scope>,
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub expires_at: Option<String>,
@@ -58,6 +64,7 @@ impl From<&ApiKeyRow> for ApiKeyView {
                 .allowed_agents
                 .as_deref()
                 .and_then(|json| serde_json::from_str(json).ok()),
+            scopes: Scope::parse_list(&row.scopes),
             created_at: rfc3339(row.created_at),
             last_used_at: row.last_used_at.map(rfc3339),
             expires_at: row.expires_at.map(rfc3339),
@@ -67,7 +74,7 @@ impl From<&ApiKeyRow> for ApiKeyView {
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list_keys, create_key))
+        .routes(routes!(list_keys, create_key, revoke_all_keys))
         .routes(routes!(revoke_key))
 }
 
@@ -76,12 +83,15 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 200, description = "one page of keys (never the secrets)", body = Page<ApiKeyView>),
         (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 403, description = "API keys cannot manage API keys", body = ErrorResponse),
+        (status = 422, description = "an invalid cursor or limit", body = ErrorResponse),
     ))]
 async fn list_keys(
     State(state): State<AppState>,
     user: AuthUser,
     Query(query): Query<PageQuery>,
 ) -> Result<axum::Json<Page<ApiKeyView>>> {
+    user.require_session(MANAGE)?;
     let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
     let limit = query.limit();
     let rows = store::list_api_keys(
@@ -104,8 +114,9 @@ async fn list_keys(
     responses(
         (status = 201, description = "the new key, shown this once", body = CreatedApiKey),
         (status = 401, description = "not signed in", body = ErrorResponse),
-        (status = 403, description = "API keys cannot create keys", body = ErrorResponse),
-        (status = 422, description = "invalid name, expiry or agent list", body = ErrorResponse),
+        (status = 403, description = "API keys cannot create keys, and only admins may ask for the `admin` scope", body = ErrorResponse),
+        (status = 409, description = "the user already has `auth.max_api_keys_per_user` working keys", body = ErrorResponse),
+        (status = 422, description = "invalid name, expiry, agent list or scopes", body = ErrorResponse),
     ))]
 async fn create_key(
     State(state): State<AppState>,
@@ -113,7 +124,7 @@ async fn create_key(
     client: ClientInfo,
     Json(body): Json<NewApiKeyRequest>,
 ) -> Result<(StatusCode, axum::Json<CreatedApiKey>)> {
-    require_session(&user)?;
+    user.require_session(MANAGE)?;
     let name = body.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(invalid("name", "must be 1 to 100 characters"));
@@ -136,6 +147,24 @@ async fn create_key(
         Some(agents) => Some(serde_json::to_string(&agents).map_err(anyhow::Error::from)?),
         None => None,
     };
+    let scopes = body.scopes.unwrap_or_else(|| vec![Scope::Chat]);
+    if scopes.is_empty() {
+        return Err(invalid(
+            "scopes",
+            "must list at least one scope: chat or admin",
+        ));
+    }
+    if scopes.contains(&Scope::Admin) && user.role != Role::Admin {
+        return Err(Error::Forbidden(
+            "only admins may create keys with the admin scope",
+        ));
+    }
+    let cap = state.settings().auth.max_api_keys_per_user;
+    if store::count_live_api_keys(&state.db, &user.id).await? >= i64::from(cap) {
+        return Err(Error::Conflict(
+            "too many API keys: revoke one first (auth.max_api_keys_per_user)",
+        ));
+    }
     let generated = api_keys::generate();
     let row = store::insert_api_key(
         &state.db,
@@ -145,13 +174,16 @@ async fn create_key(
             prefix: &generated.prefix,
             key_hash: &generated.hash,
             allowed_agents,
+            scopes: Scope::join(&scopes),
             expires_at,
         },
     )
     .await?;
     let event = Event::new("api_key.create", Some(&user.id))
         .target("api_key", &row.id)
-        .details(serde_json::json!({ "name": row.name, "prefix": row.prefix }));
+        .details(
+            serde_json::json!({ "name": row.name, "prefix": row.prefix, "scopes": row.scopes }),
+        );
     record(&state, &client, event).await;
     Ok((
         StatusCode::CREATED,
@@ -169,6 +201,7 @@ async fn create_key(
     responses(
         (status = 204, description = "revoked"),
         (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 403, description = "API keys cannot manage API keys", body = ErrorResponse),
         (status = 404, description = "no such key of yours", body = ErrorResponse),
     ))]
 async fn revoke_key(
@@ -177,6 +210,7 @@ async fn revoke_key(
     client: ClientInfo,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
+    user.require_session(MANAGE)?;
     let hash = store::revoke_api_key(&state.db, &user.id, &id).await?;
     state.auth.keys.forget(&hash);
     record(
@@ -188,13 +222,46 @@ async fn revoke_key(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Keys are managed from a signed-in session, so a leaked key cannot mint more keys.
-fn require_session(user: &AuthUser) -> Result<()> {
-    match user.via {
-        Via::Session { .. } => Ok(()),
-        Via::ApiKey { .. } => Err(Error::Forbidden("API keys cannot manage API keys")),
-    }
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevokedKeys {
+    /// How many keys stopped working.
+    pub revoked: u64,
 }
+
+/// Revokes every key of the caller (after a leak, or with a password change); they stop
+/// working at once on this instance and within a second on the others.
+#[utoipa::path(delete, path = "/api/keys", tag = "keys", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "every key revoked", body = RevokedKeys),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 403, description = "API keys cannot manage API keys", body = ErrorResponse),
+    ))]
+async fn revoke_all_keys(
+    State(state): State<AppState>,
+    user: AuthUser,
+    client: ClientInfo,
+) -> Result<axum::Json<RevokedKeys>> {
+    user.require_session(MANAGE)?;
+    let revoked = revoke_every_key(&state, &user.id).await?;
+    let event = Event::new("api_key.revoke_all", Some(&user.id))
+        .target("user", &user.id)
+        .details(serde_json::json!({ "revoked": revoked }));
+    record(&state, &client, event).await;
+    Ok(axum::Json(RevokedKeys { revoked }))
+}
+
+/// Revokes the user's keys in the store and in this instance's cache; returns how many.
+pub(crate) async fn revoke_every_key(state: &AppState, user_id: &str) -> Result<u64> {
+    let hashes = store::revoke_user_api_keys(&state.db, user_id).await?;
+    for hash in &hashes {
+        state.auth.keys.forget(hash);
+    }
+    Ok(hashes.len() as u64)
+}
+
+/// Keys are managed from a signed-in session, so a leaked key cannot mint more keys, revoke
+/// its owner's keys or read their list.
+const MANAGE: &str = "API keys cannot manage API keys";
 
 fn invalid(field: &str, message: &str) -> Error {
     Error::Invalid {

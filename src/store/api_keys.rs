@@ -13,14 +13,15 @@ pub struct ApiKeyRow {
     pub prefix: String,
     /// JSON array of agent ids, or NULL for all agents.
     pub allowed_agents: Option<String>,
+    /// Comma-separated scopes (`chat`, `admin`).
+    pub scopes: String,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
 
-const COLUMNS: &str =
-    "id, user_id, name, prefix, allowed_agents, created_at, last_used_at, expires_at, revoked_at";
+const COLUMNS: &str = "id, user_id, name, prefix, allowed_agents, scopes, created_at, last_used_at, expires_at, revoked_at";
 
 pub struct NewApiKey<'a> {
     pub user_id: &'a str,
@@ -28,14 +29,15 @@ pub struct NewApiKey<'a> {
     pub prefix: &'a str,
     pub key_hash: &'a str,
     pub allowed_agents: Option<String>,
+    pub scopes: String,
     pub expires_at: Option<i64>,
 }
 
 pub async fn insert_api_key(db: &Db, key: NewApiKey<'_>) -> Result<ApiKeyRow> {
     let id = uuid::Uuid::now_v7().to_string();
     sqlx::query(
-        "INSERT INTO api_keys (id, user_id, name, prefix, key_hash, allowed_agents, created_at, \
-         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO api_keys (id, user_id, name, prefix, key_hash, allowed_agents, scopes, \
+         created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(key.user_id)
@@ -43,6 +45,7 @@ pub async fn insert_api_key(db: &Db, key: NewApiKey<'_>) -> Result<ApiKeyRow> {
     .bind(key.prefix)
     .bind(key.key_hash)
     .bind(key.allowed_agents)
+    .bind(key.scopes)
     .bind(now_ms())
     .bind(key.expires_at)
     .execute(db.pool())
@@ -97,6 +100,30 @@ pub async fn revoke_api_key(db: &Db, user_id: &str, id: &str) -> Result<String> 
     .fetch_optional(db.pool())
     .await?;
     hash.ok_or(Error::NotFound)
+}
+
+/// Revokes every key of the user; returns their hashes so caches can forget them.
+pub async fn revoke_user_api_keys(db: &Db, user_id: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "UPDATE api_keys SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL \
+         RETURNING key_hash",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// How many of the user's keys still work (neither revoked nor expired).
+pub async fn count_live_api_keys(db: &Db, user_id: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL \
+         AND (expires_at IS NULL OR expires_at > $2)",
+    )
+    .bind(user_id)
+    .bind(now_ms())
+    .fetch_one(db.pool())
+    .await?)
 }
 
 /// Writes a batch of last-used times (key id → unix ms) at once.

@@ -13,11 +13,11 @@ on_both_databases!(
     the_audit_log_records_admin_actions_and_filters,
 );
 
-const ADMIN: &str = "root-admin";
-const ADMIN_PASSWORD: &str = "a long admin passphrase";
+pub(crate) const ADMIN: &str = "root-admin";
+pub(crate) const ADMIN_PASSWORD: &str = "a long admin passphrase";
 
 /// An app whose first admin comes from `LLMCHAT_ADMIN_USERNAME`/`…_PASSWORD`, and its token.
-async fn app_with_admin(backend: Backend) -> (TestApp, String) {
+pub(crate) async fn app_with_admin(backend: Backend) -> (TestApp, String) {
     let app = spawn_app_with(backend, |s| {
         s.admin_username = Some(ADMIN.into());
         s.admin_password = Some(llmchat::config::Secret::new(ADMIN_PASSWORD));

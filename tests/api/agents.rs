@@ -173,7 +173,7 @@ async fn an_admin_api_key_can_reload_for_scripts() {
         .client
         .post(app.url("/api/keys"))
         .bearer_auth(&admin)
-        .json(&json!({ "name": "deploy script" }))
+        .json(&json!({ "name": "deploy script", "scopes": ["admin"] }))
         .send()
         .await
         .unwrap()

@@ -3,6 +3,7 @@
 //! (refresh-token replay, disabled users, mass assignment, leaks in error bodies) are in
 //! `attacks/sessions.rs`.
 
+mod key_scopes;
 mod sessions;
 
 use base64::Engine;

@@ -397,7 +397,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Changes the password and signs out every other session of the user. */
+        /**
+         * Changes the password and signs out every other session of the user; with
+         *     `revoke_api_keys`, also revokes every API key of the user.
+         */
         post: operations["change_password"];
         delete?: never;
         options?: never;
@@ -698,7 +701,11 @@ export interface paths {
         put?: never;
         /** Creates a key that acts as the caller. The key is in the response once, never again. */
         post: operations["create_key"];
-        delete?: never;
+        /**
+         * Revokes every key of the caller (after a leak, or with a password change); they stop
+         *     working at once on this instance and within a second on the others.
+         */
+        delete: operations["revoke_all_keys"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1080,6 +1087,8 @@ export interface components {
             name: string;
             /** @description The first characters of the key, to recognise it. */
             prefix: string;
+            /** @description `["chat"]`, or `["chat", "admin"]` for a key that may use the admin API. */
+            scopes: components["schemas"]["Scope"][];
         };
         /** @description What an app shows before the first message (FastGPT `core/chat/init`, Dify `parameters`). */
         AppInit: {
@@ -1598,6 +1607,11 @@ export interface components {
             expires_at?: string | null;
             /** @description A label to recognise the key by, 1–100 characters. */
             name: string;
+            /**
+             * @description What the key may do: `["chat"]` (the default) or `["admin"]` (also the admin API;
+             *     admins only). `admin` includes `chat`.
+             */
+            scopes?: components["schemas"]["Scope"][] | null;
         };
         NewConversation: {
             agent_id: string;
@@ -1681,6 +1695,8 @@ export interface components {
                 name: string;
                 /** @description The first characters of the key, to recognise it. */
                 prefix: string;
+                /** @description `["chat"]`, or `["chat", "admin"]` for a key that may use the admin API. */
+                scopes: components["schemas"]["Scope"][];
             }[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
@@ -1766,6 +1782,8 @@ export interface components {
         PasswordChange: {
             current_password: string;
             new_password: string;
+            /** @description Also revoke every API key of the user (after a leak). Default false. */
+            revoke_api_keys?: boolean;
         };
         PoolInfo: {
             /** Format: int32 */
@@ -1893,8 +1911,22 @@ export interface components {
             /** @description Agents now in force, in configuration order. */
             agents: string[];
         };
+        RevokedKeys: {
+            /**
+             * Format: int64
+             * @description How many keys stopped working.
+             */
+            revoked: number;
+        };
         /** @enum {string} */
         Role: "admin" | "user";
+        /**
+         * @description What an API key may do. `chat` covers everything a user does (chat, `/v1`, conversations,
+         *     uploads, usage); `admin` adds the admin API and is granted only when an admin asks for it.
+         *     Managing keys, passwords and sessions always takes a signed-in session.
+         * @enum {string}
+         */
+        Scope: "chat" | "admin";
         ServerSettingsPatch: {
             registration?: components["schemas"]["Registration"] | null;
         };
@@ -1912,6 +1944,11 @@ export interface components {
             /** @description `session` (an access token) or `api_key`. */
             auth: string;
             role: components["schemas"]["Role"];
+            /**
+             * @description An API key's scopes (`chat`, `admin`); absent for a session, which may do what the
+             *     user's role allows.
+             */
+            scopes?: components["schemas"]["Scope"][] | null;
             user_id: string;
             username: string;
         };
@@ -3390,7 +3427,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description changed; other sessions revoked */
+            /** @description changed; other sessions (and with `revoke_api_keys`, every API key) revoked */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -3399,6 +3436,15 @@ export interface operations {
             };
             /** @description not signed in, or the current password is wrong */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API keys cannot change passwords */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4173,6 +4219,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description API keys cannot manage API keys */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description an invalid cursor or limit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     create_key: {
@@ -4206,7 +4270,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description API keys cannot create keys */
+            /** @description API keys cannot create keys, and only admins may ask for the `admin` scope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4215,8 +4279,55 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description invalid name, expiry or agent list */
+            /** @description the user already has `auth.max_api_keys_per_user` working keys */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description invalid name, expiry, agent list or scopes */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    revoke_all_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every key revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedKeys"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API keys cannot manage API keys */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4247,6 +4358,15 @@ export interface operations {
             };
             /** @description not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API keys cannot manage API keys */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
