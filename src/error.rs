@@ -51,7 +51,9 @@ pub enum Error {
         message: String,
         retry_after_s: u64,
     },
-    #[error("too many failed logins: the account is locked; try again in {retry_after_s} s")]
+    #[error(
+        "too many failed logins on this account from this address: try again in {retry_after_s} s"
+    )]
     Locked { retry_after_s: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
@@ -125,7 +127,7 @@ impl Error {
             | Error::LimitReached { code, .. }
             | Error::Denied { code, .. } => code,
             Error::Invalid { .. } => "invalid",
-            Error::Locked { .. } => "account_locked",
+            Error::Locked { .. } => "too_many_failed_logins",
             Error::InvalidCredentials => "invalid_credentials",
             Error::TurnRunning(_) => "turn_running",
             Error::BadGateway(_) => "upstream_error",

@@ -207,6 +207,10 @@ impl Metrics {
             "llmchat_password_hash_rejected_total",
             "Logins, registrations and password changes answered 503 because every password hashing slot stayed busy"
         );
+        metrics::describe_counter!(
+            "llmchat_login_delayed_total",
+            "Login attempts refused unchecked (423) because their source failed too often on that account"
+        );
         metrics::describe_gauge!(
             "llmchat_ready",
             "1 while /api/health/ready would answer 200 (sampled at each scrape)"

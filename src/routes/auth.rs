@@ -19,6 +19,7 @@ use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
 use crate::routes::views::UserView;
 use crate::state::AppState;
+use crate::store::login_throttle;
 use crate::store::now_ms;
 use crate::store::refresh_tokens::{self, NewRefreshToken};
 use crate::store::users::{self, UserRow};
@@ -78,7 +79,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 200, description = "signed in; the refresh token is also set as an httpOnly cookie", body = TokenResponse),
         (status = 401, description = "invalid username or password", body = ErrorResponse),
         (status = 403, description = "the account is disabled", body = ErrorResponse),
-        (status = 423, description = "locked after too many failed logins", body = ErrorResponse),
+        (status = 423, description = "too many failed logins on this account from this address: wait `Retry-After` seconds (other addresses are not affected)", body = ErrorResponse),
         (status = 422, description = "a username longer than 254 bytes or a password longer than 1024 bytes (`field` says which)", body = ErrorResponse),
         (status = 429, description = "too many attempts from this address", body = ErrorResponse),
         (status = 503, description = "too many password checks at once; `Retry-After` says when to retry", body = ErrorResponse),
@@ -118,15 +119,20 @@ async fn login(
         });
     }
     let now = now_ms();
-    let lock_until = now + i64::try_from(settings.lockout.as_millis()).unwrap_or(i64::MAX);
-    let max = i64::from(settings.max_failed_logins);
-    let user = users::find_user_by_login(&state.db, &login).await?;
-    // Count the attempt before checking the password, so parallel guesses cannot outrun the
-    // lock; names without an account are counted the same way, so answers never tell them apart.
-    let attempt = match &user {
-        Some(user) => users::begin_login_attempt(&state.db, &user.id, now).await?,
-        None => users::begin_unknown_login_attempt(&state.db, &login, now).await?,
+    let policy = login_throttle::Policy {
+        free: i64::from(settings.max_failed_logins),
+        max_delay_ms: i64::try_from(settings.lockout.as_millis()).unwrap_or(i64::MAX),
     };
+    let user = users::find_user_by_login(&state.db, &login).await?;
+    // Failures count per account and source: a source that keeps guessing waits longer and
+    // longer, while the owner, signing in from anywhere else, is never held up by it. Names
+    // without an account are counted the same way, so answers never tell them apart.
+    let account = match &user {
+        Some(user) => login_throttle::user_account(&user.id),
+        None => login_throttle::name_account(&users::login_key(&login)),
+    };
+    let source = source_key(client.ip);
+    let attempt = login_throttle::begin(&state.db, &account, &source, now, policy).await?;
     let actor = user.as_ref().map(|u| u.id.clone());
     let audit_failure = |reason: &'static str| {
         let event = Event::new("auth.login", actor.as_deref()).failed();
@@ -137,35 +143,35 @@ async fn login(
         event.details(serde_json::json!({ "username": login, "reason": reason }))
     };
     let count = match attempt {
-        users::Attempt::Locked(until) => {
-            record(&state, &client, audit_failure("locked")).await;
-            return Err(locked(until, now));
+        login_throttle::Attempt::Wait(until) => {
+            metrics::counter!("llmchat_login_delayed_total").increment(1);
+            record(&state, &client, audit_failure("delayed")).await;
+            return Err(delayed(until, now));
         }
-        users::Attempt::Counted(count) => count,
+        login_throttle::Attempt::Counted(count) => count,
     };
     let stored_hash = user.as_ref().map_or_else(
         || password::dummy_hash().to_string(),
         |u| u.password_hash.clone(),
     );
-    let valid =
-        count <= max && password::verify(&state.auth.hashing, body.password, stored_hash).await?;
+    let valid = password::verify(&state.auth.hashing, body.password, stored_hash).await?;
     let user = match user {
         Some(user) if valid => user,
         _ => {
             record(&state, &client, audit_failure("wrong_password")).await;
-            if count < max {
-                return Err(Error::InvalidCredentials);
+            if count == policy.free {
+                // From now on this source waits between attempts on this account.
+                let slowed = Event::new("auth.lockout", actor.as_deref())
+                    .details(serde_json::json!({ "username": login, "source": source }));
+                record(&state, &client, slowed).await;
+                if let Err(e) = login_throttle::forget_stale(&state.db, now).await {
+                    tracing::warn!(error = %e, "could not forget old failed logins");
+                }
             }
-            match &actor {
-                Some(id) => users::lock_user(&state.db, id, lock_until).await?,
-                None => users::lock_unknown_login(&state.db, &login, lock_until).await?,
-            }
-            let lockout = Event::new("auth.lockout", actor.as_deref())
-                .details(serde_json::json!({ "username": login }));
-            record(&state, &client, lockout).await;
-            return Err(locked(lock_until, now));
+            return Err(Error::InvalidCredentials);
         }
     };
+    login_throttle::succeeded(&state.db, &account, &source).await?;
     if user.is_disabled() {
         let denied = Event::new("auth.login", Some(&user.id))
             .target("user", &user.id)
@@ -468,7 +474,23 @@ fn presented_refresh_token(jar: &CookieJar, body: &Bytes) -> Result<Option<Strin
     Ok(from_body.or_else(|| jar.get(REFRESH_COOKIE).map(|c| c.value().to_string())))
 }
 
-fn locked(until: i64, now: i64) -> Error {
+/// Where an attempt comes from, for counting failures: the client's address, IPv6 by its /64
+/// (one host usually holds a whole /64).
+fn source_key(ip: Option<std::net::IpAddr>) -> String {
+    match ip {
+        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let net = ipnet::Ipv6Net::new(v6, 64).map(|n| n.trunc());
+            net.map_or_else(|_| v6.to_string(), |n| n.to_string())
+        }
+        Some(std::net::IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map_or_else(|| v6.to_string(), |v4| v4.to_string()),
+        Some(ip) => ip.to_string(),
+        None => "unknown".into(),
+    }
+}
+
+fn delayed(until: i64, now: i64) -> Error {
     let seconds = (until - now + 999) / 1000;
     Error::Locked {
         retry_after_s: u64::try_from(seconds).unwrap_or(1).max(1),

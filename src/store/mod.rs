@@ -20,6 +20,7 @@ pub mod audit;
 pub mod conversations;
 pub mod instances;
 pub mod invitations;
+pub mod login_throttle;
 pub mod messages;
 pub mod refresh_tokens;
 pub mod server_settings;

@@ -103,93 +103,6 @@ pub async fn find_user_by_login(db: &Db, login: &str) -> Result<Option<UserRow>>
         .await?)
 }
 
-/// A login attempt, counted before the password is checked so that parallel guesses cannot
-/// outrun the lockout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attempt {
-    /// Locked until this time (unix ms): do not check the password.
-    Locked(i64),
-    /// The n-th attempt since the last success or lock.
-    Counted(i64),
-}
-
-/// Counts an attempt on a real account (see [`Attempt`]).
-pub async fn begin_login_attempt(db: &Db, id: &str, now: i64) -> Result<Attempt> {
-    let count: Option<i64> = sqlx::query_scalar(
-        "UPDATE users SET failed_logins = failed_logins + 1 \
-         WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) RETURNING failed_logins",
-    )
-    .bind(id)
-    .bind(now)
-    .fetch_optional(db.pool())
-    .await?;
-    if let Some(count) = count {
-        return Ok(Attempt::Counted(count));
-    }
-    let until: Option<i64> = sqlx::query_scalar("SELECT locked_until FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?
-        .flatten();
-    Ok(Attempt::Locked(until.unwrap_or(now)))
-}
-
-/// Locks an account until `until` and starts counting afresh after it.
-pub async fn lock_user(db: &Db, id: &str, until: i64) -> Result<()> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = $2 WHERE id = $1")
-        .bind(id)
-        .bind(until)
-        .execute(db.pool())
-        .await?;
-    Ok(())
-}
-
-/// Counts an attempt on a name that matches no account, exactly like a real one.
-pub async fn begin_unknown_login_attempt(db: &Db, login: &str, now: i64) -> Result<Attempt> {
-    let key = login_key(login);
-    let count: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO login_failures (login_key, failed_logins, updated_at) VALUES ($1, 1, $2) \
-         ON CONFLICT (login_key) DO UPDATE SET failed_logins = login_failures.failed_logins + 1, \
-         updated_at = $2 \
-         WHERE login_failures.locked_until IS NULL OR login_failures.locked_until <= $2 \
-         RETURNING failed_logins",
-    )
-    .bind(&key)
-    .bind(now)
-    .fetch_optional(db.pool())
-    .await?;
-    if let Some(count) = count {
-        return Ok(Attempt::Counted(count));
-    }
-    let until: Option<i64> =
-        sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE login_key = $1")
-            .bind(&key)
-            .fetch_optional(db.pool())
-            .await?
-            .flatten();
-    Ok(Attempt::Locked(until.unwrap_or(now)))
-}
-
-/// Locks a name that matches no account; forgets names nobody tried for a week.
-pub async fn lock_unknown_login(db: &Db, login: &str, until: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE login_failures SET failed_logins = 0, locked_until = $2 WHERE login_key = $1",
-    )
-    .bind(login_key(login))
-    .bind(until)
-    .execute(db.pool())
-    .await?;
-    let week_ago = now_ms() - 7 * 24 * 3600 * 1000;
-    sqlx::query(
-        "DELETE FROM login_failures WHERE updated_at < $1 \
-         AND (locked_until IS NULL OR locked_until < $1)",
-    )
-    .bind(week_ago)
-    .execute(db.pool())
-    .await?;
-    Ok(())
-}
-
 pub async fn record_login_success(db: &Db, id: &str) -> Result<()> {
     let now = now_ms();
     sqlx::query(
@@ -213,7 +126,9 @@ pub async fn update_password(db: &Db, id: &str, password_hash: &str) -> Result<(
     .bind(now_ms())
     .execute(db.pool())
     .await?;
-    Ok(())
+    // A new password starts every source's count of failed sign-ins afresh.
+    crate::store::login_throttle::clear_account(db, &crate::store::login_throttle::user_account(id))
+        .await
 }
 
 /// Whether any account exists, deleted ones aside.

@@ -17,7 +17,7 @@ const TABLES: &[&str] = &[
     "usage_records",
     "audit_log",
     "server_instances",
-    "login_failures",
+    "login_throttle",
     "uploads",
 ];
 

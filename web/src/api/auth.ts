@@ -1,6 +1,6 @@
 import { request } from './client';
 import { endSession, startSession } from './session';
-import type { RegistrationInfo, TokenResponse, User } from './types';
+import type { PasswordChange, RegistrationInfo, TokenResponse, User } from './types';
 
 export async function login(username: string, password: string): Promise<User> {
   const tokens = await request<TokenResponse>('POST', '/api/auth/login', { body: { username, password }, auth: false });
@@ -35,10 +35,14 @@ export async function logoutEverywhere(): Promise<void> {
   endSession('signed_out');
 }
 
-export function changePassword(currentPassword: string, newPassword: string): Promise<void> {
-  return request('POST', '/api/auth/password', {
-    body: { current_password: currentPassword, new_password: newPassword },
-  });
+/** Signs out the other sessions; with `revokeApiKeys`, also revokes every API key of the user. */
+export function changePassword(currentPassword: string, newPassword: string, revokeApiKeys = false): Promise<void> {
+  const body: PasswordChange = {
+    current_password: currentPassword,
+    new_password: newPassword,
+    ...(revokeApiKeys ? { revoke_api_keys: true } : {}),
+  };
+  return request('POST', '/api/auth/password', { body });
 }
 
 export function me(): Promise<User> {

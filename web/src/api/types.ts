@@ -16,6 +16,12 @@ export type InteractiveOption = Schemas['InteractiveOption'];
 export type ApiKey = Schemas['ApiKeyView'];
 export type CreatedApiKey = Schemas['CreatedApiKey'];
 export type NewApiKey = Schemas['NewApiKeyRequest'];
+/** What an API key may do: `chat`, or also `admin` (the admin API). */
+export type KeyScope = Schemas['Scope'];
+/** `DELETE /api/keys`. */
+export type RevokedKeys = Schemas['RevokedKeys'];
+/** `POST /api/auth/password`. */
+export type PasswordChange = Schemas['PasswordChange'];
 export type ConversationChanges = Schemas['ConversationChanges'];
 export type Version = Schemas['Version'];
 

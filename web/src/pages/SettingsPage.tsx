@@ -14,6 +14,8 @@ import { useUi } from '../stores/ui';
 export default function SettingsPage() {
   const { t } = useTranslation();
   const setDrawer = useUi((s) => s.setDrawer);
+  // Bumped when the password change revoked the API keys: the key list then loads afresh.
+  const [keysVersion, setKeysVersion] = useState(0);
   useEffect(() => {
     document.title = `${t('settings.title')} · ${t('app.name')}`;
   }, [t]);
@@ -33,7 +35,7 @@ export default function SettingsPage() {
           <h2 id="settings-general">{t('settings.general')}</h2>
           <Preferences />
         </section>
-        <AccountSection />
+        <AccountSection onKeysRevoked={() => setKeysVersion((v) => v + 1)} />
         <section className="card" aria-labelledby="settings-usage">
           <h2 id="settings-usage">{t('usage.title')}</h2>
           <p className="hint">{t('usage.settingsIntro')}</p>
@@ -41,19 +43,20 @@ export default function SettingsPage() {
             <ChartIcon /> {t('usage.open')}
           </Link>
         </section>
-        <KeysSection />
+        <KeysSection key={keysVersion} />
       </div>
     </main>
   );
 }
 
-function AccountSection() {
+function AccountSection({ onKeysRevoked }: { onKeysRevoked: () => void }) {
   const { t } = useTranslation();
   const user = useAuth((s) => s.user);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
   const [mismatch, setMismatch] = useState(false);
+  const [revokeKeys, setRevokeKeys] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -69,11 +72,13 @@ function AccountSection() {
     setMismatch(false);
     setBusy(true);
     try {
-      await authApi.changePassword(current, next);
+      await authApi.changePassword(current, next, revokeKeys);
       setCurrent('');
       setNext('');
       setRepeat('');
-      setMessage({ ok: true, text: t('settings.passwordChanged') });
+      setRevokeKeys(false);
+      setMessage({ ok: true, text: t(revokeKeys ? 'settings.passwordChangedKeysRevoked' : 'settings.passwordChanged') });
+      if (revokeKeys) onKeysRevoked();
     } catch (e) {
       setMessage({ ok: false, text: describeError(t, e) });
     } finally {
@@ -100,6 +105,10 @@ function AccountSection() {
           testId="password-repeat"
           error={mismatch ? t('auth.passwordsDiffer') : null}
         />
+        <label className="check">
+          <input type="checkbox" checked={revokeKeys} onChange={(e) => setRevokeKeys(e.target.checked)} data-testid="password-revoke-keys" />
+          {t('settings.revokeKeysWithPassword')}
+        </label>
         {message && (
           <p className={message.ok ? 'form-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'}>
             {message.text}

@@ -1,38 +1,49 @@
-// API keys: create one (name, expiry, the agents it may use), see it once with the code to use
-// it, list and revoke.
-import { useEffect, useId, useState, type FormEvent } from 'react';
+// API keys: create one (name, expiry, the agents it may use and, for admins, whether it may use
+// the admin API), see it once with the code to use it, list and revoke (one, or all at once).
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { keysApi, type ApiKey, type CreatedApiKey } from '../../api';
+import { keysApi, type ApiKey, type CreatedApiKey, type KeyScope } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyField } from '../../components/CopyField';
 import { expiryFrom, keySnippets, type ExpiryChoice } from '../../lib/apiKeys';
 import { describeError } from '../../lib/errors';
 import { formatDate } from '../../lib/time';
 import { useAgents } from '../../stores/agents';
+import { useAuth } from '../../stores/auth';
 
 const EXPIRIES: ExpiryChoice[] = ['never', '30', '90', 'date'];
+const SCOPES: KeyScope[] = ['chat', 'admin'];
 
 export function KeysSection() {
   const { t, i18n } = useTranslation();
   const { agents, loaded, load: loadAgents } = useAgents();
+  const isAdmin = useAuth((s) => s.user?.role === 'admin');
   const [keys, setKeys] = useState<ApiKey[] | null>(null);
   const [name, setName] = useState('');
   const [expiry, setExpiry] = useState<ExpiryChoice>('never');
   const [date, setDate] = useState('');
   const [limited, setLimited] = useState(false);
   const [allowed, setAllowed] = useState<string[]>([]);
+  const [scope, setScope] = useState<KeyScope>('chat');
   const [formError, setFormError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const ids = { name: useId(), expiry: useId(), date: useId(), agents: useId() };
+  const [revokingAll, setRevokingAll] = useState(false);
+  const ids = { name: useId(), expiry: useId(), date: useId(), agents: useId(), scope: useId() };
 
+  const reload = useCallback(
+    () =>
+      keysApi
+        .listKeys()
+        .then((page) => setKeys(page.items))
+        .catch((e) => setError(describeError(t, e))),
+    [t],
+  );
   useEffect(() => {
-    keysApi
-      .listKeys()
-      .then((page) => setKeys(page.items))
-      .catch((e) => setError(describeError(t, e)));
-  }, [t]);
+    void reload();
+  }, [reload]);
   useEffect(() => {
     if (!loaded) void loadAgents();
   }, [loaded, loadAgents]);
@@ -40,6 +51,7 @@ export function KeysSection() {
   async function create(event: FormEvent) {
     event.preventDefault();
     setError(null);
+    setNotice(null);
     const expiresAt = expiryFrom(expiry, date);
     if (expiresAt === undefined) return setFormError(t('settings.expiryDateError'));
     if (limited && allowed.length === 0) return setFormError(t('settings.agentsError'));
@@ -49,9 +61,12 @@ export function KeysSection() {
         name: name.trim(),
         ...(expiresAt ? { expires_at: expiresAt } : {}),
         ...(limited ? { allowed_agents: allowed } : {}),
+        // Only admins choose; everyone else gets the server's default, `["chat"]`.
+        ...(isAdmin && scope === 'admin' ? { scopes: ['admin' as const] } : {}),
       });
       setCreated(key);
       setName('');
+      setScope('chat');
       setKeys((list) => [key, ...(list ?? [])]);
     } catch (e) {
       setError(describeError(t, e));
@@ -64,6 +79,20 @@ export function KeysSection() {
       await keysApi.revokeKey(key.id);
       setKeys((list) => (list ?? []).filter((k) => k.id !== key.id));
       if (created?.id === key.id) setCreated(null);
+    } catch (e) {
+      setError(describeError(t, e));
+    }
+  }
+
+  async function revokeAll() {
+    setRevokingAll(false);
+    setError(null);
+    setNotice(null);
+    try {
+      const { revoked } = await keysApi.revokeAllKeys();
+      setCreated(null);
+      setNotice(t('settings.revokedAll', { count: revoked }));
+      await reload();
     } catch (e) {
       setError(describeError(t, e));
     }
@@ -124,6 +153,18 @@ export function KeysSection() {
             </div>
           )}
         </fieldset>
+        {isAdmin && (
+          <fieldset className="checkboxes" data-testid="key-scope">
+            <legend>{t('settings.keyScope')}</legend>
+            {SCOPES.map((s) => (
+              <label key={s} className="check">
+                <input type="radio" name={ids.scope} checked={scope === s} onChange={() => setScope(s)} data-testid={`key-scope-${s}`} />
+                {t(`settings.scopes.${s}`)}
+              </label>
+            ))}
+            <p className="hint">{t('settings.adminScopeHint')}</p>
+          </fieldset>
+        )}
         {formError && (
           <p className="form-error" role="alert">
             {formError}
@@ -137,6 +178,11 @@ export function KeysSection() {
       </form>
       {created && <NewKey created={created} agents={agents.map((a) => a.id)} />}
       {error && <p className="form-error" role="alert">{error}</p>}
+      {notice && (
+        <p className="form-ok" role="status" data-testid="keys-notice">
+          {notice}
+        </p>
+      )}
       {keys && keys.length === 0 && <p className="hint">{t('settings.noKeys')}</p>}
       {keys && keys.length > 0 && (
         <div className="table-wrap">
@@ -155,7 +201,14 @@ export function KeysSection() {
             <tbody>
               {keys.map((key) => (
                 <tr key={key.id} data-testid="key-row">
-                  <td>{key.name}</td>
+                  <td>
+                    {key.name}
+                    {key.scopes?.includes('admin') && (
+                      <span className="badge" title={t('settings.adminBadgeTitle')} data-testid="key-admin-badge">
+                        {t('settings.adminBadge')}
+                      </span>
+                    )}
+                  </td>
                   <td><code>{key.prefix}…</code></td>
                   <td>{key.allowed_agents?.length ? key.allowed_agents.map(agentName).join(', ') : t('settings.allAgents')}</td>
                   <td>{formatDate(key.created_at, i18n.language)}</td>
@@ -172,6 +225,14 @@ export function KeysSection() {
           </table>
         </div>
       )}
+      {keys && keys.length > 0 && (
+        <div className="danger-zone">
+          <p className="hint">{t('settings.revokeAllHint')}</p>
+          <button type="button" className="button danger" onClick={() => setRevokingAll(true)} data-testid="revoke-all-keys">
+            {t('settings.revokeAll')}
+          </button>
+        </div>
+      )}
       {revoking && (
         <ConfirmDialog
           title={t('settings.revokeTitle')}
@@ -180,6 +241,16 @@ export function KeysSection() {
           danger
           onCancel={() => setRevoking(null)}
           onConfirm={() => void revoke(revoking)}
+        />
+      )}
+      {revokingAll && (
+        <ConfirmDialog
+          title={t('settings.revokeAllTitle')}
+          body={t('settings.revokeAllBody')}
+          confirmLabel={t('settings.revokeAll')}
+          danger
+          onCancel={() => setRevokingAll(false)}
+          onConfirm={() => void revokeAll()}
         />
       )}
     </section>

@@ -1,15 +1,23 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
+import { ApiError } from '../../api';
 import i18n from '../../i18n';
+import { useAuth } from '../../stores/auth';
 
-const api = vi.hoisted(() => ({ changePassword: vi.fn(), listKeys: vi.fn(), createKey: vi.fn(), listAgents: vi.fn() }));
+const api = vi.hoisted(() => ({
+  changePassword: vi.fn(),
+  listKeys: vi.fn(),
+  createKey: vi.fn(),
+  revokeAllKeys: vi.fn(),
+  listAgents: vi.fn(),
+}));
 vi.mock('../../api', async (original) => {
   const actual = await original<typeof import('../../api')>();
   return {
     ...actual,
     authApi: { ...actual.authApi, changePassword: api.changePassword },
-    keysApi: { ...actual.keysApi, listKeys: api.listKeys, createKey: api.createKey },
+    keysApi: { ...actual.keysApi, listKeys: api.listKeys, createKey: api.createKey, revokeAllKeys: api.revokeAllKeys },
     agentsApi: { ...actual.agentsApi, listAgents: api.listAgents },
   };
 });
@@ -24,7 +32,31 @@ beforeEach(() => {
     { id: 'demo', name: 'Demo', description: '', capabilities: [], provider: 'demo', enabled: true },
     { id: 'gpt', name: 'GPT', description: '', capabilities: [], provider: 'openai', enabled: true },
   ]);
+  signInAs('user');
 });
+
+function signInAs(role: 'admin' | 'user') {
+  useAuth.setState({
+    status: 'signed_in',
+    user: { id: 'u1', username: 'ada', role, created_at: '2026-12-01T00:00:00Z', disabled: false },
+  });
+}
+
+const apiKey = (id: string, name: string, scopes: ('chat' | 'admin')[]) => ({
+  id,
+  name,
+  prefix: `sk-llmc-${id}`,
+  created_at: '2026-12-02T00:00:00Z',
+  scopes,
+});
+
+/** Answers createKey with the key asked for, as the server would. */
+function echoCreatedKey() {
+  api.createKey.mockImplementation(async (body: { name: string; scopes?: ('chat' | 'admin')[] }) => ({
+    ...apiKey('k9', body.name, body.scopes?.includes('admin') ? ['chat', 'admin'] : ['chat']),
+    key: 'sk-llmc-k9secret',
+  }));
+}
 
 const page = () =>
   render(
@@ -47,7 +79,24 @@ describe('changing the password', () => {
     api.changePassword.mockResolvedValue(undefined);
     fireEvent.submit(screen.getByTestId('password-form'));
     await screen.findByText('Password changed. Other sessions were signed out.');
-    expect(api.changePassword).toHaveBeenCalledWith('old passphrase', 'new passphrase 1');
+    expect(api.changePassword).toHaveBeenCalledWith('old passphrase', 'new passphrase 1', false);
+  });
+
+  it('can revoke every API key with the change, and then lists the keys afresh', async () => {
+    api.listKeys.mockResolvedValueOnce({ items: [apiKey('k1', 'laptop', ['chat'])] });
+    page();
+    await screen.findByText('laptop');
+    fireEvent.change(screen.getByTestId('password-current'), { target: { value: 'old passphrase' } });
+    fireEvent.change(screen.getByTestId('password-new'), { target: { value: 'new passphrase 1' } });
+    fireEvent.change(screen.getByTestId('password-repeat'), { target: { value: 'new passphrase 1' } });
+    fireEvent.click(screen.getByTestId('password-revoke-keys'));
+    api.changePassword.mockResolvedValue(undefined);
+    fireEvent.submit(screen.getByTestId('password-form'));
+    await screen.findByText('Password changed. Other sessions were signed out and your API keys revoked.');
+    expect(api.changePassword).toHaveBeenCalledWith('old passphrase', 'new passphrase 1', true);
+    await screen.findByText('No API keys.');
+    expect(api.listKeys).toHaveBeenCalledTimes(2);
+    expect((screen.getByTestId('password-revoke-keys') as HTMLInputElement).checked).toBe(false);
   });
 
   it('shows and hides the new password', () => {
@@ -97,5 +146,98 @@ describe('creating an API key', () => {
     fireEvent.submit(screen.getByTestId('key-form'));
     await screen.findByText('Choose at least one agent, or allow all.');
     expect(api.createKey).not.toHaveBeenCalled();
+  });
+});
+
+describe('API key scopes', () => {
+  it('lets an admin create a key for the admin API', async () => {
+    signInAs('admin');
+    echoCreatedKey();
+    page();
+    expect((screen.getByTestId('key-scope-chat') as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByTestId('key-scope').textContent).toContain('manage users');
+    fireEvent.change(screen.getByTestId('key-name'), { target: { value: 'deploy bot' } });
+    fireEvent.click(screen.getByTestId('key-scope-admin'));
+    fireEvent.submit(screen.getByTestId('key-form'));
+    await screen.findByTestId('new-key');
+    expect(api.createKey).toHaveBeenCalledWith({ name: 'deploy bot', scopes: ['admin'] });
+    const row = screen.getAllByTestId('key-row')[0]!;
+    expect(row.textContent).toContain('deploy bot');
+    expect(row.querySelector('[data-testid="key-admin-badge"]')?.textContent).toBe('admin');
+    // The next key is a chat key again unless chosen otherwise.
+    expect((screen.getByTestId('key-scope-chat') as HTMLInputElement).checked).toBe(true);
+  });
+
+  it('sends no scopes for an admin who keeps "Chat only"', async () => {
+    signInAs('admin');
+    echoCreatedKey();
+    page();
+    fireEvent.change(screen.getByTestId('key-name'), { target: { value: 'notebook' } });
+    fireEvent.submit(screen.getByTestId('key-form'));
+    await screen.findByTestId('new-key');
+    expect(api.createKey).toHaveBeenCalledWith({ name: 'notebook' });
+  });
+
+  it('offers no scope choice to other users, and sends none', async () => {
+    echoCreatedKey();
+    page();
+    expect(screen.queryByTestId('key-scope')).toBeNull();
+    expect(screen.queryByText('Admin API')).toBeNull();
+    fireEvent.change(screen.getByTestId('key-name'), { target: { value: 'script' } });
+    fireEvent.submit(screen.getByTestId('key-form'));
+    await screen.findByTestId('new-key');
+    expect(api.createKey).toHaveBeenCalledWith({ name: 'script' });
+    expect(screen.queryByTestId('key-admin-badge')).toBeNull();
+  });
+
+  it('marks the keys that may use the admin API', async () => {
+    api.listKeys.mockResolvedValue({ items: [apiKey('k1', 'laptop', ['chat']), apiKey('k2', 'ops', ['chat', 'admin'])] });
+    page();
+    const rows = await screen.findAllByTestId('key-row');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.querySelector('[data-testid="key-admin-badge"]')).toBeNull();
+    const badge = rows[1]!.querySelector('[data-testid="key-admin-badge"]');
+    expect(badge?.textContent).toBe('admin');
+    expect(badge?.getAttribute('title')).toBe('This key may also use the admin API.');
+  });
+
+  it('shows the server’s message when the key limit is reached', async () => {
+    api.createKey.mockRejectedValue(new ApiError(409, 'conflict', 'at most 20 working keys per user (auth.max_api_keys_per_user)'));
+    page();
+    fireEvent.change(screen.getByTestId('key-name'), { target: { value: 'one more' } });
+    fireEvent.submit(screen.getByTestId('key-form'));
+    expect((await screen.findByRole('alert')).textContent).toContain('auth.max_api_keys_per_user');
+  });
+});
+
+describe('revoking every API key', () => {
+  it('asks first, calls DELETE /api/keys, says how many and lists the keys afresh', async () => {
+    api.listKeys
+      .mockResolvedValueOnce({ items: [apiKey('k1', 'laptop', ['chat']), apiKey('k2', 'ops', ['chat', 'admin'])] })
+      .mockResolvedValueOnce({ items: [] });
+    api.revokeAllKeys.mockResolvedValue({ revoked: 2 });
+    page();
+    await screen.findAllByTestId('key-row');
+    fireEvent.click(screen.getByTestId('revoke-all-keys'));
+    expect(screen.getByTestId('confirm-dialog').textContent).toContain('Every program using one of your API keys');
+    expect(api.revokeAllKeys).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('confirm-ok'));
+    expect((await screen.findByTestId('keys-notice')).textContent).toBe('2 keys revoked.');
+    expect(api.revokeAllKeys).toHaveBeenCalledTimes(1);
+    await screen.findByText('No API keys.');
+    expect(api.listKeys).toHaveBeenCalledTimes(2);
+    expect(screen.queryByTestId('key-row')).toBeNull();
+    expect(screen.queryByTestId('revoke-all-keys')).toBeNull();
+  });
+
+  it('keeps the list when cancelled', async () => {
+    api.listKeys.mockResolvedValue({ items: [apiKey('k1', 'laptop', ['chat'])] });
+    page();
+    await screen.findByTestId('key-row');
+    fireEvent.click(screen.getByTestId('revoke-all-keys'));
+    fireEvent.click(screen.getByText('Cancel'));
+    expect(screen.queryByTestId('confirm-dialog')).toBeNull();
+    expect(api.revokeAllKeys).not.toHaveBeenCalled();
+    expect(screen.getByTestId('key-row')).toBeTruthy();
   });
 });

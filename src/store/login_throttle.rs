@@ -1,0 +1,182 @@
+//! Failed sign-ins per account and source, shared by every replica through the database.
+//!
+//! An attempt is counted before its password is checked (so parallel guesses cannot outrun
+//! the count) with a compare-and-set on the row: each attempt moves `failures` from the value
+//! it read, so two replicas never both take the same slot. A source that reaches the free
+//! allowance waits before its next attempt, twice as long each time, up to a ceiling; a
+//! successful sign-in clears its row. Other sources are never slowed by it.
+
+use crate::error::Result;
+use crate::store::Db;
+
+/// A source's history is forgotten after a day without attempts.
+const FORGET_AFTER_MS: i64 = 24 * 3600 * 1000;
+
+/// How attempts are slowed down.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Failures in a row a source gets before it has to wait.
+    pub free: i64,
+    /// The longest wait between two attempts (ms).
+    pub max_delay_ms: i64,
+}
+
+impl Policy {
+    /// The wait (ms) before the next attempt once `failures` attempts in a row were counted:
+    /// none below the allowance, then 1 s, 2 s, 4 s… up to the ceiling.
+    pub fn delay_ms(&self, failures: i64) -> i64 {
+        if failures < self.free {
+            return 0;
+        }
+        let doublings = u32::try_from((failures - self.free).min(40)).unwrap_or(40);
+        1000_i64
+            .saturating_mul(1_i64 << doublings)
+            .min(self.max_delay_ms)
+    }
+}
+
+/// The outcome of counting an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The source must wait until this time (unix ms): the password is not checked.
+    Wait(i64),
+    /// The n-th attempt in a row from this source: check the password.
+    Counted(i64),
+}
+
+/// Counts an attempt on `account` from `source` at `now`, unless the source must wait.
+pub async fn begin(
+    db: &Db,
+    account: &str,
+    source: &str,
+    now: i64,
+    policy: Policy,
+) -> Result<Attempt> {
+    // A handful of rounds: each lost race means another attempt from the same source and
+    // account was counted meanwhile.
+    for _ in 0..8 {
+        let row: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT failures, next_at, updated_at FROM login_throttle \
+             WHERE account = $1 AND source = $2",
+        )
+        .bind(account)
+        .bind(source)
+        .fetch_optional(db.pool())
+        .await?;
+        let counted =
+            match row {
+                None => sqlx::query(
+                    "INSERT INTO login_throttle (account, source, failures, next_at, updated_at) \
+                     VALUES ($1, $2, 1, $3, $4) ON CONFLICT (account, source) DO NOTHING",
+                )
+                .bind(account)
+                .bind(source)
+                .bind(now + policy.delay_ms(1))
+                .bind(now)
+                .execute(db.pool())
+                .await?
+                .rows_affected()
+                    == 1,
+                Some((_, next_at, updated_at))
+                    if next_at > now && now - updated_at < FORGET_AFTER_MS =>
+                {
+                    return Ok(Attempt::Wait(next_at));
+                }
+                Some((failures, _, updated_at)) => {
+                    let previous = if now - updated_at >= FORGET_AFTER_MS {
+                        0
+                    } else {
+                        failures
+                    };
+                    let count = previous + 1;
+                    let moved = sqlx::query(
+                        "UPDATE login_throttle SET failures = $3, next_at = $4, updated_at = $5 \
+                     WHERE account = $1 AND source = $2 AND failures = $6 AND updated_at = $7",
+                    )
+                    .bind(account)
+                    .bind(source)
+                    .bind(count)
+                    .bind(now + policy.delay_ms(count))
+                    .bind(now)
+                    .bind(failures)
+                    .bind(updated_at)
+                    .execute(db.pool())
+                    .await?
+                    .rows_affected()
+                        == 1;
+                    if moved {
+                        return Ok(Attempt::Counted(count));
+                    }
+                    false
+                }
+            };
+        if counted {
+            return Ok(Attempt::Counted(1));
+        }
+    }
+    Ok(Attempt::Wait(now + 1000))
+}
+
+/// A successful sign-in from `source`: its count starts afresh. Other sources keep theirs.
+pub async fn succeeded(db: &Db, account: &str, source: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE account = $1 AND source = $2")
+        .bind(account)
+        .bind(source)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Forgets every source's failures on an account (a password reset by an admin).
+pub async fn clear_account(db: &Db, account: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE account = $1")
+        .bind(account)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Drops histories nobody added to for a day (they no longer slow anyone down).
+pub async fn forget_stale(db: &Db, now: i64) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM login_throttle WHERE updated_at < $1 AND next_at < $2")
+            .bind(now - FORGET_AFTER_MS)
+            .bind(now)
+            .execute(db.pool())
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// The throttle key of a real account.
+pub fn user_account(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
+/// The throttle key of a name that matches no account (counted exactly like a real one, so
+/// answers never tell them apart).
+pub fn name_account(login_key: &str) -> String {
+    format!("name:{login_key}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Policy;
+
+    #[test]
+    fn the_wait_doubles_after_the_free_attempts_up_to_the_ceiling() {
+        let policy = Policy {
+            free: 5,
+            max_delay_ms: 15 * 60 * 1000,
+        };
+        let waits: Vec<i64> = (1..=17).map(|n| policy.delay_ms(n)).collect();
+        assert_eq!(
+            waits,
+            [
+                0, 0, 0, 0, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000,
+                512_000, 900_000, 900_000, 900_000
+            ]
+        );
+        assert_eq!(policy.delay_ms(i64::MAX), 900_000, "no overflow");
+    }
+}
