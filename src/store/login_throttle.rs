@@ -1,8 +1,7 @@
 //! Failed sign-ins per account and source, shared by every replica through the database.
 //!
 //! An attempt is counted before its password is checked (so parallel guesses cannot outrun
-//! the count) with a compare-and-set on the row: each attempt moves `failures` from the value
-//! it read, so two replicas never both take the same slot. A source that reaches the free
+//! the count), in one upsert that refuses a row whose wait is not over. A source that reaches the free
 //! allowance waits before its next attempt, twice as long each time, up to a ceiling; a
 //! successful sign-in clears its row. Other sources are never slowed by it.
 
@@ -33,6 +32,23 @@ impl Policy {
             .saturating_mul(1_i64 << doublings)
             .min(self.max_delay_ms)
     }
+
+    /// [`Policy::delay_ms`] as an SQL expression over the count `n` (SQLite has no `pow`):
+    /// a `CASE` with one branch per doubling below the ceiling. Only integers go in.
+    fn delay_sql(&self, n: &str) -> String {
+        let mut sql = format!("(CASE WHEN {n} < {} THEN 0", self.free);
+        let mut failures = self.free;
+        loop {
+            let delay = self.delay_ms(failures);
+            if delay >= self.max_delay_ms || failures - self.free > 40 {
+                break;
+            }
+            sql.push_str(&format!(" WHEN {n} = {failures} THEN {delay}"));
+            failures += 1;
+        }
+        sql.push_str(&format!(" ELSE {} END)", self.max_delay_ms));
+        sql
+    }
 }
 
 /// The outcome of counting an attempt.
@@ -44,7 +60,11 @@ pub enum Attempt {
     Counted(i64),
 }
 
-/// Counts an attempt on `account` from `source` at `now`, unless the source must wait.
+/// Counts an attempt on `account` from `source` at `now`, unless the source must wait. One
+/// statement (an upsert that moves only a row with no wait, or whose wait is over), so
+/// parallel attempts on any replica are counted one by one and none slips past a wait. A row
+/// without a wait (`next_at = updated_at`) never refuses, whatever the order in which
+/// parallel requests read the clock.
 pub async fn begin(
     db: &Db,
     account: &str,
@@ -52,69 +72,37 @@ pub async fn begin(
     now: i64,
     policy: Policy,
 ) -> Result<Attempt> {
-    // A handful of rounds: each lost race means another attempt from the same source and
-    // account was counted meanwhile.
-    for _ in 0..8 {
-        let row: Option<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT failures, next_at, updated_at FROM login_throttle \
-             WHERE account = $1 AND source = $2",
-        )
+    // The row's count after this attempt: a day-old history starts afresh.
+    let count = "(CASE WHEN login_throttle.updated_at < $4 THEN 1 \
+                 ELSE login_throttle.failures + 1 END)";
+    let sql = format!(
+        "INSERT INTO login_throttle (account, source, failures, next_at, updated_at) \
+         VALUES ($1, $2, 1, $3 + {first}, $3) \
+         ON CONFLICT (account, source) DO UPDATE SET failures = {count}, \
+         next_at = $3 + {delay}, updated_at = $3 \
+         WHERE login_throttle.next_at <= login_throttle.updated_at \
+         OR login_throttle.next_at <= $3 OR login_throttle.updated_at < $4 \
+         RETURNING failures",
+        first = policy.delay_ms(1),
+        delay = policy.delay_sql(count),
+    );
+    let counted: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(account)
         .bind(source)
+        .bind(now)
+        .bind(now - FORGET_AFTER_MS)
         .fetch_optional(db.pool())
         .await?;
-        let counted =
-            match row {
-                None => sqlx::query(
-                    "INSERT INTO login_throttle (account, source, failures, next_at, updated_at) \
-                     VALUES ($1, $2, 1, $3, $4) ON CONFLICT (account, source) DO NOTHING",
-                )
-                .bind(account)
-                .bind(source)
-                .bind(now + policy.delay_ms(1))
-                .bind(now)
-                .execute(db.pool())
-                .await?
-                .rows_affected()
-                    == 1,
-                Some((_, next_at, updated_at))
-                    if next_at > now && now - updated_at < FORGET_AFTER_MS =>
-                {
-                    return Ok(Attempt::Wait(next_at));
-                }
-                Some((failures, _, updated_at)) => {
-                    let previous = if now - updated_at >= FORGET_AFTER_MS {
-                        0
-                    } else {
-                        failures
-                    };
-                    let count = previous + 1;
-                    let moved = sqlx::query(
-                        "UPDATE login_throttle SET failures = $3, next_at = $4, updated_at = $5 \
-                     WHERE account = $1 AND source = $2 AND failures = $6 AND updated_at = $7",
-                    )
-                    .bind(account)
-                    .bind(source)
-                    .bind(count)
-                    .bind(now + policy.delay_ms(count))
-                    .bind(now)
-                    .bind(failures)
-                    .bind(updated_at)
-                    .execute(db.pool())
-                    .await?
-                    .rows_affected()
-                        == 1;
-                    if moved {
-                        return Ok(Attempt::Counted(count));
-                    }
-                    false
-                }
-            };
-        if counted {
-            return Ok(Attempt::Counted(1));
-        }
+    if let Some(count) = counted {
+        return Ok(Attempt::Counted(count));
     }
-    Ok(Attempt::Wait(now + 1000))
+    let next_at: Option<i64> =
+        sqlx::query_scalar("SELECT next_at FROM login_throttle WHERE account = $1 AND source = $2")
+            .bind(account)
+            .bind(source)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(Attempt::Wait(next_at.unwrap_or(now + 1000).max(now + 1)))
 }
 
 /// A successful sign-in from `source`: its count starts afresh. Other sources keep theirs.

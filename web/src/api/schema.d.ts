@@ -3297,7 +3297,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description locked after too many failed logins */
+            /** @description too many failed logins on this account from this address: wait `Retry-After` seconds (other addresses are not affected) */
             423: {
                 headers: {
                     [name: string]: unknown;
