@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 
@@ -101,6 +100,7 @@ impl App {
         spawn_reload_on_sighup(&state);
         spawn_metrics_upkeep(&state);
         state.tasks.spawn(crate::chat::recovery::run(state.clone()));
+        state.tasks.spawn(crate::uploads::expire(state.clone()));
 
         let router = http::app(routes::router().with_state(state.clone()), &state);
         let (host, port) = (&settings.server.host, settings.server.port);
@@ -161,15 +161,12 @@ impl App {
                 tokio::time::sleep(LINGER).await;
             }
         };
-        let listener = http::StopAccepting::new(listener, stop_accepting)?.tap_io(|tcp| {
-            // Streams of small SSE frames must not wait for Nagle.
-            let _ = tcp.set_nodelay(true);
-        });
-        let server = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(begin_shutdown);
+        let listener = http::StopAccepting::new(listener, stop_accepting)?;
+        let limits = crate::serve::Limits {
+            header_read_timeout: settings.server.header_read_timeout,
+            max_connections: settings.server.max_connections,
+        };
+        let server = crate::serve::serve(listener, router, limits, begin_shutdown);
         // In-flight requests and then background tasks share `shutdown_grace`, counted from the
         // end of the drain, so that the whole shutdown stays within drain + grace + a few
         // seconds (Kubernetes' terminationGracePeriodSeconds is sized for that).
@@ -184,7 +181,7 @@ impl App {
             }
         };
         tokio::select! {
-            result = server.into_future() => result.context("server error")?,
+            () = server => {}
             () = deadline => tracing::warn!(grace_s = grace.as_secs(), "grace period over; dropping remaining connections"),
         }
 

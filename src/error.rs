@@ -57,6 +57,12 @@ pub enum Error {
     Locked { retry_after_s: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
+    /// 413 `upload_quota_exceeded`: the user's uploads would pass `uploads.quota_per_user`.
+    #[error("{0}")]
+    UploadQuota(String),
+    /// 408: the body stopped arriving for `server.body_read_timeout`.
+    #[error("the request body stopped arriving before it was complete")]
+    BodyTimeout,
     /// 413 whose message names the limit that was exceeded.
     #[error("{0}")]
     TooLarge(String),
@@ -111,7 +117,10 @@ impl Error {
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited { .. } | Error::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Locked { .. } => StatusCode::LOCKED,
-            Error::PayloadTooLarge | Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::PayloadTooLarge | Error::TooLarge(_) | Error::UploadQuota(_) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            Error::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             Error::UnsupportedMediaType | Error::Unsupported(_) => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
@@ -127,8 +136,8 @@ impl Error {
             | Error::LimitReached { code, .. }
             | Error::Denied { code, .. } => code,
             Error::Invalid { .. } => "invalid",
-            Error::Locked { .. } => "too_many_failed_logins",
             Error::InvalidCredentials => "invalid_credentials",
+            Error::UploadQuota(_) => "upload_quota_exceeded",
             Error::TurnRunning(_) => "turn_running",
             Error::BadGateway(_) => "upstream_error",
             other => code_for_status(other.status()),
@@ -150,7 +159,7 @@ pub fn code_for_status(status: StatusCode) -> &'static str {
         413 => "payload_too_large",
         415 => "unsupported_media_type",
         422 => "invalid",
-        423 => "account_locked",
+        423 => "too_many_failed_logins",
         429 => "rate_limited",
         503 => "unavailable",
         504 => "timeout",

@@ -29,6 +29,7 @@ impl From<JsonRejection> for Error {
                 message: e.body_text(),
             },
             JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType,
+            other if body_timed_out(&other) => Error::BodyTimeout,
             other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
                 Error::PayloadTooLarge
             }
@@ -38,4 +39,18 @@ impl From<JsonRejection> for Error {
             },
         }
     }
+}
+
+/// Whether reading the body failed because it stopped arriving (`server.body_read_timeout`);
+/// counts it in `llmchat_http_body_timeouts_total`.
+pub fn body_timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            metrics::counter!("llmchat_http_body_timeouts_total").increment(1);
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }

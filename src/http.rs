@@ -122,8 +122,8 @@ pub struct RequestId(pub String);
 
 /// The whole application: `routes` (already with their state) behind the layers every
 /// request goes through, outermost first: [`edge`] (request id, request span and log line,
-/// metrics, security headers, error shape), panics → 500, the default body limit, CORS, and
-/// the per-principal rate limit.
+/// metrics, security headers, error shape), panics → 500, the default body limit, CORS, the
+/// per-principal rate limit, and the request body's idle timeout.
 ///
 /// These wrap the router once instead of being added with `Router::layer`, which wraps every
 /// route's handler separately: axum then clones a chain of boxed services per layer and
@@ -142,6 +142,10 @@ pub fn app(routes: Router, state: &crate::state::AppState) -> Router {
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(crate::routes::cors(state.settings.clone()))
         .layer(from_fn_with_state(state.clone(), crate::routes::rate_limit))
+        // A body that stops arriving ends its request with 408 (slowloris on the body).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            settings.server.body_read_timeout,
+        ))
         .service(routes);
     Router::new().fallback_service(stack)
 }

@@ -19,6 +19,7 @@ pub mod reload;
 pub mod reports;
 pub mod routes;
 pub mod runtime;
+pub mod serve;
 pub mod shared;
 pub mod state;
 pub mod store;

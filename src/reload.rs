@@ -21,6 +21,10 @@ const RESTART_ONLY: &[&str] = &[
     "server.host",
     "server.port",
     "server.body_limit",
+    "server.reuse_port",
+    "server.header_read_timeout",
+    "server.body_read_timeout",
+    "server.max_connections",
     "database",
     "redis",
     "auth.jwt_secret",
@@ -118,6 +122,10 @@ fn keep_restart_only(current: &Settings, mut next: Settings) -> Settings {
     next.server.host = current.server.host.clone();
     next.server.port = current.server.port;
     next.server.body_limit = current.server.body_limit;
+    next.server.reuse_port = current.server.reuse_port;
+    next.server.header_read_timeout = current.server.header_read_timeout;
+    next.server.body_read_timeout = current.server.body_read_timeout;
+    next.server.max_connections = current.server.max_connections;
     next.database = current.database.clone();
     next.redis = current.redis.clone();
     next.auth.jwt_secret = current.auth.jwt_secret.clone();

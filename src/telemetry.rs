@@ -211,6 +211,23 @@ impl Metrics {
             "llmchat_login_delayed_total",
             "Login attempts refused unchecked (423) because their source failed too often on that account"
         );
+        metrics::describe_counter!(
+            "llmchat_uploads_expired_total",
+            "Uploads deleted because they were older than uploads.retention"
+        );
+        metrics::describe_gauge!("llmchat_http_connections_open", "HTTP connections open now");
+        metrics::describe_counter!(
+            "llmchat_http_connection_limit_reached_total",
+            "Times server.max_connections was reached and new connections waited"
+        );
+        metrics::describe_counter!(
+            "llmchat_http_header_timeouts_total",
+            "Connections closed because their request headers did not arrive in time"
+        );
+        metrics::describe_counter!(
+            "llmchat_http_body_timeouts_total",
+            "Requests answered 408 because their body paused too long"
+        );
         metrics::describe_gauge!(
             "llmchat_ready",
             "1 while /api/health/ready would answer 200 (sampled at each scrape)"

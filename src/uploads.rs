@@ -192,6 +192,45 @@ pub fn content_disposition(name: &str) -> String {
     format!("inline; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
+/// Deletes uploads older than `uploads.retention` (read at each pass, so a reload applies it):
+/// every tenth of the retention, between one second and an hour, in batches of 500.
+pub async fn expire(state: crate::state::AppState) {
+    let shutdown = state.lifecycle.shutdown.clone();
+    loop {
+        let retention = state.settings().uploads.retention;
+        let pause = retention.map_or(std::time::Duration::from_secs(3600), |r| {
+            (r / 10).clamp(
+                std::time::Duration::from_secs(1),
+                std::time::Duration::from_secs(3600),
+            )
+        });
+        if let Some(retention) = retention {
+            let cutoff =
+                crate::store::now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX);
+            loop {
+                match crate::store::uploads::delete_older_than(&state.db, cutoff, 500).await {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        metrics::counter!("llmchat_uploads_expired_total").increment(n);
+                        tracing::info!(deleted = n, "deleted uploads past uploads.retention");
+                        if n < 500 {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not delete expired uploads");
+                        break;
+                    }
+                }
+            }
+        }
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            () = tokio::time::sleep(pause) => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ mod error;
 mod list;
 mod placeholders;
 mod secret;
+mod validate;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -111,6 +112,18 @@ pub struct ServerSettings {
     /// Listen with `SO_REUSEPORT` so that a new release can start on the same port beside the
     /// old one for an upgrade without refused connections (Unix only).
     pub reuse_port: bool,
+    /// The longest a client may take to send a request's headers; also how long an idle
+    /// keep-alive connection stays open. Slow or silent clients are cut off (slowloris). Above
+    /// the 60 s that proxies and load balancers keep idle upstream connections, so that they
+    /// close theirs first and never send a request on one the server is closing.
+    #[serde(with = "humantime_serde")]
+    pub header_read_timeout: Duration,
+    /// The longest a request body may go without sending a byte before the request is
+    /// answered 408.
+    #[serde(with = "humantime_serde")]
+    pub body_read_timeout: Duration,
+    /// Connections served at once; more wait in the listen queue until one closes.
+    pub max_connections: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -148,9 +161,12 @@ pub struct AuthSettings {
     pub access_token_ttl: Duration,
     #[serde(with = "humantime_serde")]
     pub refresh_token_ttl: Duration,
-    /// Failed logins in a row that lock an account…
+    /// Failed logins in a row on one account from one address before that address waits…
     pub max_failed_logins: u32,
-    /// …for this long.
+    /// …this long before its next attempt, twice as long after each further failure…
+    #[serde(with = "humantime_serde")]
+    pub login_backoff: Duration,
+    /// …up to this long.
     #[serde(with = "humantime_serde")]
     pub lockout: Duration,
     /// Login attempts per minute from one client IP.
@@ -316,12 +332,20 @@ impl Default for ChatSettings {
 pub struct UploadSettings {
     /// Largest accepted file.
     pub max_size: ByteSize,
+    /// What one user's uploads may take in all.
+    pub quota_per_user: ByteSize,
+    /// Uploads older than this are deleted (messages that used them keep a note of the file);
+    /// unset keeps them until their owner deletes them.
+    #[serde(with = "humantime_serde")]
+    pub retention: Option<Duration>,
 }
 
 impl Default for UploadSettings {
     fn default() -> Self {
         UploadSettings {
             max_size: ByteSize::mib(10),
+            quota_per_user: ByteSize::gib(1),
+            retention: None,
         }
     }
 }
@@ -371,6 +395,9 @@ impl Default for ServerSettings {
             trusted_proxies: Vec::new(),
             cors_origins: Vec::new(),
             reuse_port: false,
+            header_read_timeout: Duration::from_secs(75),
+            body_read_timeout: Duration::from_secs(30),
+            max_connections: 10_000,
         }
     }
 }
@@ -403,6 +430,7 @@ impl Default for AuthSettings {
             access_token_ttl: Duration::from_secs(15 * 60),
             refresh_token_ttl: Duration::from_secs(30 * 24 * 3600),
             max_failed_logins: 5,
+            login_backoff: Duration::from_secs(1),
             lockout: Duration::from_secs(15 * 60),
             login_attempts_per_ip: 20,
             max_concurrent_hashes: 0,
@@ -477,144 +505,10 @@ impl Settings {
         }
     }
 
-    /// Checks what types alone cannot; on failure returns the key and the problem.
-    fn validate(&self) -> Result<(), (&'static str, String)> {
-        let url = self.database_url();
-        if !is_database_url(&url) {
-            return Err((
-                "database.url",
-                "must start with sqlite://, postgres:// or postgresql://".into(),
-            ));
-        }
-        if let Some(redis) = &self.redis.url
-            && !(redis.starts_with("redis://") || redis.starts_with("rediss://"))
-        {
-            return Err(("redis.url", "must start with redis:// or rediss://".into()));
-        }
-        match &self.auth.jwt_secret {
-            Some(secret) if secret.expose().len() < 32 => {
-                return Err(("auth.jwt_secret", "must be at least 32 bytes".into()));
-            }
-            Some(secret) if let Some(problem) = predictable(secret.expose()) => {
-                return Err(("auth.jwt_secret", problem));
-            }
-            None if self.environment != Environment::Development => {
-                return Err((
-                    "auth.jwt_secret",
-                    format!(
-                        "missing required secret: {} needs it",
-                        self.environment.as_str()
-                    ),
-                ));
-            }
-            _ => {}
-        }
-        if self
-            .encryption_key
-            .as_ref()
-            .is_some_and(|k| k.expose().len() < 32)
-        {
-            return Err(("encryption_key", "must be at least 32 characters".into()));
-        }
-        if let Some(problem) = self
-            .encryption_key
-            .as_ref()
-            .and_then(|k| predictable(k.expose()))
-        {
-            return Err(("encryption_key", problem));
-        }
-        if self.admin_username.is_some() != self.admin_password.is_some() {
-            return Err((
-                "admin_password",
-                "LLMCHAT_ADMIN_USERNAME and LLMCHAT_ADMIN_PASSWORD go together".into(),
-            ));
-        }
-        if let (Some(username), Some(password)) = (&self.admin_username, &self.admin_password)
-            && let Err(e) = crate::auth::password::check_policy(password.expose(), username)
-        {
-            return Err(("admin_password", format!("LLMCHAT_ADMIN_PASSWORD {e}")));
-        }
-        if self.auth.max_failed_logins == 0 || self.auth.login_attempts_per_ip == 0 {
-            return Err(("auth.max_failed_logins", "limits must be at least 1".into()));
-        }
-        if self.auth.max_api_keys_per_user == 0 {
-            return Err(("auth.max_api_keys_per_user", "must be at least 1".into()));
-        }
-        if self.auth.password_changes_per_minute == 0 {
-            return Err((
-                "auth.password_changes_per_minute",
-                "must be at least 1".into(),
-            ));
-        }
-        if let Some(origin) = self
-            .server
-            .cors_origins
-            .iter()
-            .find(|o| o.as_str() == "*" || url::Url::parse(o).is_err())
-        {
-            return Err((
-                "server.cors_origins",
-                format!("{origin:?} is not an origin like https://chat.example.com (no wildcards)"),
-            ));
-        }
-        if self.chat.heartbeat_timeout < self.chat.heartbeat_interval * 2 {
-            return Err((
-                "chat.heartbeat_timeout",
-                "must be at least twice chat.heartbeat_interval, or live turns would be marked interrupted".into(),
-            ));
-        }
-        if self.chat.flush_interval.is_zero() || self.chat.heartbeat_interval.is_zero() {
-            return Err((
-                "chat.flush_interval",
-                "chat.flush_interval and chat.heartbeat_interval must be more than 0".into(),
-            ));
-        }
-        if self.database.max_connections == 0 {
-            return Err(("database.max_connections", "must be at least 1".into()));
-        }
-        if self.rate_limit.requests_per_minute == 0 {
-            return Err((
-                "rate_limit.requests_per_minute",
-                "must be at least 1".into(),
-            ));
-        }
-        if tracing_subscriber::EnvFilter::builder()
-            .parse(&self.log.level)
-            .is_err()
-        {
-            return Err((
-                "log.level",
-                "must be a level (error, warn, info, debug, trace) or a tracing filter".into(),
-            ));
-        }
-        Ok(())
-    }
-
     /// The settings as JSON with every secret masked, for `llmchat config check`.
     pub fn to_masked_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
     }
-}
-
-/// Why a secret of the right length is still obviously weak (`aaaa…`, `abababab…`): fewer
-/// than 8 different characters. Random secrets of 32 characters have about 16.
-fn predictable(secret: &str) -> Option<String> {
-    let distinct = secret
-        .chars()
-        .collect::<std::collections::HashSet<char>>()
-        .len();
-    (distinct < 8).then(|| {
-        format!(
-            "is too predictable: it has only {distinct} different characters; generate one with \
-             `openssl rand -base64 48`"
-        )
-    })
-}
-
-fn is_database_url(url: &str) -> bool {
-    ["sqlite:", "postgres://", "postgresql://"]
-        .iter()
-        .any(|p| url.starts_with(p))
 }
 
 #[cfg(test)]

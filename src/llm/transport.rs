@@ -115,6 +115,13 @@ impl Transport {
         let uri = self.checked_uri(&request.url).map_err(SendError::Refused)?;
         let sent = match &self.proxied {
             Some(client) if self.proxies.intercept(&uri).is_some() => {
+                if !self.allow_link_local
+                    && let Some(host) = uri.host()
+                {
+                    proxied_name_allowed(host)
+                        .await
+                        .map_err(SendError::Refused)?;
+                }
                 Transport::send_proxied(client, request, wait).await?
             }
             _ => self.send_direct(uri, request, wait).await?,
@@ -447,6 +454,30 @@ fn forbidden_v4(ip: Ipv4Addr) -> bool {
     ip.is_link_local() || ip == Ipv4Addr::new(100, 100, 100, 200) || ip.is_unspecified()
 }
 
+/// Before a request goes to a proxy (which resolves the name itself): the name is resolved
+/// here too, and refused if any of its addresses is forbidden. A name that does not resolve
+/// here (one only the proxy knows) goes on; the proxy must then refuse link-local and
+/// metadata addresses itself (docs/operations.md, "Outbound requests through a proxy").
+async fn proxied_name_allowed(host: &str) -> Result<(), String> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.parse::<IpAddr>().is_ok() {
+        // Literal addresses were checked with the URL.
+        return Ok(());
+    }
+    match tokio::net::lookup_host((host, 0)).await {
+        Ok(addrs) => first_forbidden(addrs.map(|a| a.ip())).map_or(Ok(()), |ip| {
+            Err(format!(
+                "{host} resolves to {ip}, a link-local or cloud metadata address"
+            ))
+        }),
+        Err(_) => Ok(()),
+    }
+}
+
+fn first_forbidden(mut addrs: impl Iterator<Item = IpAddr>) -> Option<IpAddr> {
+    addrs.find(|ip| is_forbidden(*ip))
+}
+
 /// Resolves names, then drops forbidden addresses so a DNS name cannot smuggle one in.
 #[derive(Clone)]
 struct GuardedResolver {
@@ -673,6 +704,22 @@ mod tests {
             Err(other) => panic!("{other:?}"),
             Ok(_) => panic!("nothing listens there"),
         }
+    }
+
+    #[tokio::test]
+    async fn names_sent_to_a_proxy_are_resolved_and_checked_first() {
+        // A name with one forbidden address among others is refused; local names pass; a
+        // name nobody here can resolve is left to the proxy.
+        let mixed = [
+            "10.0.0.7".parse().unwrap(),
+            "169.254.169.254".parse().unwrap(),
+        ];
+        assert_eq!(
+            first_forbidden(mixed.into_iter()),
+            Some("169.254.169.254".parse().unwrap())
+        );
+        assert!(proxied_name_allowed("localhost").await.is_ok());
+        assert!(proxied_name_allowed("upstream.invalid").await.is_ok());
     }
 
     #[tokio::test]

@@ -121,6 +121,7 @@ async fn login(
     let now = now_ms();
     let policy = login_throttle::Policy {
         free: i64::from(settings.max_failed_logins),
+        first_delay_ms: i64::try_from(settings.login_backoff.as_millis()).unwrap_or(i64::MAX),
         max_delay_ms: i64::try_from(settings.lockout.as_millis()).unwrap_or(i64::MAX),
     };
     let user = users::find_user_by_login(&state.db, &login).await?;

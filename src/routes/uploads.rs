@@ -4,7 +4,7 @@
 //! and it replaces the server-wide body limit on this route.
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 use crate::auth::AuthUser;
 use crate::error::{Error, ErrorResponse, Result};
-use crate::routes::views::rfc3339;
+use crate::routes::views::{Page, PageQuery, decode_cursor, page, rfc3339};
 use crate::state::AppState;
 use crate::store::uploads::{self as store, NewUpload, UploadKind, UploadRow};
 use crate::uploads::{ACCEPTED, check, content_disposition};
@@ -61,7 +61,8 @@ impl From<&UploadRow> for UploadView {
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create_upload))
+        .routes(routes!(create_upload, list_uploads))
+        .routes(routes!(upload_usage))
         .routes(routes!(get_upload, delete_upload))
 }
 
@@ -72,7 +73,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 201, description = "stored", body = UploadView),
         (status = 401, description = "not signed in", body = ErrorResponse),
-        (status = 413, description = "larger than uploads.max_size (the message names it)", body = ErrorResponse),
+        (status = 413, description = "larger than uploads.max_size, or past the user's uploads.quota_per_user (`upload_quota_exceeded`); the message names the limit", body = ErrorResponse),
         (status = 415, description = "not multipart, or a file type that is not accepted", body = ErrorResponse),
         (status = 422, description = "no file, an empty file, or content that does not match the name", body = ErrorResponse),
     ))]
@@ -82,6 +83,19 @@ async fn create_upload(
     file: UploadedFile,
 ) -> Result<(StatusCode, axum::Json<UploadView>)> {
     let checked = check(&file.name, &file.data)?;
+    let quota = state.settings().uploads.quota_per_user.as_u64();
+    let (_, used) = store::usage(&state.db, &user.id).await?;
+    let used = u64::try_from(used).unwrap_or(0);
+    let size = file.data.len() as u64;
+    if used.saturating_add(size) > quota {
+        return Err(Error::UploadQuota(format!(
+            "your uploads take {} of your {} (uploads.quota_per_user): delete some to upload \
+             this file of {}",
+            ByteSize::b(used),
+            ByteSize::b(quota),
+            ByteSize::b(size)
+        )));
+    }
     let row = store::insert_upload(
         &state.db,
         NewUpload {
@@ -93,6 +107,75 @@ async fn create_upload(
     )
     .await?;
     Ok((StatusCode::CREATED, axum::Json(UploadView::from(&row))))
+}
+
+/// The caller's uploads, newest first (without their bytes).
+#[utoipa::path(get, path = "/api/uploads", tag = "uploads", security(("bearer" = [])), params(PageQuery),
+    responses(
+        (status = 200, description = "one page of the caller's uploads", body = Page<UploadView>),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 422, description = "an invalid cursor or limit", body = ErrorResponse),
+    ))]
+async fn list_uploads(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(query): Query<PageQuery>,
+) -> Result<axum::Json<Page<UploadView>>> {
+    let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let limit = query.limit();
+    let rows = store::list_uploads(
+        &state.db,
+        &user.id,
+        cursor.as_ref().map(|(ts, id)| (*ts, id.as_str())),
+        limit + 1,
+    )
+    .await?;
+    Ok(axum::Json(page(
+        rows,
+        limit,
+        |r| (r.created_at, r.id.as_str()),
+        |r| UploadView {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            mime: r.mime.clone(),
+            size: r.size,
+            kind: UploadKind::of_mime(&r.mime).unwrap_or(UploadKind::Text),
+            created_at: rfc3339(r.created_at),
+        },
+    )))
+}
+
+/// What the caller's uploads take, against the quota.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadUsage {
+    pub files: i64,
+    /// Bytes stored.
+    pub used_bytes: i64,
+    /// `uploads.quota_per_user` in bytes.
+    pub quota_bytes: u64,
+    /// `uploads.retention` in seconds: uploads older than this are deleted; absent when they
+    /// are kept.
+    pub retention_seconds: Option<u64>,
+}
+
+/// How much of the upload quota the caller uses.
+#[utoipa::path(get, path = "/api/uploads/usage", tag = "uploads", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the caller's upload usage", body = UploadUsage),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+    ))]
+async fn upload_usage(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<axum::Json<UploadUsage>> {
+    let (files, used_bytes) = store::usage(&state.db, &user.id).await?;
+    let settings = state.settings();
+    Ok(axum::Json(UploadUsage {
+        files,
+        used_bytes,
+        quota_bytes: settings.uploads.quota_per_user.as_u64(),
+        retention_seconds: settings.uploads.retention.map(|r| r.as_secs()),
+    }))
 }
 
 /// The file's bytes, with its type; only for its owner.
@@ -188,6 +271,8 @@ impl FromRequest<AppState> for UploadedFile {
         let read_error = |e: axum::extract::multipart::MultipartError| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 too_large()
+            } else if crate::extract::body_timed_out(&e) {
+                Error::BodyTimeout
             } else {
                 Error::BadRequest {
                     code: "bad_multipart",

@@ -16,19 +16,22 @@ const FORGET_AFTER_MS: i64 = 24 * 3600 * 1000;
 pub struct Policy {
     /// Failures in a row a source gets before it has to wait.
     pub free: i64,
+    /// The first wait (ms); each further failure doubles it.
+    pub first_delay_ms: i64,
     /// The longest wait between two attempts (ms).
     pub max_delay_ms: i64,
 }
 
 impl Policy {
     /// The wait (ms) before the next attempt once `failures` attempts in a row were counted:
-    /// none below the allowance, then 1 s, 2 s, 4 s… up to the ceiling.
+    /// none below the allowance, then the first wait, twice that, four times… up to the ceiling.
     pub fn delay_ms(&self, failures: i64) -> i64 {
         if failures < self.free {
             return 0;
         }
         let doublings = u32::try_from((failures - self.free).min(40)).unwrap_or(40);
-        1000_i64
+        self.first_delay_ms
+            .max(1)
             .saturating_mul(1_i64 << doublings)
             .min(self.max_delay_ms)
     }
@@ -155,6 +158,7 @@ mod tests {
     fn the_wait_doubles_after_the_free_attempts_up_to_the_ceiling() {
         let policy = Policy {
             free: 5,
+            first_delay_ms: 1000,
             max_delay_ms: 15 * 60 * 1000,
         };
         let waits: Vec<i64> = (1..=17).map(|n| policy.delay_ms(n)).collect();

@@ -142,6 +142,60 @@ pub async fn delete_upload(db: &Db, user_id: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// An upload without its bytes, for lists.
+#[derive(Debug, Clone, FromRow)]
+pub struct UploadMeta {
+    pub id: String,
+    pub name: String,
+    pub mime: String,
+    pub size: i64,
+    pub created_at: i64,
+}
+
+/// The user's uploads, newest first, without their bytes.
+pub async fn list_uploads(
+    db: &Db,
+    user_id: &str,
+    before: Option<(i64, &str)>,
+    limit: i64,
+) -> Result<Vec<UploadMeta>> {
+    let (before_ts, before_id) = before.unwrap_or((i64::MAX, "\u{10FFFF}"));
+    Ok(sqlx::query_as(
+        "SELECT id, name, mime, size, created_at FROM uploads WHERE user_id = $1 \
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+         ORDER BY created_at DESC, id DESC LIMIT $4",
+    )
+    .bind(user_id)
+    .bind(before_ts)
+    .bind(before_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// How many uploads the user keeps and their bytes.
+pub async fn usage(db: &Db, user_id: &str) -> Result<(i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM uploads WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// Deletes up to `batch` uploads created before `before` (unix ms); how many went.
+pub async fn delete_older_than(db: &Db, before: i64, batch: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM uploads WHERE id IN \
+         (SELECT id FROM uploads WHERE created_at < $1 ORDER BY created_at LIMIT $2)",
+    )
+    .bind(before)
+    .bind(batch)
+    .execute(db.pool())
+    .await?
+    .rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 
 mod key_scopes;
 mod sessions;
+mod slow_clients;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

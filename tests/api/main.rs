@@ -37,5 +37,6 @@ mod process;
 mod providers;
 mod ratelimit;
 mod recovery;
+mod upload_limits;
 mod uploads;
 mod usage;

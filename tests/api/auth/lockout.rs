@@ -64,7 +64,12 @@ fn retry_after(response: &reqwest::Response) -> u64 {
 }
 
 async fn repeated_wrong_passwords_slow_their_source_down(backend: Backend) {
-    let app = spawn_app_with(backend, |s| s.auth.lockout = Duration::from_secs(2)).await;
+    // Waits long enough that a slow machine's attempts cannot outlast them by accident.
+    let app = spawn_app_with(backend, |s| {
+        s.auth.login_backoff = Duration::from_secs(3);
+        s.auth.lockout = Duration::from_secs(5);
+    })
+    .await;
     app.register("alice", PASSWORD).await;
 
     for attempt in 1..=5 {
@@ -72,18 +77,21 @@ async fn repeated_wrong_passwords_slow_their_source_down(backend: Backend) {
         assert_eq!(status, 401, "attempt {attempt}: {body}");
         assert_eq!(body["error"]["code"], "invalid_credentials");
     }
-    // The fifth failure makes this source wait 1 s before its next attempt.
+    // The fifth failure makes this source wait `login_backoff` before its next attempt.
     let waiting = app.login("alice", PASSWORD).await;
     assert_eq!(waiting.status(), 423, "not checked while the source waits");
-    assert_eq!(retry_after(&waiting), 1);
+    let first_wait = retry_after(&waiting);
+    assert!((1..=3).contains(&first_wait), "{first_wait}");
     let (_, body) = status_and_json(waiting).await;
     assert_eq!(body["error"]["code"], "too_many_failed_logins");
     assert_eq!(
         body["error"]["message"],
-        "too many failed logins on this account from this address: try again in 1 s"
+        format!(
+            "too many failed logins on this account from this address: try again in {first_wait} s"
+        )
     );
 
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_secs(first_wait) + Duration::from_millis(200)).await;
     assert_eq!(
         app.login("alice", WRONG).await.status(),
         401,
@@ -91,13 +99,13 @@ async fn repeated_wrong_passwords_slow_their_source_down(backend: Backend) {
     );
     let waiting = app.login("alice", WRONG).await;
     assert_eq!(waiting.status(), 423);
-    assert_eq!(
-        retry_after(&waiting),
-        2,
-        "each failure doubles the wait (up to auth.lockout)"
+    let second_wait = retry_after(&waiting);
+    assert!(
+        (4..=5).contains(&second_wait),
+        "the wait doubles, up to auth.lockout: {second_wait}"
     );
 
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    tokio::time::sleep(Duration::from_secs(second_wait) + Duration::from_millis(200)).await;
     assert_eq!(app.login("alice", PASSWORD).await.status(), 200);
     assert_eq!(
         app.login("alice", WRONG).await.status(),
@@ -109,7 +117,11 @@ async fn repeated_wrong_passwords_slow_their_source_down(backend: Backend) {
 /// The review's finding: five bad passwords locked `admin` for everyone. An attacker's
 /// failures now slow only the attacker's address; the owner signs in from theirs.
 async fn the_owner_signs_in_while_an_attacker_is_slowed_down(backend: Backend) {
-    let app = spawn_app_with(backend, |s| s.auth.lockout = Duration::from_secs(60)).await;
+    let app = spawn_app_with(backend, |s| {
+        s.auth.login_backoff = Duration::from_secs(60);
+        s.auth.lockout = Duration::from_secs(60);
+    })
+    .await;
     app.register("alice", PASSWORD).await;
     let from = |address: [u8; 4]| {
         reqwest::Client::builder()
@@ -146,7 +158,11 @@ async fn the_owner_signs_in_while_an_attacker_is_slowed_down(backend: Backend) {
 }
 
 async fn an_unknown_username_is_slowed_exactly_like_a_real_one(backend: Backend) {
-    let app = spawn_app_with(backend, |s| s.auth.lockout = Duration::from_secs(30)).await;
+    let app = spawn_app_with(backend, |s| {
+        s.auth.login_backoff = Duration::from_secs(30);
+        s.auth.lockout = Duration::from_secs(30);
+    })
+    .await;
     app.register("alice", PASSWORD).await;
 
     let mut real = Vec::new();
@@ -193,6 +209,7 @@ async fn failures_spread_over_time_slow_unknown_names_like_real_ones(backend: Ba
 async fn an_unknown_username_is_slowed_like_a_real_one_across_replicas(backend: Backend) {
     let configure = |s: &mut llmchat::config::Settings| {
         s.auth.jwt_secret = Some(llmchat::config::Secret::new(JWT_SECRET));
+        s.auth.login_backoff = Duration::from_secs(30);
         s.auth.lockout = Duration::from_secs(30);
     };
     let app = spawn_app_with(backend, configure).await;
@@ -217,6 +234,7 @@ async fn an_unknown_username_is_slowed_like_a_real_one_across_replicas(backend: 
 /// guesses all at once must not get more of them checked.
 async fn concurrent_guesses_cannot_outrun_the_count(backend: Backend) {
     let app = spawn_app_with(backend, |s| {
+        s.auth.login_backoff = Duration::from_secs(60);
         s.auth.lockout = Duration::from_secs(60);
         s.auth.login_attempts_per_ip = 1000;
     })
@@ -259,7 +277,11 @@ async fn audit_rows(app: &TestApp) -> Vec<AuditRow> {
 }
 
 async fn sign_ins_failures_lockouts_and_password_changes_are_audited(backend: Backend) {
-    let app = spawn_app_with(backend, |s| s.auth.max_failed_logins = 2).await;
+    let app = spawn_app_with(backend, |s| {
+        s.auth.max_failed_logins = 2;
+        s.auth.login_backoff = Duration::from_secs(60);
+    })
+    .await;
     let session = app.register("alice", PASSWORD).await;
     let alice = session["user"]["id"].as_str().unwrap().to_string();
     let access = session["access_token"].as_str().unwrap();

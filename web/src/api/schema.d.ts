@@ -792,7 +792,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The caller's uploads, newest first (without their bytes). */
+        get: operations["list_uploads"];
         put?: never;
         /**
          * Uploads an image (PNG, JPEG, WebP, GIF) or a UTF-8 text file (.txt, .md, .csv, .json) to
@@ -818,6 +819,23 @@ export interface paths {
         post?: never;
         /** Deletes one of the caller's uploads. */
         delete: operations["delete_upload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uploads/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How much of the upload quota the caller uses. */
+        get: operations["upload_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1764,6 +1782,24 @@ export interface components {
             next_cursor?: string | null;
         };
         /** @description One page of a list. */
+        Page_UploadView: {
+            items: {
+                created_at: string;
+                id: string;
+                kind: components["schemas"]["UploadKind"];
+                /** @description The type established from the content, such as `image/png` or `text/markdown`. */
+                mime: string;
+                name: string;
+                /**
+                 * Format: int64
+                 * @description Bytes.
+                 */
+                size: number;
+            }[];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One page of a list. */
         Page_UserView: {
             items: {
                 /** @description RFC 3339, UTC. */
@@ -2036,6 +2072,27 @@ export interface components {
          * @enum {string}
          */
         UploadKind: "image" | "text";
+        /** @description What the caller's uploads take, against the quota. */
+        UploadUsage: {
+            /** Format: int64 */
+            files: number;
+            /**
+             * Format: int64
+             * @description `uploads.quota_per_user` in bytes.
+             */
+            quota_bytes: number;
+            /**
+             * Format: int64
+             * @description `uploads.retention` in seconds: uploads older than this are deleted; absent when they
+             *     are kept.
+             */
+            retention_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description Bytes stored.
+             */
+            used_bytes: number;
+        };
         /** @description A stored upload (without its bytes). */
         UploadView: {
             created_at: string;
@@ -4496,6 +4553,47 @@ export interface operations {
             };
         };
     };
+    list_uploads: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the caller's uploads */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_UploadView"];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description an invalid cursor or limit */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     create_upload: {
         parameters: {
             query?: never;
@@ -4527,7 +4625,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description larger than uploads.max_size (the message names it) */
+            /** @description larger than uploads.max_size, or past the user's uploads.quota_per_user (`upload_quota_exceeded`); the message names the limit */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4625,6 +4723,35 @@ export interface operations {
             };
             /** @description no such upload of the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    upload_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the caller's upload usage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadUsage"];
+                };
+            };
+            /** @description not signed in */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
