@@ -24,6 +24,10 @@ export type RevokedKeys = Schemas['RevokedKeys'];
 export type PasswordChange = Schemas['PasswordChange'];
 export type ConversationChanges = Schemas['ConversationChanges'];
 export type Version = Schemas['Version'];
+/** What an upload is to a conversation: an image or a text file. */
+export type UploadKind = Schemas['UploadKind'];
+/** `GET /api/uploads/usage`: what the caller's uploads take, against the quota. */
+export type UploadUsage = Schemas['UploadUsage'];
 
 // Admin console.
 export type AdminStats = Schemas['AdminStats'];

@@ -47,15 +47,19 @@ export const Composer = forwardRef<ComposerHandle, {
       uploadsApi
         .upload(file)
         .then((upload) => setFiles((current) => current.map((f) => (f.key === key ? { ...f, upload } : f))))
-        .catch((e) =>
-          setFiles((current) =>
-            current.map((f) => (f.key === key ? { ...f, error: t('chat.uploadFailed', { name: file.name, message: describeError(t, e) }) } : f)),
-          ),
-        );
+        .catch((e) => {
+          const error = t('chat.uploadFailed', { name: file.name, message: describeError(t, e) });
+          setFiles((current) => current.map((f) => (f.key === key ? { ...f, error } : f)));
+          // The chip has room for a few words only: the whole reason (the quota, the size
+          // limit, in the server's words) goes above the box too.
+          setNotice(error);
+        });
     }
   }
 
   function removeFile(key: string) {
+    const failed = files.find((f) => f.key === key)?.error;
+    if (failed) setNotice((shown) => (shown === failed ? null : shown));
     setFiles((current) => {
       const gone = current.find((f) => f.key === key);
       if (gone?.preview) URL.revokeObjectURL(gone.preview);

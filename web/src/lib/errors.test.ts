@@ -32,6 +32,20 @@ describe('error messages', () => {
     expect(describeError(t, ApiError.network(new TypeError('Failed to fetch')))).toMatch(/Cannot reach the server/);
   });
 
+  test('an upload past the quota says so in the server’s words, in both languages', async () => {
+    const message = 'your uploads take 1023.0 MiB of your 1.0 GiB (uploads.quota_per_user): delete some to upload this file of 5.0 MiB';
+    const error = new ApiError(413, 'upload_quota_exceeded', message);
+    expect(describeError(t, error)).toBe(
+      `Not enough upload storage for this file: ${message}. You can delete files under Settings → Files.`,
+    );
+    await i18n.loadLanguages('zh-CN');
+    expect(describeError(i18n.getFixedT('zh-CN'), error)).toBe(`上传空间不足：${message}。可以在“设置 → 文件”中删除文件。`);
+    // Any other 413 (a file over the size limit) is the server's message as it is.
+    expect(describeError(t, new ApiError(413, 'payload_too_large', 'the file is larger than the upload limit of 10.0 MiB'))).toBe(
+      'the file is larger than the upload limit of 10.0 MiB',
+    );
+  });
+
   test('a failed answer says what happened upstream', () => {
     expect(describeFailure(t, { code: 'upstream_unreachable', message: 'cannot reach the upstream: connection refused' })).toMatch(
       /cannot be reached right now/,

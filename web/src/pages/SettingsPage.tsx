@@ -8,6 +8,7 @@ import { Preferences } from '../components/Preferences';
 import { ChartIcon, MenuIcon } from '../components/icons';
 import { describeError } from '../lib/errors';
 import { useAuth } from '../stores/auth';
+import { FilesSection } from './settings/FilesSection';
 import { KeysSection } from './settings/KeysSection';
 import { useUi } from '../stores/ui';
 
@@ -43,6 +44,7 @@ export default function SettingsPage() {
             <ChartIcon /> {t('usage.open')}
           </Link>
         </section>
+        <FilesSection />
         <KeysSection key={keysVersion} />
       </div>
     </main>

@@ -11,6 +11,8 @@ const api = vi.hoisted(() => ({
   createKey: vi.fn(),
   revokeAllKeys: vi.fn(),
   listAgents: vi.fn(),
+  listUploads: vi.fn(),
+  uploadUsage: vi.fn(),
 }));
 vi.mock('../../api', async (original) => {
   const actual = await original<typeof import('../../api')>();
@@ -19,6 +21,7 @@ vi.mock('../../api', async (original) => {
     authApi: { ...actual.authApi, changePassword: api.changePassword },
     keysApi: { ...actual.keysApi, listKeys: api.listKeys, createKey: api.createKey, revokeAllKeys: api.revokeAllKeys },
     agentsApi: { ...actual.agentsApi, listAgents: api.listAgents },
+    uploadsApi: { ...actual.uploadsApi, listUploads: api.listUploads, uploadUsage: api.uploadUsage },
   };
 });
 
@@ -28,6 +31,9 @@ beforeAll(() => i18n.changeLanguage('en'));
 beforeEach(() => {
   vi.resetAllMocks();
   api.listKeys.mockResolvedValue({ items: [] });
+  // The Files section (FilesSection.test.tsx) loads too.
+  api.listUploads.mockResolvedValue({ items: [], next_cursor: null });
+  api.uploadUsage.mockResolvedValue({ files: 0, used_bytes: 0, quota_bytes: 1 << 30, retention_seconds: null });
   api.listAgents.mockResolvedValue([
     { id: 'demo', name: 'Demo', description: '', capabilities: [], provider: 'demo', enabled: true },
     { id: 'gpt', name: 'GPT', description: '', capabilities: [], provider: 'openai', enabled: true },
