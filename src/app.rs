@@ -86,6 +86,7 @@ impl App {
             redis,
             lifecycle: Arc::new(Lifecycle::new()),
             usage,
+            in_flight: Arc::default(),
             hub: crate::chat::hub::Hub::new(),
             instance_id: uuid::Uuid::now_v7().to_string().into(),
             tasks: TaskTracker::new(),

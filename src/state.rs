@@ -56,6 +56,8 @@ pub struct Services {
     pub hub: crate::chat::hub::Hub,
     /// This server instance's id (owner of the turns it runs).
     pub instance_id: Arc<str>,
+    /// Requests in flight per user (`chat.max_concurrent_requests`).
+    pub in_flight: Arc<crate::chat::limits::InFlight>,
     /// Usage records, written to the database in batches.
     pub usage: crate::usage::UsageRecorder,
     /// Background work that shutdown waits for.

@@ -56,6 +56,9 @@ pub struct UsageRecord {
     pub error_code: Option<String>,
     /// Unix milliseconds; set by [`UsageRecord::new`].
     pub created_at: i64,
+    /// The daily-quota reservation this record settles: deleted in the transaction that
+    /// writes the record.
+    pub reservation_id: Option<String>,
 }
 
 impl UsageRecord {
@@ -77,6 +80,7 @@ impl UsageRecord {
             outcome: Outcome::Ok,
             error_code: None,
             created_at: now_ms(),
+            reservation_id: None,
         }
     }
 }
@@ -377,6 +381,8 @@ async fn insert_on(
         query.execute(&mut *tx).await?;
         rest = tail;
     }
+    let settled = batch.iter().filter_map(|r| r.reservation_id.as_deref());
+    crate::store::reservations::settle_on(&mut tx, settled).await?;
     tx.commit().await
 }
 
@@ -428,6 +434,22 @@ fn bind<'q>(query: Query<'q>, r: &UsageRecord) -> Query<'q> {
         .bind(r.outcome.as_str())
         .bind(r.error_code.clone())
         .bind(r.created_at)
+}
+
+/// Our estimate of the prompt tokens of `request`: its system prompt and the text of its
+/// messages (images are not counted).
+pub fn estimate_prompt(request: &crate::llm::ChatRequest) -> u64 {
+    use crate::llm::ContentPart;
+    let parts = request.messages.iter().flat_map(|m| &m.content);
+    let text: u64 = parts
+        .map(|part| match part {
+            ContentPart::Text(text) => estimate_tokens(text),
+            ContentPart::ToolCall { arguments, .. } => estimate_tokens(arguments),
+            ContentPart::ToolResult { content, .. } => estimate_tokens(content),
+            ContentPart::Image { .. } => 0,
+        })
+        .sum();
+    text + request.system.as_deref().map_or(0, estimate_tokens)
 }
 
 /// A rough token count for text no upstream counted: one per CJK character, one per four

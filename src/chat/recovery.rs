@@ -63,4 +63,7 @@ async fn beat(state: &AppState, timeout: Duration) {
         ),
         Err(e) => tracing::warn!(error = %e, "cannot check for interrupted turns"),
     }
+    if let Err(e) = crate::store::reservations::sweep(&state.db, cutoff).await {
+        tracing::warn!(error = %e, "cannot delete stale quota reservations");
+    }
 }

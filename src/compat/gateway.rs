@@ -50,8 +50,6 @@ pub async fn open(
             kind.as_str()
         )));
     }
-    crate::chat::limits::check(state, &user.id, def).await?;
-
     request.model = def
         .provider
         .upstream()
@@ -78,7 +76,12 @@ pub async fn open(
         Via::Session { .. } => None,
     };
     record.model = (!request.model.is_empty()).then(|| request.model.clone());
-    let prompt_estimate = prompt_estimate(&request);
+    let prompt_estimate = crate::usage::estimate_prompt(&request);
+    let output_estimate = request
+        .max_tokens
+        .map_or(settings.chat.reserve_output_tokens, u64::from);
+    let admission =
+        crate::chat::limits::admit(state, &user.id, def, prompt_estimate + output_estimate).await?;
     let started = Instant::now();
 
     match provider::chat_with_fallbacks(&state.transport, runtime, def, &request).await {
@@ -99,6 +102,7 @@ pub async fn open(
                 error: None,
                 ended: false,
                 transcript,
+                admission: Some(admission),
                 _active: ActiveStream::open(),
             })
         }
@@ -113,6 +117,7 @@ pub async fn open(
             record.duration_ms = Some(elapsed_ms(started));
             record.prompt_tokens = prompt_estimate;
             record.estimated = true;
+            admission.settle(&mut record).await;
             state.usage.record(record);
             Err(ApiError::upstream(&failed, &error))
         }
@@ -128,19 +133,6 @@ fn has_tool_parts(request: &ChatRequest) -> bool {
             )
         })
     })
-}
-
-fn prompt_estimate(request: &ChatRequest) -> u64 {
-    let parts = request.messages.iter().flat_map(|m| &m.content);
-    let text: u64 = parts
-        .map(|part| match part {
-            ContentPart::Text(text) => estimate_tokens(text),
-            ContentPart::ToolCall { arguments, .. } => estimate_tokens(arguments),
-            ContentPart::ToolResult { content, .. } => estimate_tokens(content),
-            ContentPart::Image { .. } => 0,
-        })
-        .sum();
-    text + request.system.as_deref().map_or(0, estimate_tokens)
 }
 
 fn elapsed_ms(started: Instant) -> u64 {
@@ -160,6 +152,8 @@ pub struct Metered {
     error: Option<&'static str>,
     ended: bool,
     transcript: Option<Transcript>,
+    /// Settled into the usage record when the reply ends.
+    admission: Option<crate::chat::limits::Admission>,
     _active: ActiveStream,
 }
 
@@ -253,6 +247,9 @@ impl Drop for Metered {
             (false, None) => Outcome::Stopped,
         };
         let outcome = record.outcome;
+        if let Some(admission) = self.admission.take() {
+            admission.settle_soon(&mut record);
+        }
         self.recorder.record(record);
         if let Some(transcript) = self.transcript.take() {
             transcript.save(outcome);

@@ -291,6 +291,12 @@ pub struct ChatSettings {
     /// Tokens (prompt + completion) one user may spend per UTC day across all agents; none
     /// when unset.
     pub daily_token_quota: Option<u64>,
+    /// Output tokens a request is assumed to need when neither it nor its agent sets
+    /// `max_tokens`: held against the daily quota until the request's real usage is known.
+    pub reserve_output_tokens: u64,
+    /// Requests (chat turns and `/v1` calls) one user may have running at once on one
+    /// replica; more are answered 429 `too_many_concurrent_requests`.
+    pub max_concurrent_requests: u32,
     /// How often a running turn's partial answer is written to the database.
     #[serde(with = "humantime_serde")]
     pub flush_interval: Duration,
@@ -318,6 +324,8 @@ impl Default for ChatSettings {
         ChatSettings {
             titles: TitleMode::FirstMessage,
             daily_token_quota: None,
+            reserve_output_tokens: 1024,
+            max_concurrent_requests: 8,
             flush_interval: Duration::from_secs(2),
             heartbeat_interval: Duration::from_secs(10),
             heartbeat_timeout: Duration::from_secs(45),

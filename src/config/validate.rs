@@ -91,6 +91,9 @@ impl Settings {
         if self.auth.max_api_keys_per_user == 0 {
             return Err(("auth.max_api_keys_per_user", "must be at least 1".into()));
         }
+        if self.chat.max_concurrent_requests == 0 {
+            return Err(("chat.max_concurrent_requests", "must be at least 1".into()));
+        }
         if self.auth.password_changes_per_minute == 0 {
             return Err((
                 "auth.password_changes_per_minute",

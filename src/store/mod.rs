@@ -23,6 +23,7 @@ pub mod invitations;
 pub mod login_throttle;
 pub mod messages;
 pub mod refresh_tokens;
+pub mod reservations;
 pub mod server_settings;
 pub mod uploads;
 pub mod usage;

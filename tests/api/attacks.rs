@@ -4,6 +4,7 @@
 //! `attacks/sessions.rs`.
 
 mod key_scopes;
+mod quotas;
 mod sessions;
 mod slow_clients;
 

@@ -57,6 +57,8 @@ pub struct Started {
 
 /// Everything the task needs.
 struct Turn {
+    /// Settled into the turn's usage record (dropped with the turn otherwise).
+    admission: Option<crate::chat::limits::Admission>,
     state: AppState,
     publisher: Publisher,
     runtime: Arc<Runtime>,
@@ -96,8 +98,6 @@ pub async fn start(
     if let Some(running) = messages::streaming_message(&state.db, &conversation.id).await? {
         return Err(Error::TurnRunning(running));
     }
-    crate::chat::limits::check(state, &user.id, &agent.def).await?;
-
     let all = messages::list_messages(&state.db, &conversation.id).await?;
     let assistant_id = uuid::Uuid::now_v7().to_string();
     let (user_message, parent_id, upstream_parts) = match &kind {
@@ -173,32 +173,6 @@ pub async fn start(
         })
         .collect();
 
-    let mut publisher = state
-        .hub
-        .begin(&conversation.id, &assistant_id)
-        .map_err(Error::TurnRunning)?;
-    let saved = messages::insert_turn(
-        &state.db,
-        &NewTurn {
-            conversation_id: &conversation.id,
-            user: user_message.as_ref().map(|(id, c)| (id.as_str(), c)),
-            parent_id: parent_id.as_deref(),
-            assistant_id: &assistant_id,
-            agent_id: &agent.def.id,
-            instance_id: &state.instance_id,
-            title: title.as_deref(),
-        },
-    )
-    .await;
-    if let Err(e) = saved {
-        drop(publisher);
-        state.hub.abandon(&conversation.id, &assistant_id);
-        return Err(e);
-    }
-    if let TurnKind::Send(message) = &kind {
-        after_user_message(state, conversation, &all, parent_id.as_deref(), message).await?;
-    }
-
     let upstream_before: UpstreamIds =
         serde_json::from_str(&conversation.upstream).unwrap_or_default();
     let mut upstream = upstream_before.clone();
@@ -238,6 +212,44 @@ pub async fn start(
         ..Default::default()
     };
 
+    let prompt_estimate = crate::usage::estimate_prompt(&request);
+    let output_estimate = request
+        .max_tokens
+        .map_or(settings.chat.reserve_output_tokens, u64::from);
+    let admission = crate::chat::limits::admit(
+        state,
+        &user.id,
+        &agent.def,
+        prompt_estimate + output_estimate,
+    )
+    .await?;
+
+    let mut publisher = state
+        .hub
+        .begin(&conversation.id, &assistant_id)
+        .map_err(Error::TurnRunning)?;
+    let saved = messages::insert_turn(
+        &state.db,
+        &NewTurn {
+            conversation_id: &conversation.id,
+            user: user_message.as_ref().map(|(id, c)| (id.as_str(), c)),
+            parent_id: parent_id.as_deref(),
+            assistant_id: &assistant_id,
+            agent_id: &agent.def.id,
+            instance_id: &state.instance_id,
+            title: title.as_deref(),
+        },
+    )
+    .await;
+    if let Err(e) = saved {
+        drop(publisher);
+        state.hub.abandon(&conversation.id, &assistant_id);
+        return Err(e);
+    }
+    if let TurnKind::Send(message) = &kind {
+        after_user_message(state, conversation, &all, parent_id.as_deref(), message).await?;
+    }
+
     publisher.publish(
         "start",
         data(&StartEvent {
@@ -248,6 +260,7 @@ pub async fn start(
         }),
     );
     let turn = Turn {
+        admission: Some(admission),
         state: state.clone(),
         publisher,
         runtime,

@@ -233,6 +233,9 @@ impl Turn {
         record.duration_ms = Some(duration_ms);
         record.outcome = outcome;
         record.error_code = error.as_ref().map(|e| e.code.clone());
+        if let Some(admission) = self.admission.take() {
+            admission.settle(&mut record).await;
+        }
         self.state.usage.record(record);
 
         let done_status = if status == "interrupted" {

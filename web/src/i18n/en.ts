@@ -43,6 +43,7 @@ const en = {
     expired: 'Your session has expired. Sign in again.',
     daily_quota: 'You have used today’s quota. It renews in {{wait}}.',
     agent_limit: 'This agent’s per-minute limit is reached. Try again in {{wait}}.',
+    too_many_running: 'You have too many requests running at once. Try again when one has finished.',
     agentMissing: 'This conversation’s agent is no longer available to you. Choose another agent to continue.',
     upstreamDown: 'The agent’s provider cannot be reached right now. Try again later, or choose another agent.',
     upstreamTimeout: 'The agent’s provider stopped answering. Try again.',

@@ -46,6 +46,7 @@ const zh: Strings<Resources> = {
     expired: '登录已过期，请重新登录。',
     daily_quota: '今日额度已用完，将在 {{wait}} 后恢复。',
     agent_limit: '该智能体的每分钟限额已用完，请在 {{wait}} 后重试。',
+    too_many_running: '你同时进行的请求太多了，请等其中一个完成后再试。',
     agentMissing: '该对话的智能体已不可用，请选择其他智能体继续。',
     upstreamDown: '暂时无法连接智能体的模型服务，请稍后再试或换一个智能体。',
     upstreamTimeout: '智能体的模型服务停止了响应，请重试。',

@@ -20,6 +20,11 @@ describe('error messages', () => {
     expect(errorKind(error)).toBe('quota');
   });
 
+  test('too many running requests asks to wait for one to finish', () => {
+    const error = new ApiError(429, 'too_many_concurrent_requests', 'at most 8 requests per user may run at once', undefined, 1);
+    expect(describeError(t, error)).toBe('You have too many requests running at once. Try again when one has finished.');
+  });
+
   test('an agent that is no longer available asks to choose another', () => {
     const error = new ApiError(422, 'invalid', 'agent_id: the conversation\'s agent "gone" is not available to you; choose another agent');
     expect(errorKind(error)).toBe('agent_missing');

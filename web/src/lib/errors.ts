@@ -43,6 +43,8 @@ export function describeError(t: TFunction, error: unknown): string {
       return t('errors.daily_quota', { wait });
     case error.code === 'upload_quota_exceeded':
       return t('errors.uploadQuota', { message: error.message });
+    case error.code === 'too_many_concurrent_requests':
+      return t('errors.too_many_running');
     case error.code === 'agent_rate_limited' || error.code === 'agent_token_limit':
       return t('errors.agent_limit', { wait });
     case error.status === 429:
