@@ -2,6 +2,13 @@
 //! parts and into what the upstream reads — images as image parts (a `data:` URL, which the
 //! OpenAI and Anthropic translations send as `image_url` and base64 `image`), text files as
 //! text with their name. Images need a vision-capable agent.
+//!
+//! Budgets keep turns light: a message's files may take at most `uploads.max_per_request`, a
+//! conversation's at most `uploads.max_per_conversation`, and the files of earlier messages
+//! are sent again, newest first, only while they fit in what the request has left — the
+//! others are named in a line of text instead. Files are read from the database one at a
+//! time and only when they will be sent, and each is dropped as soon as it is encoded, so a
+//! turn holds at most its budget of files (as sent) whatever the history holds.
 
 use std::collections::HashMap;
 
@@ -15,7 +22,7 @@ use crate::llm::ContentPart;
 use crate::state::AppState;
 use crate::store::conversations::ConversationRow;
 use crate::store::messages::MessageRow;
-use crate::store::uploads::{UploadKind, UploadRow, get_upload};
+use crate::store::uploads::{UploadKind, UploadRow, get_upload, get_upload_meta};
 
 /// Attachments one message may carry.
 const MAX_ATTACHMENTS: usize = 10;
@@ -42,6 +49,20 @@ pub async fn resolve(
             "at most {MAX_ATTACHMENTS} files per message"
         )));
     }
+    let mut bytes = 0u64;
+    for id in ids {
+        let meta = get_upload_meta(&state.db, &user.id, id)
+            .await?
+            .ok_or_else(|| invalid(format!("{id:?} is not one of your uploads")))?;
+        bytes += meta.size.max(0) as u64;
+    }
+    let limit = state.settings().uploads.max_per_request;
+    if bytes > limit.as_u64() {
+        return Err(invalid(format!(
+            "the files of one message may take at most {limit} together; these take {}",
+            bytesize::ByteSize::b(bytes)
+        )));
+    }
     let runtime = state.runtime.load_full();
     let agent = runtime.agent(&conversation.agent_id).map(|a| &a.def);
     let mut parts = Vec::with_capacity(ids.len());
@@ -53,6 +74,43 @@ pub async fn resolve(
         parts.push((stored_part(&upload), part));
     }
     Ok(parts)
+}
+
+/// The bytes of the `attachment` parts among `parts` (a message's stored content).
+pub fn attached_bytes(parts: &Value) -> u64 {
+    attachment_parts(parts)
+        .filter_map(|p| p["size"].as_u64())
+        .sum()
+}
+
+fn attachment_parts(parts: &Value) -> impl Iterator<Item = &Value> {
+    parts
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["type"] == "attachment")
+}
+
+/// Refuses a new message whose `new_bytes` of files would take the conversation (whose
+/// messages are `all`) past `uploads.max_per_conversation`.
+pub fn check_conversation_budget(
+    state: &AppState,
+    all: &[MessageRow],
+    new_bytes: u64,
+) -> Result<()> {
+    if new_bytes == 0 {
+        return Ok(());
+    }
+    let held: u64 = all.iter().map(|row| attached_bytes(&row.parts())).sum();
+    let limit = state.settings().uploads.max_per_conversation;
+    if held + new_bytes > limit.as_u64() {
+        return Err(invalid(format!(
+            "a conversation may hold at most {limit} of files; this one holds {} and these add {}: start a new conversation for them",
+            bytesize::ByteSize::b(held),
+            bytesize::ByteSize::b(new_bytes)
+        )));
+    }
+    Ok(())
 }
 
 /// Whether `agent` can see images.
@@ -99,31 +157,38 @@ fn text_part(upload: &UploadRow) -> ContentPart {
     ContentPart::Text(format!("File {}:\n```\n{text}\n```", upload.name))
 }
 
-/// The upstream parts of the attachments of earlier messages in the branch, by message id,
-/// so that a follow-up question still shows the model the file it is about. Images are left
-/// out for an agent without vision (the conversation may have moved to one), and uploads
-/// deleted since are skipped.
+/// The upstream parts of the attachments of earlier messages in the branch (`rows`, oldest
+/// first), by message id, so that a follow-up question still shows the model the file it is
+/// about. Newest first, files are loaded only while they fit in `budget` bytes; the others
+/// become a line naming them. Images are left out for an agent without vision (the
+/// conversation may have moved to one), and uploads deleted since are skipped.
 pub async fn for_history(
     state: &AppState,
     user_id: &str,
     agent: &AgentDef,
     rows: &[&MessageRow],
+    budget: u64,
 ) -> Result<HashMap<String, Vec<ContentPart>>> {
+    let mut left = budget;
     let mut by_message = HashMap::new();
-    for row in rows {
+    for row in rows.iter().rev() {
         let parts = row.parts();
-        let ids: Vec<&str> = parts
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|p| p["type"] == "attachment")
-            .filter_map(|p| p["upload_id"].as_str())
-            .collect();
         let mut loaded = Vec::new();
-        for id in ids {
+        for part in attachment_parts(&parts) {
+            let (Some(id), Some(size)) = (part["upload_id"].as_str(), part["size"].as_u64()) else {
+                continue;
+            };
+            if size > left {
+                let name = part["name"].as_str().unwrap_or("a file");
+                loaded.push(ContentPart::Text(format!(
+                    "[File {name} was attached here; it is not sent again.]"
+                )));
+                continue;
+            }
             if let Some(upload) = get_upload(&state.db, user_id, id).await?
                 && let Ok(part) = upstream_part(&upload, Some(agent))
             {
+                left -= size;
                 loaded.push(part);
             }
         }

@@ -342,6 +342,12 @@ pub struct UploadSettings {
     pub max_size: ByteSize,
     /// What one user's uploads may take in all.
     pub quota_per_user: ByteSize,
+    /// Attachment bytes one request to an agent may carry: a message's own files must fit,
+    /// and earlier files of the conversation are sent again, newest first, only while they
+    /// fit in what is left (the rest are named, not sent).
+    pub max_per_request: ByteSize,
+    /// Attachment bytes one conversation may hold across all its messages.
+    pub max_per_conversation: ByteSize,
     /// Uploads older than this are deleted (messages that used them keep a note of the file);
     /// unset keeps them until their owner deletes them.
     #[serde(with = "humantime_serde")]
@@ -353,6 +359,8 @@ impl Default for UploadSettings {
         UploadSettings {
             max_size: ByteSize::mib(10),
             quota_per_user: ByteSize::gib(1),
+            max_per_request: ByteSize::mib(20),
+            max_per_conversation: ByteSize::mib(100),
             retention: None,
         }
     }

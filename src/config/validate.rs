@@ -79,6 +79,24 @@ impl Settings {
                 ),
             ));
         }
+        if self.uploads.max_per_request < self.uploads.max_size {
+            return Err((
+                "uploads.max_per_request",
+                format!(
+                    "must be at least uploads.max_size ({}), or the largest file could never be sent",
+                    self.uploads.max_size
+                ),
+            ));
+        }
+        if self.uploads.max_per_conversation < self.uploads.max_per_request {
+            return Err((
+                "uploads.max_per_conversation",
+                format!(
+                    "must be at least uploads.max_per_request ({})",
+                    self.uploads.max_per_request
+                ),
+            ));
+        }
         if self.uploads.retention.is_some_and(|r| r.is_zero()) {
             return Err((
                 "uploads.retention",

@@ -152,6 +152,17 @@ pub struct UploadMeta {
     pub created_at: i64,
 }
 
+/// The user's upload `id` without its bytes.
+pub async fn get_upload_meta(db: &Db, user_id: &str, id: &str) -> Result<Option<UploadMeta>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, mime, size, created_at FROM uploads WHERE id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
 /// The user's uploads, newest first, without their bytes.
 pub async fn list_uploads(
     db: &Db,

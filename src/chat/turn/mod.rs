@@ -158,8 +158,18 @@ pub async fn start(
         .copied()
         .filter(|row| user_message.as_ref().is_none_or(|(id, _)| row.id != *id))
         .collect();
+    let new_bytes = user_message.as_ref().map_or(0, |(_, content)| {
+        crate::chat::attachments::attached_bytes(content)
+    });
+    crate::chat::attachments::check_conversation_budget(state, &all, new_bytes)?;
+    let budget = settings
+        .uploads
+        .max_per_request
+        .as_u64()
+        .saturating_sub(new_bytes);
     let mut attached =
-        crate::chat::attachments::for_history(state, &user.id, &agent.def, &earlier).await?;
+        crate::chat::attachments::for_history(state, &user.id, &agent.def, &earlier, budget)
+            .await?;
     let chat_messages: Vec<_> = path
         .iter()
         .filter_map(|row| {
