@@ -5,8 +5,9 @@
 #   docker build --target builder -t llmchat:builder .      # the Rust build stage only
 #   docker run --rm -p 3001:3001 -e JWT_SECRET=$(openssl rand -hex 32) -v llmchat-data:/app/data llmchat:latest
 #
-# Stages: `web` (the UI, Vite), `builder` (cargo build --release; dependencies are compiled in
-# their own layer, so a source change rebuilds only LLMChat itself), `runtime` (the default:
+# Stages: `web` (the UI, Vite), `deps` (the dependencies, compiled against stub sources: reused
+# until Cargo.toml or Cargo.lock changes), `builder` (cargo build --release of LLMChat itself
+# on top of `deps`, so a source change rebuilds only LLMChat), `runtime` (the default:
 # Debian slim, the binary, the default config; no shell tools beyond the base image's, no curl).
 # The base images are build arguments so that mirrors or locally built bases can stand in.
 # See docs/operations.md, "Container image".
@@ -24,12 +25,11 @@ COPY web/ ./
 RUN npm run build
 
 # ---------------------------------------------------------------------------------------------
-FROM ${RUST_IMAGE} AS builder
+FROM ${RUST_IMAGE} AS deps
 WORKDIR /src
 ENV CARGO_TERM_COLOR=never \
     LLMCHAT_SKIP_WEB_BUILD=1
-# Dependencies first, against stub sources: this layer is reused until Cargo.toml or
-# Cargo.lock changes.
+# Dependencies only, against stub sources: nothing from src/ reaches this stage.
 COPY Cargo.toml Cargo.lock build.rs ./
 RUN mkdir -p src/bin/llmchat-mock web/dist \
     && echo 'fn main() {}' >src/main.rs \
@@ -37,6 +37,9 @@ RUN mkdir -p src/bin/llmchat-mock web/dist \
     && echo 'fn main() {}' >src/bin/llmchat-mock/main.rs \
     && cargo build --release --locked --bin llmchat \
     && rm -rf src
+
+# ---------------------------------------------------------------------------------------------
+FROM deps AS builder
 COPY src/ src/
 COPY migrations/ migrations/
 COPY --from=web /src/web/dist/ web/dist/

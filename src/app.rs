@@ -41,6 +41,8 @@ const TASKS_MIN: Duration = Duration::from_secs(2);
 
 pub struct App {
     listener: TcpListener,
+    /// `METRICS_PORT`: `/metrics` without a token, for the internal network.
+    metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
 }
@@ -108,8 +110,25 @@ impl App {
         let listener = http::listen(host, port, settings.server.reuse_port)
             .await
             .with_context(|| format!("cannot listen on {host}:{port}"))?;
+        let metrics_listener = match settings.metrics.port {
+            Some(port) => Some(
+                http::listen(host, port, false)
+                    .await
+                    .with_context(|| format!("cannot listen on {host}:{port} (METRICS_PORT)"))?,
+            ),
+            None => None,
+        };
+        if settings.environment == crate::config::Environment::Production
+            && settings.metrics.token.is_none()
+            && settings.metrics.port.is_none()
+        {
+            tracing::warn!(
+                "/metrics and health details are closed: set METRICS_TOKEN (Prometheus sends it) or METRICS_PORT (an internal port) to read them"
+            );
+        }
         Ok(App {
             listener,
+            metrics_listener,
             router,
             state,
         })
@@ -117,6 +136,11 @@ impl App {
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Where the internal `/metrics` listener (`METRICS_PORT`) is bound, if there is one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref()?.local_addr().ok()
     }
 
     pub fn state(&self) -> &AppState {
@@ -130,9 +154,25 @@ impl App {
     ) -> anyhow::Result<()> {
         let App {
             listener,
+            metrics_listener,
             router,
             state,
         } = self;
+        if let Some(internal) = metrics_listener {
+            if let Ok(addr) = internal.local_addr() {
+                tracing::info!(%addr, "serving /metrics on the internal port");
+            }
+            let router = routes::internal::router(state.clone());
+            let stop = state.lifecycle.shutdown.clone().cancelled_owned();
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(internal, router)
+                    .with_graceful_shutdown(stop)
+                    .await
+                {
+                    tracing::warn!(error = %e, "the internal /metrics listener stopped");
+                }
+            });
+        }
         let settings = state.settings();
         let lifecycle = state.lifecycle.clone();
         let drain = settings.shutdown_drain;

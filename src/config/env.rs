@@ -44,6 +44,7 @@ const PLAIN_VARS: &[(&str, &str)] = &[
     ("LOG_LEVEL", "log.level"),
     ("API_RATE_LIMIT", "rate_limit.requests_per_minute"),
     ("METRICS_TOKEN", "metrics.token"),
+    ("METRICS_PORT", "metrics.port"),
     ("AGENTS_CONFIG", "agents.config"),
 ];
 

@@ -277,8 +277,12 @@ pub struct OutboundSettings {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MetricsSettings {
-    /// When set, `/metrics` and health details require it as a bearer token.
+    /// When set, `/metrics` and health details require it as a bearer token. Without it they
+    /// are open in development and closed (403) in production.
     pub token: Option<Secret>,
+    /// When set, `/metrics` is also served without a token on this port (same host): an
+    /// internal port for a Prometheus inside the network, never published.
+    pub port: Option<u16>,
 }
 
 /// Chat turns: titles, quotas, and how running turns are kept safe.

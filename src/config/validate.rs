@@ -109,6 +109,16 @@ impl Settings {
         if self.auth.max_api_keys_per_user == 0 {
             return Err(("auth.max_api_keys_per_user", "must be at least 1".into()));
         }
+        if self
+            .metrics
+            .port
+            .is_some_and(|p| p != 0 && p == self.server.port)
+        {
+            return Err((
+                "metrics.port",
+                "must differ from server.port: it is the internal port for /metrics".into(),
+            ));
+        }
         if self.chat.max_concurrent_requests == 0 {
             return Err(("chat.max_concurrent_requests", "must be at least 1".into()));
         }

@@ -249,11 +249,12 @@ async fn ready(State(state): State<AppState>) -> Response {
     responses(
         (status = 200, description = "the database answers", body = DatabaseHealth),
         (status = 401, description = "METRICS_TOKEN is set and was not presented", body = ErrorResponse),
+        (status = 403, description = "production without METRICS_TOKEN (`metrics_token_required`)", body = ErrorResponse),
         (status = 503, description = "the database is unreachable", body = DatabaseHealth),
     ))]
 async fn database(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Error> {
     if !metrics_token_ok(&state, &headers) {
-        return Err(Error::Unauthorized);
+        return Err(crate::routes::metrics_refusal(&state));
     }
     let ping = state.db.ping(DB_TIMEOUT).await;
     let stats = state.db.pool_stats();

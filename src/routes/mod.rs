@@ -11,6 +11,7 @@ mod auth;
 mod chat;
 mod conversations;
 mod health;
+pub mod internal;
 mod keys;
 mod limits;
 mod messages;
@@ -147,16 +148,29 @@ pub fn openapi_json() -> &'static str {
     })
 }
 
-/// Whether the caller may see internals: always when no `METRICS_TOKEN` is configured,
-/// otherwise only with `Authorization: Bearer <token>`.
+/// Whether the caller may see internals: with `METRICS_TOKEN` configured, only with
+/// `Authorization: Bearer <token>`; without one, in development only (production keeps them
+/// closed: set the token, or read `/metrics` on the internal `METRICS_PORT`).
 pub(crate) fn metrics_token_ok(state: &AppState, headers: &HeaderMap) -> bool {
     let settings = state.settings();
     let Some(token) = &settings.metrics.token else {
-        return true;
+        return settings.environment != crate::config::Environment::Production;
     };
     headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .is_some_and(|given| bool::from(given.trim().as_bytes().ct_eq(token.expose().as_bytes())))
+}
+
+/// The refusal of internals to a caller without the token: 401, or in production without a
+/// configured token a 403 saying how to open them.
+pub(crate) fn metrics_refusal(state: &AppState) -> crate::error::Error {
+    if state.settings().metrics.token.is_some() {
+        return crate::error::Error::Unauthorized;
+    }
+    crate::error::Error::Denied {
+        code: "metrics_token_required",
+        message: "in production this needs METRICS_TOKEN (sent as a bearer token); or set METRICS_PORT to serve /metrics on an internal port".into(),
+    }
 }

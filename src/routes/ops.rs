@@ -100,13 +100,14 @@ async fn reload_config(
     responses(
         (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain; version=0.0.4"),
         (status = 401, description = "METRICS_TOKEN is set and was not presented", body = ErrorResponse),
+        (status = 403, description = "production without METRICS_TOKEN (`metrics_token_required`)", body = ErrorResponse),
     ))]
 async fn metrics(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, Error> {
     if !metrics_token_ok(&state, &headers) {
-        return Err(Error::Unauthorized);
+        return Err(crate::routes::metrics_refusal(&state));
     }
     crate::routes::health::record_state_metrics(&state).await;
     Ok((

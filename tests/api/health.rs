@@ -136,6 +136,61 @@ async fn metrics_token_hides_internals_from_anonymous_callers(backend: Backend) 
 }
 
 #[tokio::test]
+async fn production_keeps_internals_closed_without_a_token_or_serves_metrics_on_an_internal_port() {
+    let production = |s: &mut llmchat::config::Settings| {
+        s.environment = llmchat::config::Environment::Production;
+        s.auth.jwt_secret = Some(Secret::new("production-jwt-secret-0123456789abcdefgh"));
+    };
+    let app = spawn_app_with(Backend::Sqlite, production).await;
+    for path in ["/metrics", "/api/health/database"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 403, "{path}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "metrics_token_required", "{body}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("METRICS_TOKEN"),
+            "{body}"
+        );
+    }
+    let (status, body) = app.get_json("/api/health").await;
+    assert_eq!(status, 200);
+    assert!(body.get("components").is_none(), "{body}");
+    assert_eq!(app.get("/api/health/ready").await.status(), 200);
+
+    let port = closed_port();
+    let app = spawn_app_with(Backend::Sqlite, |s| {
+        production(s);
+        s.metrics.port = Some(port);
+    })
+    .await;
+    assert_eq!(app.get("/metrics").await.status(), 403, "the public port");
+    let internal = format!("http://127.0.0.1:{port}");
+    let metrics = app
+        .client
+        .get(format!("{internal}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), 200);
+    let text = metrics.text().await.unwrap();
+    assert!(text.contains("llmchat_build_info"), "{text:.400}");
+    let other = app
+        .client
+        .get(format!("{internal}/api/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        other.status(),
+        404,
+        "only /metrics is served on the internal port"
+    );
+}
+
+#[tokio::test]
 async fn an_unreachable_database_is_reported_not_ready_and_down() {
     let port = closed_port();
     let app = spawn_app_with(Backend::Postgres, |s| {

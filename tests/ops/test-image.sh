@@ -17,8 +17,8 @@
 # Leaves the image as localhost/llmchat:ci for the compose and kube-play tests.
 #
 # Usage: bash tests/ops/test-image.sh [--help]
-# Environment: LLMCHAT_IMAGE (default localhost/llmchat:ci), OPS_IMAGE_REBUILD=0 skips the
-#   source-change rebuild (about 3 minutes).
+# Environment: LLMCHAT_IMAGE (default localhost/llmchat:ci), OPS_IMAGE_REBUILD=full also
+#   rebuilds the whole image after the source change (about 3 minutes more).
 # Needs: root, podman, buildah, runc, debootstrap, the docker client (docker.io), Rust and Node
 #   (copied into the stand-ins).
 # Exit codes: 0 passed, 1 a check failed.
@@ -174,27 +174,37 @@ podman run --rm --entrypoint /src/target/release/llmchat localhost/llmchat:build
     die "the builder stage has no llmchat of version $version"
 note "llmchat:builder in $((SECONDS - t)) s (cached layers), has target/release/llmchat"
 # The tag stays: removing it would make podman delete the builder stage's cached layers (they
-# are its parents), and the next builds (the rebuild below, deploy.sh in test-compose) would
+# are its parents), and the next builds (the deps-stage check below, deploy.sh in test-compose) would
 # compile every dependency again.
 
-if [[ ${OPS_IMAGE_REBUILD:-1} != 0 ]]; then
-    section "a source-only change reuses the dependency layer"
-    ctx=$OPS_WORK/context
-    mkdir -p "$ctx"
-    git ls-files -z --cached --others --exclude-standard | grep -zv '^web/node_modules/' |
-        xargs -0 cp --parents -t "$ctx" 2>/dev/null || true
-    cp Dockerfile .dockerignore "$ctx/"
-    printf '\n// rebuilt by tests/ops/test-image.sh\n' >>"$ctx/src/main.rs"
+section "a source-only change reuses the dependency layer"
+# The first build's builder stage compiled only LLMChat on top of the deps stage...
+compiled=$(awk '/STEP [0-9]+\/[0-9]+: RUN touch src\/main.rs/ { on = 1; next } /STEP [0-9]+\/[0-9]+:/ { on = 0 } on && /^ *Compiling / { n++ } END { print n + 0 }' "$OPS_WORK/build.log")
+((compiled >= 1 && compiled <= 2)) ||
+    { grep -n 'STEP\|Compiling llmchat' "$OPS_WORK/build.log" | head -n 40 >&2; die "the builder stage compiled $compiled crates (only llmchat expected)"; }
+# ...and a changed source leaves the deps stage entirely in the cache.
+ctx=$OPS_WORK/context
+mkdir -p "$ctx"
+git ls-files -z --cached --others --exclude-standard | grep -zv '^web/node_modules/' |
+    xargs -0 cp --parents -t "$ctx" 2>/dev/null || true
+cp Dockerfile .dockerignore "$ctx/"
+printf '\n// rebuilt by tests/ops/test-image.sh\n' >>"$ctx/src/main.rs"
+t=$SECONDS
+docker build "${build_args[@]}" --target deps -t localhost/llmchat:ci-deps "$ctx" >"$OPS_WORK/rebuild.log" 2>&1 ||
+    { tail -n 30 "$OPS_WORK/rebuild.log" >&2; die "the deps stage did not build from the changed sources"; }
+grep -A2 'cargo build --release --locked --bin llmchat *&& rm -rf src' "$OPS_WORK/rebuild.log" | grep -q 'Using cache' ||
+    { grep -n 'STEP\|Using cache\|Compiling' "$OPS_WORK/rebuild.log" | head -n 40 >&2; die "the dependency layer was rebuilt"; }
+if grep -q '^ *Compiling ' "$OPS_WORK/rebuild.log"; then die "the deps stage compiled something after a source change"; fi
+note "builder stage compiled $compiled crate(s) on the deps stage; after a source change the deps stage came from the cache in $((SECONDS - t)) s"
+
+if [[ ${OPS_IMAGE_REBUILD:-0} == full ]]; then
+    section "the full rebuild after the source change"
     t=$SECONDS
-    docker build "${build_args[@]}" -t localhost/llmchat:ci-rebuild "$ctx" >"$OPS_WORK/rebuild.log" 2>&1 ||
-        { tail -n 30 "$OPS_WORK/rebuild.log" >&2; die "the rebuild failed"; }
-    rebuild_s=$((SECONDS - t))
-    # The step that compiles the dependencies against stub sources must come from the cache.
-    grep -A2 'cargo build --release --locked --bin llmchat *&& rm -rf src' "$OPS_WORK/rebuild.log" | grep -q 'Using cache' ||
-        { grep -n 'STEP\|Using cache\|Compiling' "$OPS_WORK/rebuild.log" | head -n 40 >&2; die "the dependency layer was rebuilt"; }
-    compiled=$(grep -c '^ *Compiling ' "$OPS_WORK/rebuild.log" || true)
+    docker build "${build_args[@]}" -t localhost/llmchat:ci-rebuild "$ctx" >"$OPS_WORK/rebuild-full.log" 2>&1 ||
+        { tail -n 30 "$OPS_WORK/rebuild-full.log" >&2; die "the rebuild failed"; }
+    compiled=$(grep -c '^ *Compiling ' "$OPS_WORK/rebuild-full.log" || true)
     ((compiled <= 2)) || die "the rebuild compiled $compiled crates (only llmchat expected)"
-    note "rebuilt in $rebuild_s s (first build $build_s s); dependency layer from the cache, $compiled crate(s) compiled"
+    note "rebuilt in $((SECONDS - t)) s (first build $build_s s), $compiled crate(s) compiled"
 fi
 
 printf '\nPASS test-image (%s s; image %s, %s MiB)\n' "$((SECONDS - T0))" "$image" "$((size / 1048576))"

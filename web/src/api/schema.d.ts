@@ -4186,6 +4186,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description production without METRICS_TOKEN (`metrics_token_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description the database is unreachable */
             503: {
                 headers: {
@@ -4849,6 +4858,15 @@ export interface operations {
             };
             /** @description METRICS_TOKEN is set and was not presented */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description production without METRICS_TOKEN (`metrics_token_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
