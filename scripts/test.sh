@@ -269,12 +269,23 @@ else
     step "cargo test" cargo test --all-features --locked --no-fail-fast "${runner_args[@]}"
 fi
 
+# The release binaries (the Quick start's build, plus llmchat-mock): the SDK, end-to-end and
+# operations-kit tests run against them. build.rs builds the UI into llmchat (`npm run
+# build`) when web/ changed since the last build, so after the Quick start's `cargo run
+# --release` this only adds llmchat-mock. --quick uses debug builds instead.
+if ((!quick)); then
+    step "release binaries with the web UI" cargo build --release --locked --bin llmchat --bin llmchat-mock
+fi
+
 # The official OpenAI and Anthropic Python SDKs against the built binaries (skipped when
 # test-runner arguments narrow the run).
-if ((${#runner_args[@]} == 0)); then
+if ((${#runner_args[@]} > 0)); then
+    note "test-runner arguments given: skipping the SDK tests (tests/sdk/run.sh)"
+elif ((quick)); then
     step "SDK tests (tests/sdk)" tests/sdk/run.sh
 else
-    note "test-runner arguments given: skipping the SDK tests (tests/sdk/run.sh)"
+    step "SDK tests (tests/sdk)" env LLMCHAT_BIN="$(release_binary)" \
+        LLMCHAT_MOCK_BIN="$(release_binary)-mock" tests/sdk/run.sh
 fi
 
 if [[ -f web/package.json ]]; then
@@ -286,10 +297,7 @@ if [[ -f web/package.json ]]; then
     step "web: unit tests (and API types current)" npm --prefix web test
     if ((!quick)); then
         # End-to-end tests drive the release binary in Chromium; the admin console's scenario
-        # uses llmchat-mock (found beside it) as an agent's upstream. build.rs builds the UI
-        # into it (`npm run build`) when web/ changed since the last build, so after the Quick
-        # start's `cargo run --release` this only adds llmchat-mock.
-        step "release binaries with the web UI (for end-to-end)" cargo build --release --locked --bin llmchat --bin llmchat-mock
+        # uses llmchat-mock (found beside it) as an agent's upstream.
         if [[ ! -f web/dist/index.html ]]; then
             step "web: build" npm --prefix web run build
         fi

@@ -4,6 +4,8 @@
 #
 # Usage: tests/sdk/run.sh [pytest arguments]
 #
+# LLMCHAT_BIN and LLMCHAT_MOCK_BIN choose the binaries; unset, the debug ones are built.
+#
 # The virtualenv lives in $LLMCHAT_SDK_VENV (default: <cargo target dir>/sdk-venv) and is
 # reused while tests/sdk/requirements.txt is unchanged. Needs python3 with venv (Debian:
 # python3-venv) and access to PyPI the first time.
@@ -25,8 +27,12 @@ if [[ ! -x $venv/bin/python ]] || ! cmp -s "$requirements" "$venv/requirements.t
     cp "$requirements" "$venv/requirements.txt"
 fi
 
-# The same features as the test suite, so this reuses its build instead of replacing it.
-cargo build --quiet --all-features --bins
-export LLMCHAT_BIN=$target/debug/llmchat
-export LLMCHAT_MOCK_BIN=$target/debug/llmchat-mock
+# Binaries given (scripts/test.sh passes the release build it makes anyway) are used as they
+# are; otherwise the debug ones are built, with the test suite's features.
+if [[ -z ${LLMCHAT_BIN:-} || -z ${LLMCHAT_MOCK_BIN:-} ]]; then
+    cargo build --quiet --all-features --bins
+    export LLMCHAT_BIN=$target/debug/llmchat
+    export LLMCHAT_MOCK_BIN=$target/debug/llmchat-mock
+fi
+echo "tests/sdk: $LLMCHAT_BIN"
 exec "$venv/bin/python" -m pytest -q -p no:cacheprovider tests/sdk "$@"
