@@ -24,7 +24,7 @@ agents:
 "#;
 
 /// An app reading its agents from a file of ours, with an admin and a user signed in.
-async fn app_with_agents(yaml: &str) -> (TestApp, tempfile::TempDir, String, String) {
+pub(crate) async fn app_with_agents(yaml: &str) -> (TestApp, tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("agents.yaml");
     std::fs::write(&path, yaml).unwrap();
@@ -184,7 +184,7 @@ async fn an_admin_api_key_can_reload_for_scripts() {
     assert_eq!(status, 200, "{body}");
 }
 
-async fn connection_test(app: &TestApp, token: &str, id: &str) -> (u16, Value) {
+pub(crate) async fn connection_test(app: &TestApp, token: &str, id: &str) -> (u16, Value) {
     let response = app
         .client
         .post(app.url(&format!("/api/admin/agents/{id}/test")))

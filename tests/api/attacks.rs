@@ -7,6 +7,7 @@ mod key_scopes;
 mod quotas;
 mod sessions;
 mod slow_clients;
+mod ssrf;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
