@@ -8,6 +8,9 @@ use tokio::sync::mpsc;
 
 use crate::store::{Backend, Db, now_ms};
 
+mod estimate;
+pub use estimate::{estimate_prompt, estimate_tokens};
+
 /// At most this many records wait in memory; beyond it new ones are dropped (and counted)
 /// rather than slowing answers down.
 const QUEUE: usize = 16_384;
@@ -436,47 +439,6 @@ fn bind<'q>(query: Query<'q>, r: &UsageRecord) -> Query<'q> {
         .bind(r.created_at)
 }
 
-/// Our estimate of the prompt tokens of `request`: its system prompt and the text of its
-/// messages (images are not counted).
-pub fn estimate_prompt(request: &crate::llm::ChatRequest) -> u64 {
-    use crate::llm::ContentPart;
-    let parts = request.messages.iter().flat_map(|m| &m.content);
-    let text: u64 = parts
-        .map(|part| match part {
-            ContentPart::Text(text) => estimate_tokens(text),
-            ContentPart::ToolCall { arguments, .. } => estimate_tokens(arguments),
-            ContentPart::ToolResult { content, .. } => estimate_tokens(content),
-            ContentPart::Image { .. } => 0,
-        })
-        .sum();
-    text + request.system.as_deref().map_or(0, estimate_tokens)
-}
-
-/// A rough token count for text no upstream counted: one per CJK character, one per four
-/// other characters, at least one for non-empty text.
-pub fn estimate_tokens(text: &str) -> u64 {
-    let mut cjk = 0u64;
-    let mut other = 0u64;
-    for c in text.chars() {
-        if is_cjk(c) {
-            cjk += 1;
-        } else {
-            other += 1;
-        }
-    }
-    let tokens = cjk + other.div_ceil(4);
-    if tokens == 0 && !text.is_empty() {
-        1
-    } else {
-        tokens
-    }
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
-}
-
 /// Tokens spent by `user_id` since `since_ms`, on one agent or on all.
 pub async fn tokens_since(
     db: &Db,
@@ -494,17 +456,4 @@ pub async fn tokens_since(
     .fetch_one(db.pool())
     .await?;
     Ok(total.unwrap_or(0).max(0) as u64)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn estimates_count_chinese_characters_and_english_words() {
-        assert_eq!(estimate_tokens(""), 0);
-        assert_eq!(estimate_tokens("a"), 1);
-        assert_eq!(estimate_tokens("hello world!"), 3);
-        assert_eq!(estimate_tokens("如何部署服务"), 6);
-    }
 }
