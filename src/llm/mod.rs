@@ -10,6 +10,7 @@ pub mod dify;
 pub mod fastgpt;
 pub mod models;
 pub mod openai;
+pub mod outbound_guard;
 pub mod provider;
 pub mod sse;
 pub mod transport;
