@@ -14,6 +14,7 @@ mod health;
 pub mod internal;
 mod keys;
 mod limits;
+mod login;
 mod messages;
 mod openai_compat;
 mod ops;
@@ -111,6 +112,7 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::router())
+        .merge(login::router())
         .merge(registration::router())
         .merge(keys::router())
         .merge(admin::router())
