@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run the whole llmchat test suite: services, fmt, clippy, tests, the official
-# SDK tests in tests/sdk, the web UI's checks (lint, type check, unit tests,
-# build, end-to-end in Chromium) and the operations kit (tests/ops/run.sh: the
-# container image, Compose, Kubernetes manifests, monitoring, deploy and backup
-# scripts; needs root and the Debian tools .ci/run installs).
+# SDK tests in tests/sdk, the API contract check in tests/contract, the web UI's
+# checks (lint, type check, unit tests, build, end-to-end in Chromium) and the
+# operations kit (tests/ops/run.sh: the container image, Compose, Kubernetes
+# manifests, monitoring, deploy and backup scripts; needs root and the Debian
+# tools .ci/run installs).
 #
 # Usage: ./scripts/test.sh [--quick] [-- <args for the test runner>]
 #   --quick      skip `cargo fmt --check`, `cargo clippy`, and the web UI's lint,
@@ -283,15 +284,19 @@ if ((!quick)); then
     step "release binaries with the web UI" cargo build --release --locked --bin llmchat --bin llmchat-mock
 fi
 
-# The official OpenAI and Anthropic Python SDKs against the built binaries (skipped when
-# test-runner arguments narrow the run).
+# The official OpenAI and Anthropic Python SDKs, then the OpenAPI contract check
+# (schemathesis), against the built binaries (skipped when test-runner arguments narrow the
+# run).
 if ((${#runner_args[@]} > 0)); then
-    note "test-runner arguments given: skipping the SDK tests (tests/sdk/run.sh)"
+    note "test-runner arguments given: skipping the SDK tests and the API contract check"
 elif ((quick)); then
     step "SDK tests (tests/sdk)" tests/sdk/run.sh
+    step "API contract (tests/contract)" tests/contract/run.sh
 else
     step "SDK tests (tests/sdk)" env LLMCHAT_BIN="$(release_binary)" \
         LLMCHAT_MOCK_BIN="$(release_binary)-mock" tests/sdk/run.sh
+    step "API contract (tests/contract)" env LLMCHAT_BIN="$(release_binary)" \
+        LLMCHAT_MOCK_BIN="$(release_binary)-mock" tests/contract/run.sh
 fi
 
 if [[ -f web/package.json ]]; then

@@ -25,6 +25,13 @@ pub enum Error {
     Denied { code: &'static str, message: String },
     #[error("not found")]
     NotFound,
+    /// 404 about a field of the request that names something the caller cannot find (an
+    /// agent id); `field` says which, as for 422.
+    #[error("{field}: {message}")]
+    NoSuch {
+        field: &'static str,
+        message: &'static str,
+    },
     #[error("{0}")]
     Conflict(&'static str),
     /// 409 about one field of the request (`username`, `email`).
@@ -109,7 +116,7 @@ impl Error {
         match self {
             Error::Unauthorized | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) | Error::Denied { .. } => StatusCode::FORBIDDEN,
-            Error::NotFound => StatusCode::NOT_FOUND,
+            Error::NotFound | Error::NoSuch { .. } => StatusCode::NOT_FOUND,
             Error::Conflict(_) | Error::Taken { .. } | Error::TurnRunning(_) => {
                 StatusCode::CONFLICT
             }
@@ -186,7 +193,7 @@ impl IntoResponse for Error {
         };
         let field = match &self {
             Error::Invalid { field, .. } => Some(field.clone()),
-            Error::Taken { field, .. } => Some((*field).to_string()),
+            Error::Taken { field, .. } | Error::NoSuch { field, .. } => Some((*field).to_string()),
             _ => None,
         };
         let body = ErrorBody {

@@ -1,15 +1,89 @@
 //! Extractors whose rejections speak the API's error shape.
 
-use axum::extract::FromRequest;
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use crate::error::Error;
 
-/// `axum::Json` whose malformed, mistyped or oversized bodies become [`Error`]s.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(Error))]
+/// `axum::Json` whose malformed, mistyped or oversized bodies become [`Error`]s. A number
+/// with a zero fraction (`30.0`) is taken where an integer is expected, as JSON Schema's
+/// `integer` (what the OpenAPI document promises) allows it.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        if !json_content_type(req.headers()) {
+            return Err(Error::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| match rejection {
+                other if body_timed_out(&other) => Error::BodyTimeout,
+                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
+                other => Error::BadRequest {
+                    code: "bad_request",
+                    message: other.body_text(),
+                },
+            })?;
+        match axum::Json::<T>::from_bytes(&bytes) {
+            Ok(axum::Json(value)) => Ok(Json(value)),
+            Err(JsonRejection::JsonDataError(e)) => serde_json::from_slice(&bytes)
+                .ok()
+                .map(integral_floats_as_integers)
+                .and_then(|value| serde_json::from_value(value).ok())
+                .map(Json)
+                .ok_or_else(|| Error::from(JsonRejection::JsonDataError(e))),
+            Err(rejection) => Err(rejection.into()),
+        }
+    }
+}
+
+/// `application/json` or any `application/*+json`, as axum's own `Json` accepts.
+fn json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|sub| sub.ends_with("+json"))
+}
+
+fn integral_floats_as_integers(value: Value) -> Value {
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                // In range: exactly representable, so the cast is lossless.
+                Value::from(f as i64)
+            }
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(integral_floats_as_integers).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, integral_floats_as_integers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
 
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {

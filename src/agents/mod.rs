@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Role;
 
-pub use validate::{Problem, Report, validate};
+pub use validate::{Problem, Report, is_http_url, validate};
 
 /// The agents file: `agents: [ … ]`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -29,7 +29,9 @@ pub struct AgentsFile {
 #[serde(deny_unknown_fields)]
 pub struct AgentDef {
     /// `[a-z0-9-_.]`, unique.
+    #[schema(pattern = r"^[a-z0-9_.-]{1,64}$")]
     pub id: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -47,8 +49,10 @@ pub struct AgentDef {
     pub system_prompt: Option<String>,
     /// 0 is a valid value.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 2)]
     pub temperature: Option<f32>,
     #[serde(default)]
+    #[schema(minimum = 1)]
     pub max_tokens: Option<u32>,
     /// Tokens of history the platform may send.
     #[serde(default)]
@@ -56,16 +60,46 @@ pub struct AgentDef {
     #[serde(default)]
     pub capabilities: Vec<Capability>,
     /// Per-user limits on this agent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object_or_null")]
     pub limits: Option<AgentLimits>,
     /// Agents tried in order when this one fails before its first token.
     #[serde(default)]
     pub fallbacks: Vec<String>,
     /// Roles that may use it.
     #[serde(default = "all_roles")]
+    #[schema(min_items = 1)]
     pub visible_to: Vec<Role>,
     #[serde(default = "yes")]
     pub enabled: bool,
+}
+
+/// An object (or null), never the array form serde would also take for a struct
+/// (`[60, null]`), which the API document does not allow.
+fn object_or_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct ObjectOrNull<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ObjectOrNull<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object or null")
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            d.deserialize_map(self)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+    deserializer.deserialize_option(ObjectOrNull(std::marker::PhantomData))
 }
 
 fn all_roles() -> Vec<Role> {
@@ -93,7 +127,7 @@ pub struct AgentLimits {
 }
 
 /// The provider behind an agent, tagged by `type`.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum ProviderDef {
     Openai(UpstreamDef),
@@ -102,6 +136,38 @@ pub enum ProviderDef {
     Dify(UpstreamDef),
     Demo(DemoDef),
 }
+
+/// One object per provider: `type` beside the provider's own fields. (Derived, the schema
+/// would be `allOf` of the tag and a closed `UpstreamDef`, which nothing satisfies.)
+impl utoipa::PartialSchema for ProviderDef {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
+        let tagged = |kind: &str, fields: RefOr<Schema>| -> RefOr<Schema> {
+            let RefOr::T(Schema::Object(mut object)) = fields else {
+                return fields;
+            };
+            object.properties.insert(
+                "type".into(),
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([kind]))
+                    .into(),
+            );
+            object.required.insert(0, "type".into());
+            object.title = Some(kind.into());
+            RefOr::T(Schema::Object(object))
+        };
+        let mut one_of =
+            OneOfBuilder::new().description(Some("The provider behind an agent, tagged by `type`"));
+        for kind in ["openai", "anthropic", "fastgpt", "dify"] {
+            one_of = one_of.item(tagged(kind, UpstreamDef::schema()));
+        }
+        one_of.item(tagged("demo", DemoDef::schema())).into()
+    }
+}
+
+impl ToSchema for ProviderDef {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -161,6 +227,8 @@ impl ProviderDef {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpstreamDef {
+    /// An absolute http(s) URL.
+    #[schema(pattern = "^https?://[^/?#]+")]
     pub base_url: String,
     /// Write-only: reads show `********` when a key is set.
     #[serde(default)]

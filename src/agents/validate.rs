@@ -94,12 +94,11 @@ pub fn validate(agents: &[AgentDef], unresolved: &HashMap<String, Vec<String>>) 
             );
         }
         if let Some(upstream) = agent.provider.upstream() {
-            match url::Url::parse(&upstream.base_url) {
-                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
-                _ => problem(
+            if !is_http_url(&upstream.base_url) {
+                problem(
                     "provider.base_url",
                     format!("{:?} is not an http(s) URL", upstream.base_url),
-                ),
+                );
             }
             let needs_model = matches!(
                 agent.provider,
@@ -171,4 +170,10 @@ fn find_cycle(start: &AgentDef, by_id: &HashMap<&str, &AgentDef>) -> Option<Vec<
         }
     }
     None
+}
+
+/// An absolute `http` or `https` URL with a host, as a provider's `base_url` must be.
+pub fn is_http_url(value: &str) -> bool {
+    url::Url::parse(value)
+        .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
 }

@@ -8,7 +8,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use crate::error::{Error, Result};
 
 /// Passwords nobody should be allowed to pick (lower-case; compared case-insensitively).
-const COMMON: &[&str] = &[
+pub const COMMON: &[&str] = &[
     "password",
     "password1",
     "password123",
@@ -55,8 +55,9 @@ const COMMON: &[&str] = &[
     "llmchat123",
 ];
 
-/// The longest password the policy allows (and so the longest a login may send).
-pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// The longest password the policy allows (and so the longest a login may send), in
+/// characters (as JSON Schema's `maxLength` counts).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 /// Checks the policy; the message says what to change.
 pub fn check_policy(password: &str, username: &str) -> Result<()> {
@@ -67,8 +68,8 @@ pub fn check_policy(password: &str, username: &str) -> Result<()> {
     if password.chars().count() < 8 {
         return Err(invalid("must be at least 8 characters long"));
     }
-    if password.len() > MAX_PASSWORD_BYTES {
-        return Err(invalid("must be at most 1024 bytes long"));
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(invalid("must be at most 1024 characters long"));
     }
     if password.eq_ignore_ascii_case(username) {
         return Err(invalid("must not be the same as the username"));

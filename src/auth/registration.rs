@@ -68,7 +68,7 @@ pub async fn admit(state: &AppState, invite_code: Option<&str>) -> Result<Admiss
         _ => None,
     };
     match (&invitation, code, mode) {
-        (None, Some(_), _) => return Err(bad_code("this invitation is unknown, used or expired")),
+        (None, Some(_), _) => return Err(unknown_code()),
         (None, None, Registration::Invite) => {
             return Err(bad_code(
                 "registration is by invitation: enter the code from your invitation link",
@@ -85,6 +85,14 @@ pub async fn admit(state: &AppState, invite_code: Option<&str>) -> Result<Admiss
         role,
         invitation: invitation.map(|i| i.id),
     })
+}
+
+/// 404 naming `invite_code`: no usable invitation has this code.
+pub(crate) fn unknown_code() -> Error {
+    Error::NoSuch {
+        field: "invite_code",
+        message: "this invitation is unknown, used or expired",
+    }
 }
 
 fn bad_code(message: &str) -> Error {

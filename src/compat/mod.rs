@@ -32,3 +32,38 @@ pub(crate) fn response_id(prefix: &str) -> String {
     id.push_str(&uuid[8..]);
     id
 }
+
+/// Documents a message `content` (or Anthropic's `system`): a string, or an array of parts or
+/// blocks, each an object tagged by `type` (parts of types the platform does not carry are
+/// accepted and ignored, as the vendors keep adding them).
+pub struct TextOrParts;
+
+impl utoipa::PartialSchema for TextOrParts {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        let part = ObjectBuilder::new()
+            .property("type", ObjectBuilder::new().schema_type(Type::String))
+            .required("type");
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(ArrayBuilder::new().items(part))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TextOrParts {}
+
+/// Documents OpenAI's `tool_choice`: a string (`auto`, `none`, `required`) or an object.
+pub struct TextOrObject;
+
+impl utoipa::PartialSchema for TextOrObject {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(ObjectBuilder::new().schema_type(Type::Object))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TextOrObject {}

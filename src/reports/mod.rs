@@ -46,11 +46,11 @@ impl Window {
         default_days: i64,
     ) -> Result<Window> {
         let (tz, tz_name) = parse_tz(tz)?;
-        let to_ms = match nonempty(to) {
+        let to_ms = match to {
             Some(value) => parse_bound("to", value, &tz, true)?,
             None => now_ms,
         };
-        let from_ms = match nonempty(from) {
+        let from_ms = match from {
             Some(value) => parse_bound("from", value, &tz, false)?,
             None => {
                 let last_day = day_in(&tz, to_ms.saturating_sub(1));
@@ -126,14 +126,12 @@ impl Window {
     }
 }
 
-fn nonempty(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
-}
-
 fn parse_tz(tz: Option<&str>) -> Result<(TimeZone, String)> {
-    match tz.map(str::trim).filter(|t| !t.is_empty()) {
+    match tz {
         None => Ok((TimeZone::UTC, "UTC".into())),
+        // The bundled database (the names the API document lists) backs up the system's.
         Some(name) => TimeZone::get(name)
+            .or_else(|_| jiff::tz::TimeZoneDatabase::bundled().get(name))
             .map(|tz| (tz, name.to_string()))
             .map_err(|_| {
                 invalid(

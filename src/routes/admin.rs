@@ -24,15 +24,22 @@ use crate::store::users::{self, NewUser, UserChanges};
 pub struct UserListQuery {
     /// Substring of the username or email.
     pub q: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,15}_[0-9A-Za-z-]{1,64}$")]
     pub cursor: Option<String>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
+    #[schema(pattern = r"^[\w.-]{3,32}$")]
     pub username: String,
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     /// Default `user`.
     pub role: Option<Role>,
@@ -44,6 +51,7 @@ pub struct UserPatch {
     pub role: Option<Role>,
     pub disabled: Option<bool>,
     /// A new password (a reset); the user's sessions are revoked.
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: Option<String>,
 }
 
@@ -54,10 +62,16 @@ pub struct AuditQuery {
     /// Action such as `auth.login` or `admin.user_update`.
     pub action: Option<String>,
     /// RFC 3339; entries at or after.
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// RFC 3339; entries before.
+    #[param(format = DateTime)]
     pub to: Option<String>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,15}_[0-9A-Za-z-]{1,64}$")]
     pub cursor: Option<String>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -126,7 +140,7 @@ async fn list_users(
         limit: query.limit,
     };
     let cursor = paging.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = paging.limit();
+    let limit = paging.limit()?;
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let rows = users::list_users(
         &state.db,
@@ -297,7 +311,7 @@ async fn list_audit_entries(
         limit: query.limit,
     };
     let cursor = paging.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = paging.limit();
+    let limit = paging.limit()?;
     let filter = AuditFilter {
         actor_id: query.actor.as_deref(),
         action: query.action.as_deref(),

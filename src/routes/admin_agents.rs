@@ -337,7 +337,7 @@ async fn store_and_swap(
     responses(
         (status = 200, description = "the provider's models, sorted by id", body = ModelsView),
         (status = 403, description = "not an admin", body = ErrorResponse),
-        (status = 422, description = "a provider type without a model list (FastGPT, Dify, demo)", body = ErrorResponse),
+        (status = 422, description = "a provider type without a model list (FastGPT, Dify, demo), or a base URL that is not an http(s) URL or is a link-local or cloud metadata address", body = ErrorResponse),
         (status = 502, description = "the provider failed; the message says how, naming the URL", body = ErrorResponse),
     ))]
 async fn list_provider_models(
@@ -357,6 +357,18 @@ async fn list_provider_models(
         && new.base_url == old.base_url
     {
         new.api_key = old.api_key.clone();
+    }
+    // An address the transport would refuse is the request's fault, not the provider's.
+    if let Some(upstream) = body.provider.upstream() {
+        if !crate::agents::is_http_url(&upstream.base_url) {
+            return Err(invalid(
+                "provider.base_url",
+                &format!("{:?} is not an http(s) URL", upstream.base_url),
+            ));
+        }
+        let allow_link_local = state.settings().outbound.allow_link_local;
+        crate::llm::outbound_guard::check_url(&upstream.base_url, allow_link_local)
+            .map_err(|reason| invalid("provider.base_url", &reason))?;
     }
     let list = list_models(&state.transport, &body.provider)
         .await

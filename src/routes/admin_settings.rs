@@ -63,6 +63,7 @@ pub struct NewInvitationRequest {
     #[schema(minimum = 1, maximum = 90)]
     pub expires_in_days: Option<u32>,
     /// Up to 200 characters, for the admins (who it is for).
+    #[schema(max_length = 200)]
     pub note: Option<String>,
 }
 
@@ -176,7 +177,7 @@ async fn list_invitations(
     Query(paging): Query<PageQuery>,
 ) -> Result<axum::Json<Page<InvitationView>>> {
     let cursor = paging.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = paging.limit();
+    let limit = paging.limit()?;
     let before = cursor.as_ref().map(|(ts, id)| (*ts, id.as_str()));
     let rows = invitations::list_invitations(&state.db, before, limit + 1).await?;
     Ok(axum::Json(page(

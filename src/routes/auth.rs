@@ -35,7 +35,9 @@ pub struct RefreshRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
+    #[schema(max_length = 1024)]
     pub current_password: String,
+    #[schema(min_length = 8, max_length = 1024)]
     pub new_password: String,
     /// Also revoke every API key of the user (after a leak). Default false.
     #[serde(default)]
@@ -65,7 +67,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Exchanges a refresh token (body or cookie) for a new pair. Each refresh token works once;
 /// presenting a used one revokes its whole family (every token descended from that login).
-#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body(content = RefreshRequest, description = "optional when the cookie is sent"),
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body(content = Option<RefreshRequest>, description = "optional when the cookie is sent"),
     responses(
         (status = 200, description = "a new token pair", body = TokenResponse),
         (status = 401, description = "missing, unknown, expired, revoked or reused refresh token", body = ErrorResponse),
@@ -110,7 +112,7 @@ async fn refresh(
 }
 
 /// Ends the session of the refresh token (body or cookie) and clears the cookie.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body(content = RefreshRequest, description = "optional when the cookie is sent"),
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body(content = Option<RefreshRequest>, description = "optional when the cookie is sent"),
     responses((status = 204, description = "signed out")))]
 async fn logout(
     State(state): State<AppState>,
@@ -332,12 +334,12 @@ fn presented_refresh_token(jar: &CookieJar, body: &Bytes) -> Result<Option<Strin
     let from_body = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        serde_json::from_slice::<RefreshRequest>(body)
+        serde_json::from_slice::<Option<RefreshRequest>>(body)
             .map_err(|e| Error::BadRequest {
                 code: "malformed_json",
                 message: format!("expected {{\"refresh_token\": \"…\"}}: {e}"),
             })?
-            .refresh_token
+            .and_then(|request| request.refresh_token)
     };
     Ok(from_body.or_else(|| jar.get(REFRESH_COOKIE).map(|c| c.value().to_string())))
 }

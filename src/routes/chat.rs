@@ -72,8 +72,20 @@ pub struct Regenerate {
 #[serde(deny_unknown_fields)]
 pub struct NewFeedback {
     /// `up`, `down`, or null to withdraw.
+    #[schema(value_type = Option<Rating>)]
     pub rating: Option<String>,
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
+}
+
+/// A rating of an answer.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the values; the handler matches the string
+pub enum Rating {
+    #[schema(rename = "up")]
+    Up,
+    #[schema(rename = "down")]
+    Down,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -163,10 +175,12 @@ async fn regenerate_message(
     let options: Regenerate = if body.iter().all(u8::is_ascii_whitespace) {
         Regenerate { stream: None }
     } else {
-        serde_json::from_slice(&body).map_err(|e| Error::BadRequest {
-            code: "invalid_json",
-            message: format!("invalid JSON body: {e}"),
-        })?
+        serde_json::from_slice::<Option<Regenerate>>(&body)
+            .map_err(|e| Error::BadRequest {
+                code: "invalid_json",
+                message: format!("invalid JSON body: {e}"),
+            })?
+            .unwrap_or(Regenerate { stream: None })
     };
     let message = messages::get_message(&state.db, &user.id, &id)
         .await?

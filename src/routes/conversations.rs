@@ -60,7 +60,11 @@ pub struct ConversationQuery {
     pub q: Option<String>,
     pub agent_id: Option<String>,
     pub archived: Option<bool>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,15}_[0-9A-Za-z-]{1,64}$")]
     pub cursor: Option<String>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -74,6 +78,7 @@ pub struct NewConversation {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConversationChanges {
+    #[schema(max_length = 200)]
     pub title: Option<String>,
     pub pinned: Option<bool>,
     pub archived: Option<bool>,
@@ -109,7 +114,7 @@ async fn list_conversations(
         limit: query.limit,
     };
     let cursor = paging.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = paging.limit();
+    let limit = paging.limit()?;
     let filter = ConversationFilter {
         q: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()),
         agent_id: query.agent_id.as_deref(),
@@ -182,7 +187,8 @@ fn excerpt(text: &str, q: &str, width: usize) -> String {
     responses(
         (status = 201, description = "created", body = ConversationView),
         (status = 401, description = "not signed in", body = ErrorResponse),
-        (status = 422, description = "no such agent for the caller, or a bad title", body = ErrorResponse),
+        (status = 404, description = "no such agent for the caller (`field`: `agent_id`)", body = ErrorResponse),
+        (status = 422, description = "a bad title", body = ErrorResponse),
     ))]
 async fn create_conversation(
     State(state): State<AppState>,
@@ -226,8 +232,8 @@ async fn get_conversation(
     params(("id" = String, Path, description = "conversation id")), request_body = ConversationChanges,
     responses(
         (status = 200, description = "the changed conversation", body = ConversationView),
-        (status = 404, description = "no such conversation of the caller's", body = ErrorResponse),
-        (status = 422, description = "a bad title, agent or message id", body = ErrorResponse),
+        (status = 404, description = "no such conversation of the caller's, no such agent for the caller or no such message in the conversation (`field` says which)", body = ErrorResponse),
+        (status = 422, description = "a bad title", body = ErrorResponse),
     ))]
 async fn update_conversation(
     State(state): State<AppState>,
@@ -245,10 +251,10 @@ async fn update_conversation(
     if let Some(message_id) = &body.current_message_id
         && !store::message_in_conversation(&state.db, &id, message_id).await?
     {
-        return Err(invalid(
-            "current_message_id",
-            "is not a message of this conversation",
-        ));
+        return Err(Error::NoSuch {
+            field: "current_message_id",
+            message: "is not a message of this conversation",
+        });
     }
     let patch = ConversationPatch {
         title,
@@ -290,7 +296,10 @@ fn check_agent(state: &AppState, user: &AuthUser, agent_id: &str) -> Result<()> 
     {
         Ok(())
     } else {
-        Err(invalid("agent_id", "is not an agent you can use"))
+        Err(Error::NoSuch {
+            field: "agent_id",
+            message: "is not an agent you can use",
+        })
     }
 }
 

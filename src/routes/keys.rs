@@ -11,7 +11,9 @@ use crate::audit::{Event, record};
 use crate::auth::{AuthUser, ClientInfo, Role, Scope, api_keys};
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::views::{Page, PageQuery, decode_cursor, page, parse_rfc3339, rfc3339};
+use crate::routes::views::{
+    NonBlank, Page, PageQuery, decode_cursor, page, parse_rfc3339, rfc3339,
+};
 use crate::state::AppState;
 use crate::store::api_keys::{self as store, ApiKeyRow, NewApiKey};
 use crate::store::now_ms;
@@ -20,10 +22,14 @@ use crate::store::now_ms;
 #[serde(deny_unknown_fields)]
 pub struct NewApiKeyRequest {
     /// A label to recognise the key by, 1–100 characters.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
-    /// RFC 3339; the key stops working then. Omit for a key that does not expire.
+    /// RFC 3339, in the future; the key stops working then. Omit for a key that does not
+    /// expire.
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
     /// Agent ids the key may use; omit for all agents the owner may use.
+    #[schema(value_type = Option<Vec<NonBlank>>, min_items = 1)]
     pub allowed_agents: Option<Vec<String>>,
     /// What the key may do: `["chat"]` (the default) or `["admin"]` (also the admin API;
     /// admins only). `admin` includes `chat`.
@@ -93,7 +99,7 @@ async fn list_keys(
 ) -> Result<axum::Json<Page<ApiKeyView>>> {
     user.require_session(MANAGE)?;
     let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = query.limit();
+    let limit = query.limit()?;
     let rows = store::list_api_keys(
         &state.db,
         &user.id,

@@ -28,7 +28,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// Username or email.
+    #[schema(max_length = 254)]
     pub username: String,
+    #[schema(max_length = 1024)]
     pub password: String,
 }
 
@@ -39,7 +41,7 @@ pub struct LoginRequest {
         (status = 401, description = "invalid username or password", body = ErrorResponse),
         (status = 403, description = "the account is disabled", body = ErrorResponse),
         (status = 423, description = "too many failed logins on this account from this address: wait `Retry-After` seconds (other addresses are not affected)", body = ErrorResponse),
-        (status = 422, description = "a username longer than 254 bytes or a password longer than 1024 bytes (`field` says which)", body = ErrorResponse),
+        (status = 422, description = "a username longer than 254 characters or a password longer than 1024 characters (`field` says which)", body = ErrorResponse),
         (status = 429, description = "too many attempts from this address", body = ErrorResponse),
         (status = 503, description = "too many password checks at once; `Retry-After` says when to retry", body = ErrorResponse),
     ))]
@@ -62,18 +64,20 @@ async fn login(
     let login = body.username.trim().to_string();
     // No account has a longer name, email or password: refused before they reach the store,
     // the failure counters or the audit log.
-    if login.len() > MAX_LOGIN_BYTES {
+    if login.chars().count() > MAX_LOGIN_CHARS {
         return Err(Error::Invalid {
             field: "username".into(),
-            message: format!("must be at most {MAX_LOGIN_BYTES} bytes (a username or an email)"),
+            message: format!(
+                "must be at most {MAX_LOGIN_CHARS} characters (a username or an email)"
+            ),
         });
     }
-    if body.password.len() > password::MAX_PASSWORD_BYTES {
+    if body.password.chars().count() > password::MAX_PASSWORD_CHARS {
         return Err(Error::Invalid {
             field: "password".into(),
             message: format!(
-                "must be at most {} bytes long",
-                password::MAX_PASSWORD_BYTES
+                "must be at most {} characters long",
+                password::MAX_PASSWORD_CHARS
             ),
         });
     }
@@ -179,4 +183,4 @@ fn delayed(until: i64, now: i64) -> Error {
 }
 
 /// The longest login accepted: an email's maximum length (usernames are at most 32 characters).
-const MAX_LOGIN_BYTES: usize = 254;
+const MAX_LOGIN_CHARS: usize = 254;

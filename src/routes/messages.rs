@@ -65,9 +65,22 @@ pub struct MessageQuery {
     pub all: Option<bool>,
 }
 
+/// The export formats.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents the values; the handler matches the query string
+pub enum ExportFormat {
+    #[schema(rename = "markdown")]
+    Markdown,
+    #[schema(rename = "md")]
+    Md,
+    #[schema(rename = "json")]
+    Json,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ExportQuery {
-    /// `markdown` (default) or `json`.
+    /// `markdown` (default; also `md`) or `json`.
+    #[param(value_type = Option<ExportFormat>)]
     pub format: Option<String>,
 }
 
@@ -198,7 +211,10 @@ pub struct ConversationExport {
 #[utoipa::path(get, path = "/api/conversations/{id}/export", tag = "conversations", security(("bearer" = [])),
     params(("id" = String, Path, description = "conversation id"), ExportQuery),
     responses(
-        (status = 200, description = "the export (text/markdown or application/json)", body = ConversationExport),
+        (status = 200, description = "the export: Markdown, or with `format=json` JSON", content(
+            (String = "text/markdown"),
+            (ConversationExport = "application/json"),
+        )),
         (status = 404, description = "no such conversation of the caller's", body = ErrorResponse),
         (status = 422, description = "an unknown format", body = ErrorResponse),
     ))]

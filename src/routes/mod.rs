@@ -17,6 +17,7 @@ mod limits;
 mod login;
 mod messages;
 mod openai_compat;
+mod openapi;
 mod ops;
 mod registration;
 #[cfg(feature = "test-hooks")]
@@ -60,6 +61,19 @@ use crate::state::AppState;
         crate::chat::events::UsageEvent,
         crate::chat::events::DoneEvent,
         crate::chat::events::ErrorEvent,
+        // Referenced by parameters and fields whose schemas are written by hand (utoipa
+        // collects only derived schemas on its own).
+        views::TimeZoneName,
+        views::DateOrTimestamp,
+        views::NonBlank,
+        messages::ExportFormat,
+        chat::Rating,
+        crate::compat::TextOrParts,
+        crate::compat::TextOrObject,
+        // A provider's own fields (the web UI's forms are typed by them); `ProviderDef` has
+        // them inline beside its `type`.
+        crate::agents::UpstreamDef,
+        crate::agents::DemoDef,
     )),
     modifiers(&SecuritySchemes),
     tags(
@@ -145,8 +159,11 @@ pub fn router() -> Router<AppState> {
 pub fn openapi_json() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
-        let (_, doc) = api_router().split_for_parts();
-        doc.to_pretty_json().unwrap_or_default()
+        let (_, mut doc) = api_router().split_for_parts();
+        openapi::complete(&mut doc);
+        let mut doc = serde_json::to_value(&doc).unwrap_or_default();
+        openapi::finish(&mut doc);
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
     })
 }
 

@@ -23,8 +23,11 @@ use crate::store::{invitations, users};
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// 3–32 letters, digits, `_`, `-` or `.`.
+    #[schema(pattern = r"^[\w.-]{3,32}$")]
     pub username: String,
+    #[schema(min_length = 8, max_length = 1024)]
     pub password: String,
+    #[schema(format = Email, max_length = 254)]
     pub email: Option<String>,
     /// The code of an invitation link (required when registration is by invitation).
     pub invite_code: Option<String>,
@@ -70,7 +73,8 @@ async fn registration_info(State(state): State<AppState>) -> Result<axum::Json<R
         (status = 201, description = "account created and signed in", body = TokenResponse),
         (status = 403, description = "registration is closed (`registration_closed`)", body = ErrorResponse),
         (status = 409, description = "username or email taken (`field` says which)", body = ErrorResponse),
-        (status = 422, description = "invalid username, email, password or invitation code (`field` says which)", body = ErrorResponse),
+        (status = 404, description = "no usable invitation has this code (`field`: `invite_code`)", body = ErrorResponse),
+        (status = 422, description = "invalid username, email or password, or no code where registration is by invitation (`field` says which)", body = ErrorResponse),
         (status = 503, description = "too many password checks at once; `Retry-After` says when to retry", body = ErrorResponse),
     ))]
 async fn register(
@@ -107,10 +111,7 @@ async fn register(
     {
         // Another registration used the code in the meantime: this account does not exist.
         users::soft_delete_user(&state.db, &user.id).await?;
-        return Err(crate::error::Error::Invalid {
-            field: "invite_code".into(),
-            message: "this invitation is unknown, used or expired".into(),
-        });
+        return Err(crate::auth::registration::unknown_code());
     }
     // Registering signs in: the account's last sign-in is now.
     users::record_login_success(&state.db, &user.id).await?;

@@ -122,7 +122,7 @@ async fn list_uploads(
     Query(query): Query<PageQuery>,
 ) -> Result<axum::Json<Page<UploadView>>> {
     let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = query.limit();
+    let limit = query.limit()?;
     let rows = store::list_uploads(
         &state.db,
         &user.id,

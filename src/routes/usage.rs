@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorResponse, Result};
 use crate::reports::Window;
 use crate::reports::stats::{AdminStats, admin_stats};
 use crate::reports::usage::{AdminUsageReport, GroupBy, UsageReport, admin_usage, user_usage};
+use crate::routes::views::{DateOrTimestamp, TimeZoneName};
 use crate::state::AppState;
 use crate::store::now_ms;
 
@@ -26,10 +27,13 @@ const STATS_MAX_DAYS: i64 = 90;
 pub struct UsageQuery {
     /// RFC 3339 date (`2026-11-01`, the start of that day) or timestamp; default: 29 days
     /// before the day of `to`, so that 30 days are shown.
+    #[param(value_type = Option<DateOrTimestamp>)]
     pub from: Option<String>,
     /// RFC 3339 date (`2026-11-30`, including that day) or timestamp (exclusive); default now.
+    #[param(value_type = Option<DateOrTimestamp>)]
     pub to: Option<String>,
     /// IANA time zone of the days, such as `Asia/Shanghai`; default UTC.
+    #[param(value_type = Option<TimeZoneName>)]
     pub tz: Option<String>,
 }
 
@@ -37,10 +41,14 @@ pub struct UsageQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AdminUsageQuery {
     /// `user`, `agent` or `day`.
+    #[param(value_type = Option<GroupBy>)]
     pub group_by: Option<String>,
     /// As for `/api/usage`.
+    #[param(value_type = Option<DateOrTimestamp>)]
     pub from: Option<String>,
+    #[param(value_type = Option<DateOrTimestamp>)]
     pub to: Option<String>,
+    #[param(value_type = Option<TimeZoneName>)]
     pub tz: Option<String>,
 }
 
@@ -48,8 +56,10 @@ pub struct AdminUsageQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatsQuery {
     /// Days in the per-day series and the window of the top lists (1–90, default 14).
+    #[param(minimum = 1, maximum = 90)]
     pub days: Option<i64>,
     /// IANA time zone of the days; default UTC.
+    #[param(value_type = Option<TimeZoneName>)]
     pub tz: Option<String>,
 }
 
@@ -91,8 +101,8 @@ async fn get_admin_usage(
     _admin: AdminUser,
     Query(query): Query<AdminUsageQuery>,
 ) -> Result<axum::Json<AdminUsageReport>> {
-    let group_by = match query.group_by.as_deref().map(str::trim) {
-        Some("user") | None | Some("") => GroupBy::User,
+    let group_by = match query.group_by.as_deref() {
+        Some("user") | None => GroupBy::User,
         Some("agent") => GroupBy::Agent,
         Some("day") => GroupBy::Day,
         Some(other) => {

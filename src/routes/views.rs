@@ -1,7 +1,5 @@
 //! Response shapes shared by several areas, timestamps as RFC 3339, and keyset pagination.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -70,19 +68,30 @@ pub struct Page<T> {
 /// `?cursor=&limit=` (limit default 50, at most 200).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 pub struct PageQuery {
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = r"^[0-9]{1,15}_[0-9A-Za-z-]{1,64}$")]
     pub cursor: Option<String>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
 impl PageQuery {
-    pub fn limit(&self) -> i64 {
-        i64::from(self.limit.unwrap_or(50).clamp(1, 200))
+    pub fn limit(&self) -> Result<i64> {
+        match self.limit.unwrap_or(50) {
+            limit @ 1..=200 => Ok(i64::from(limit)),
+            _ => Err(Error::Invalid {
+                field: "limit".into(),
+                message: "must be between 1 and 200".into(),
+            }),
+        }
     }
 }
 
-/// A keyset position: the sort timestamp and id of the last item of a page.
+/// A keyset position: the sort timestamp (unix milliseconds) and id of the last item of a
+/// page, as `<ms>_<id>`.
 pub fn encode_cursor(ts: i64, id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{ts}:{id}"))
+    format!("{ts}_{id}")
 }
 
 pub fn decode_cursor(cursor: &str) -> Result<(i64, String)> {
@@ -90,9 +99,14 @@ pub fn decode_cursor(cursor: &str) -> Result<(i64, String)> {
         field: "cursor".into(),
         message: "is not a cursor returned by this list".into(),
     };
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
-    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-    let (ts, id) = text.split_once(':').ok_or_else(invalid)?;
+    let (ts, id) = cursor.split_once('_').ok_or_else(invalid)?;
+    let well_formed = (1..=15).contains(&ts.len())
+        && ts.bytes().all(|b| b.is_ascii_digit())
+        && (1..=64).contains(&id.len())
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !well_formed {
+        return Err(invalid());
+    }
     Ok((ts.parse().map_err(|_| invalid())?, id.to_string()))
 }
 
@@ -118,3 +132,64 @@ pub fn page<R, T>(
         next_cursor,
     }
 }
+
+/// A string with at least one character that is not white space.
+pub struct NonBlank;
+
+impl utoipa::PartialSchema for NonBlank {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"\S"))
+            .into()
+    }
+}
+
+impl ToSchema for NonBlank {}
+
+/// An IANA time zone name (`Asia/Shanghai`, `UTC`); the document lists the names the
+/// server's bundled time zone database knows.
+pub struct TimeZoneName;
+
+impl utoipa::PartialSchema for TimeZoneName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let names: Vec<String> = jiff::tz::TimeZoneDatabase::bundled()
+            .available()
+            .map(|name| name.as_str().to_string())
+            .collect();
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("An IANA time zone name such as Asia/Shanghai or UTC"))
+            .enum_values(Some(names))
+            .into()
+    }
+}
+
+impl ToSchema for TimeZoneName {}
+
+/// An RFC 3339 date (`2026-11-26`) or timestamp (`2026-11-26T08:00:00Z`).
+pub struct DateOrTimestamp;
+
+impl utoipa::PartialSchema for DateOrTimestamp {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AnyOfBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type,
+        };
+        let string = |format| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(format)))
+        };
+        AnyOfBuilder::new()
+            .item(string(KnownFormat::Date))
+            .item(string(KnownFormat::DateTime))
+            .description(Some(
+                "An RFC 3339 date (2026-11-26) or timestamp (2026-11-26T08:00:00Z)",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for DateOrTimestamp {}

@@ -252,6 +252,33 @@ async fn an_invalid_agent_is_refused_and_nothing_is_stored(backend: Backend) {
         )
         .await;
     assert_eq!(status, 422, "unknown keys are refused: {body}");
+    // `limits` is an object, as documented, not the array serde would also read a struct from.
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/agents?force=true",
+            &admin,
+            Some(
+                json!({"id": "x", "name": "X", "provider": {"type": "demo"}, "limits": [60, null]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 422, "limits as an array: {body}");
+    // Listing a provider's models at a metadata address is the request's fault (422), not
+    // the provider's (502).
+    let (status, body) = app
+        .send(
+            reqwest::Method::POST,
+            "/api/admin/agents/models",
+            &admin,
+            Some(json!({"provider": {"type": "openai", "base_url": "http://169.254.169.254/v1"}})),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (422, Some("provider.base_url")),
+        "{body}"
+    );
     let db = app.store();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agents")
         .fetch_one(db.pool())

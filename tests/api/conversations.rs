@@ -68,6 +68,26 @@ async fn conversations_are_created_listed_newest_first_and_paged(backend: Backen
         .await;
     assert_eq!(titles(&page2), ["first"]);
     assert!(page2["next_cursor"].is_null());
+    // Outside what the API document allows: refused, naming the parameter.
+    for query in [
+        "limit=0",
+        "limit=201",
+        "cursor=not-a-cursor",
+        "cursor=",
+        "cursor=12_a%20b",
+    ] {
+        let (status, body) = app
+            .send(
+                reqwest::Method::GET,
+                &format!("/api/conversations?{query}"),
+                &token,
+                None,
+            )
+            .await;
+        assert_eq!(status, 422, "{query}: {body}");
+        let field = query.split('=').next().unwrap();
+        assert_eq!(body["error"]["field"], field, "{query}: {body}");
+    }
 
     let (status, body) = app
         .send(
@@ -77,13 +97,11 @@ async fn conversations_are_created_listed_newest_first_and_paged(backend: Backen
             Some(json!({ "agent_id": "no-such-agent" })),
         )
         .await;
-    assert_eq!(status, 422, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("agent_id")
+    assert_eq!(
+        status, 404,
+        "an agent that does not exist is not found: {body}"
     );
+    assert_eq!(body["error"]["field"], "agent_id", "{body}");
     let (status, _) = app
         .send(
             reqwest::Method::POST,
@@ -227,7 +245,7 @@ async fn owners_rename_pin_archive_and_delete(backend: Backend) {
             Some(json!({ "current_message_id": "not-a-message" })),
         )
         .await;
-    assert_eq!(status, 422, "{body}");
+    assert_eq!(status, 404, "{body}");
     let (status, _) = app
         .send(
             reqwest::Method::PATCH,
@@ -236,7 +254,7 @@ async fn owners_rename_pin_archive_and_delete(backend: Backend) {
             Some(json!({ "agent_id": "ghost" })),
         )
         .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 404, "an agent that does not exist is not found");
 
     let (status, _) = app.send(reqwest::Method::DELETE, &path, &token, None).await;
     assert_eq!(status, 204);

@@ -20,28 +20,32 @@ pub struct MessagesRequest {
     /// An agent id (see `GET /v1/models`).
     pub model: String,
     pub max_tokens: u32,
+    #[schema(min_items = 1)]
     pub messages: Vec<Message>,
     /// A string or an array of `text` blocks.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<super::TextOrParts>)]
     pub system: Option<Content>,
     #[serde(default)]
     pub stream: bool,
     pub temperature: Option<f32>,
     pub tools: Option<Vec<Tool>>,
-    #[schema(value_type = Object)]
+    /// `{"type": "auto" | "any" | "tool" | "none"}` (`tool` with a `name`).
+    #[schema(value_type = Option<Object>)]
     pub tool_choice: Option<ToolChoiceIn>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = AnthropicMessage)]
 pub struct Message {
     pub role: Role,
     /// A string, or `text`, `image`, `tool_use` and `tool_result` blocks.
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::TextOrParts)]
     pub content: Content,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = AnthropicRole)]
 pub enum Role {
     User,
     Assistant,
@@ -96,6 +100,7 @@ pub enum ImageSource {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = AnthropicTool)]
 pub struct Tool {
     /// Absent or `custom` for client tools; server tools (`web_search_…`) are not supported.
     #[serde(rename = "type")]

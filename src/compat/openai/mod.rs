@@ -19,6 +19,7 @@ use crate::llm::{ChatMessage, ChatRequest, ContentPart, MessageRole, ToolChoice,
 pub struct ChatCompletionRequest {
     /// An agent id (see `GET /v1/models`).
     pub model: String,
+    #[schema(min_items = 1)]
     pub messages: Vec<Message>,
     #[serde(default)]
     pub stream: bool,
@@ -29,11 +30,11 @@ pub struct ChatCompletionRequest {
     pub max_completion_tokens: Option<u32>,
     pub tools: Option<Vec<Tool>>,
     /// `"auto"`, `"none"`, `"required"` or `{"type":"function","function":{"name"}}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<super::TextOrObject>)]
     pub tool_choice: Option<Value>,
     pub parallel_tool_calls: Option<bool>,
     /// Passed to OpenAI-compatible agents as given.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub response_format: Option<Value>,
 }
 
@@ -45,10 +46,11 @@ pub struct StreamOptions {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OpenAiMessage)]
 pub struct Message {
     pub role: Role,
     /// A string, or an array of `text` and `image_url` parts.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<super::TextOrParts>)]
     pub content: Option<Content>,
     /// Calls the assistant made (assistant messages).
     pub tool_calls: Option<Vec<ToolCall>>,
@@ -58,6 +60,7 @@ pub struct Message {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = OpenAiRole)]
 pub enum Role {
     System,
     Developer,
@@ -107,6 +110,7 @@ pub struct FunctionCall {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = OpenAiTool)]
 pub struct Tool {
     /// `function`.
     #[serde(rename = "type")]

@@ -1019,7 +1019,7 @@ export interface components {
             avatar?: string | null;
             capabilities?: components["schemas"]["Capability"][];
             /**
-             * Format: int32
+             * Format: uint32
              * @description Tokens of history the platform may send.
              */
             context_window?: number | null;
@@ -1030,7 +1030,7 @@ export interface components {
             /** @description `[a-z0-9-_.]`, unique. */
             id: string;
             limits?: components["schemas"]["AgentLimits"] | null;
-            /** Format: int32 */
+            /** Format: uint32 */
             max_tokens?: number | null;
             name: string;
             provider: components["schemas"]["ProviderDef"];
@@ -1048,9 +1048,9 @@ export interface components {
             welcome?: string | null;
         };
         AgentLimits: {
-            /** Format: int32 */
+            /** Format: uint32 */
             requests_per_minute?: number | null;
-            /** Format: int32 */
+            /** Format: uint32 */
             tokens_per_minute?: number | null;
         };
         AgentList: {
@@ -1095,6 +1095,20 @@ export interface components {
              *     `overloaded_error`.
              */
             type: string;
+        };
+        AnthropicMessage: {
+            /** @description A string, or `text`, `image`, `tool_use` and `tool_result` blocks. */
+            content: components["schemas"]["TextOrParts"];
+            role: components["schemas"]["AnthropicRole"];
+        };
+        /** @enum {string} */
+        AnthropicRole: "user" | "assistant";
+        AnthropicTool: {
+            description?: string | null;
+            input_schema: Record<string, never>;
+            name: string;
+            /** @description Absent or `custom` for client tools; server tools (`web_search_…`) are not supported. */
+            type?: string | null;
         };
         ApiKeyView: {
             allowed_agents?: string[] | null;
@@ -1167,7 +1181,7 @@ export interface components {
         /** @description A whole reply (`stream: false`). */
         ChatCompletion: {
             choices: components["schemas"]["Choice"][];
-            /** Format: int64 */
+            /** Format: uint64 */
             created: number;
             id: string;
             /** @description The agent id that was asked for. */
@@ -1179,30 +1193,29 @@ export interface components {
         /** @description `POST /v1/chat/completions`. Fields not listed are accepted and ignored. */
         ChatCompletionRequest: {
             /**
-             * Format: int32
+             * Format: uint32
              * @description The newer name of `max_tokens`; wins when both are set.
              */
             max_completion_tokens?: number | null;
-            /** Format: int32 */
+            /** Format: uint32 */
             max_tokens?: number | null;
-            messages: components["schemas"]["Message"][];
+            messages: components["schemas"]["OpenAiMessage"][];
             /** @description An agent id (see `GET /v1/models`). */
             model: string;
             parallel_tool_calls?: boolean | null;
             /** @description Passed to OpenAI-compatible agents as given. */
-            response_format: Record<string, never>;
+            response_format?: Record<string, never> | null;
             stream?: boolean;
             stream_options?: components["schemas"]["StreamOptions"] | null;
             /** Format: float */
             temperature?: number | null;
-            /** @description `"auto"`, `"none"`, `"required"` or `{"type":"function","function":{"name"}}`. */
-            tool_choice: Record<string, never>;
-            tools?: components["schemas"]["Tool"][] | null;
+            tool_choice?: components["schemas"]["TextOrObject"] | null;
+            tools?: components["schemas"]["OpenAiTool"][] | null;
         };
         Choice: {
             /** @description `stop`, `length`, `tool_calls` or `content_filter`. */
             finish_reason: string;
-            /** Format: int32 */
+            /** Format: uint32 */
             index: number;
             logprobs?: boolean | null;
             message: components["schemas"]["AssistantMessage"];
@@ -1301,6 +1314,8 @@ export interface components {
             pool: components["schemas"]["PoolInfo"];
             status: components["schemas"]["ComponentStatus"];
         };
+        /** @description An RFC 3339 date (2026-11-26) or timestamp (2026-11-26T08:00:00Z) */
+        DateOrTimestamp: string;
         /** @description One day of the dashboard's series. */
         DayStats: {
             /** Format: int64 */
@@ -1330,7 +1345,7 @@ export interface components {
         /** @description The built-in demo: deterministic, local, no network. */
         DemoDef: {
             /**
-             * Format: int32
+             * Format: uint32
              * @description Characters per second it "types" at; default a human-like 200.
              */
             chars_per_second?: number | null;
@@ -1365,6 +1380,11 @@ export interface components {
         ErrorResponse: {
             error: components["schemas"]["ErrorBody"];
         };
+        /**
+         * @description The export formats.
+         * @enum {string}
+         */
+        ExportFormat: "markdown" | "md" | "json";
         /**
          * @description What kind of failure, for the UI to pick an icon or a hint.
          * @enum {string}
@@ -1403,7 +1423,7 @@ export interface components {
             components?: components["schemas"]["Components"] | null;
             environment: string;
             status: components["schemas"]["HealthStatus"];
-            /** Format: int64 */
+            /** Format: uint64 */
             uptime_s: number;
             version: string;
         };
@@ -1454,15 +1474,6 @@ export interface components {
             password: string;
             /** @description Username or email. */
             username: string;
-        };
-        Message: {
-            /** @description A string, or an array of `text` and `image_url` parts. */
-            content: Record<string, never>;
-            role: components["schemas"]["Role"];
-            /** @description The call a `tool` message answers. */
-            tool_call_id?: string | null;
-            /** @description Calls the assistant made (assistant messages). */
-            tool_calls?: components["schemas"]["ToolCall"][] | null;
         };
         MessageList: {
             /** @description The tip of the branch shown. */
@@ -1533,18 +1544,18 @@ export interface components {
         };
         /** @description `POST /v1/messages`. Fields not listed (`metadata`, `top_k`, …) are accepted and ignored. */
         MessagesRequest: {
-            /** Format: int32 */
+            /** Format: uint32 */
             max_tokens: number;
-            messages: components["schemas"]["Message"][];
+            messages: components["schemas"]["AnthropicMessage"][];
             /** @description An agent id (see `GET /v1/models`). */
             model: string;
             stream?: boolean;
-            /** @description A string or an array of `text` blocks. */
-            system: Record<string, never>;
+            system?: components["schemas"]["TextOrParts"] | null;
             /** Format: float */
             temperature?: number | null;
-            tool_choice: Record<string, never>;
-            tools?: components["schemas"]["Tool"][] | null;
+            /** @description `{"type": "auto" | "any" | "tool" | "none"}` (`tool` with a `name`). */
+            tool_choice?: Record<string, never> | null;
+            tools?: components["schemas"]["AnthropicTool"][] | null;
         };
         /**
          * @description Where a message stands; stored as its lower-case name (the schema's CHECK lists them).
@@ -1582,7 +1593,7 @@ export interface components {
             usage?: components["schemas"]["MessageUsage"] | null;
         };
         Model: {
-            /** Format: int64 */
+            /** Format: uint64 */
             created: number;
             /** @description The agent id. */
             id: string;
@@ -1620,8 +1631,12 @@ export interface components {
         };
         NewApiKeyRequest: {
             /** @description Agent ids the key may use; omit for all agents the owner may use. */
-            allowed_agents?: string[] | null;
-            /** @description RFC 3339; the key stops working then. Omit for a key that does not expire. */
+            allowed_agents?: components["schemas"]["NonBlank"][] | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339, in the future; the key stops working then. Omit for a key that does not
+             *     expire.
+             */
             expires_at?: string | null;
             /** @description A label to recognise the key by, 1–100 characters. */
             name: string;
@@ -1637,12 +1652,11 @@ export interface components {
         };
         NewFeedback: {
             comment?: string | null;
-            /** @description `up`, `down`, or null to withdraw. */
-            rating?: string | null;
+            rating?: components["schemas"]["Rating"] | null;
         };
         NewInvitationRequest: {
             /**
-             * Format: int32
+             * Format: uint32
              * @description 1–90; default 7.
              */
             expires_in_days?: number | null;
@@ -1678,6 +1692,7 @@ export interface components {
         };
         /** @enum {string} */
         NodeState: "running" | "done" | "failed";
+        NonBlank: string;
         /** @description OpenAI's error document. */
         OpenAiError: {
             error: components["schemas"]["OpenAiErrorBody"];
@@ -1691,6 +1706,21 @@ export interface components {
              * @description `invalid_request_error`, `authentication_error`, `permission_error`,
              *     `not_found_error`, `rate_limit_error` or `api_error`.
              */
+            type: string;
+        };
+        OpenAiMessage: {
+            content?: components["schemas"]["TextOrParts"] | null;
+            role: components["schemas"]["OpenAiRole"];
+            /** @description The call a `tool` message answers. */
+            tool_call_id?: string | null;
+            /** @description Calls the assistant made (assistant messages). */
+            tool_calls?: components["schemas"]["ToolCall"][] | null;
+        };
+        /** @enum {string} */
+        OpenAiRole: "system" | "developer" | "user" | "assistant" | "tool";
+        OpenAiTool: {
+            function?: components["schemas"]["Function"] | null;
+            /** @description `function`. */
             type: string;
         };
         /** @description What a reload did. */
@@ -1822,14 +1852,14 @@ export interface components {
             revoke_api_keys?: boolean;
         };
         PoolInfo: {
-            /** Format: int32 */
+            /** Format: uint32 */
             idle: number;
-            /** Format: int32 */
+            /** Format: uint32 */
             in_use: number;
-            /** Format: int32 */
+            /** Format: uint32 */
             max: number;
             /**
-             * Format: int32
+             * Format: uint32
              * @description Open connections.
              */
             size: number;
@@ -1847,23 +1877,112 @@ export interface components {
             field: string;
             message: string;
         };
-        /** @description The provider behind an agent, tagged by `type`. */
-        ProviderDef: (components["schemas"]["UpstreamDef"] & {
+        /** @description The provider behind an agent, tagged by `type` */
+        ProviderDef: {
+            /** @description Write-only: reads show `********` when a key is set. */
+            api_key?: string | null;
+            /** @description FastGPT's app id (for the opening data). */
+            app_id?: string | null;
+            /** @description An absolute http(s) URL. */
+            base_url: string;
+            /** @description A duration such as `10s`. */
+            connect_timeout?: string | null;
+            /** @description Extra headers sent with every request. */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Longest silence between two chunks of a stream (`60s`). */
+            idle_timeout?: string | null;
+            /**
+             * Format: uint32
+             * @description Retries before the first token (connect errors, 429, 5xx).
+             */
+            max_retries?: number | null;
+            /** @description The model (openai, anthropic); app-style providers ignore it. */
+            model?: string | null;
             /** @enum {string} */
             type: "openai";
-        }) | (components["schemas"]["UpstreamDef"] & {
+        } | {
+            /** @description Write-only: reads show `********` when a key is set. */
+            api_key?: string | null;
+            /** @description FastGPT's app id (for the opening data). */
+            app_id?: string | null;
+            /** @description An absolute http(s) URL. */
+            base_url: string;
+            /** @description A duration such as `10s`. */
+            connect_timeout?: string | null;
+            /** @description Extra headers sent with every request. */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Longest silence between two chunks of a stream (`60s`). */
+            idle_timeout?: string | null;
+            /**
+             * Format: uint32
+             * @description Retries before the first token (connect errors, 429, 5xx).
+             */
+            max_retries?: number | null;
+            /** @description The model (openai, anthropic); app-style providers ignore it. */
+            model?: string | null;
             /** @enum {string} */
             type: "anthropic";
-        }) | (components["schemas"]["UpstreamDef"] & {
+        } | {
+            /** @description Write-only: reads show `********` when a key is set. */
+            api_key?: string | null;
+            /** @description FastGPT's app id (for the opening data). */
+            app_id?: string | null;
+            /** @description An absolute http(s) URL. */
+            base_url: string;
+            /** @description A duration such as `10s`. */
+            connect_timeout?: string | null;
+            /** @description Extra headers sent with every request. */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Longest silence between two chunks of a stream (`60s`). */
+            idle_timeout?: string | null;
+            /**
+             * Format: uint32
+             * @description Retries before the first token (connect errors, 429, 5xx).
+             */
+            max_retries?: number | null;
+            /** @description The model (openai, anthropic); app-style providers ignore it. */
+            model?: string | null;
             /** @enum {string} */
             type: "fastgpt";
-        }) | (components["schemas"]["UpstreamDef"] & {
+        } | {
+            /** @description Write-only: reads show `********` when a key is set. */
+            api_key?: string | null;
+            /** @description FastGPT's app id (for the opening data). */
+            app_id?: string | null;
+            /** @description An absolute http(s) URL. */
+            base_url: string;
+            /** @description A duration such as `10s`. */
+            connect_timeout?: string | null;
+            /** @description Extra headers sent with every request. */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description Longest silence between two chunks of a stream (`60s`). */
+            idle_timeout?: string | null;
+            /**
+             * Format: uint32
+             * @description Retries before the first token (connect errors, 429, 5xx).
+             */
+            max_retries?: number | null;
+            /** @description The model (openai, anthropic); app-style providers ignore it. */
+            model?: string | null;
             /** @enum {string} */
             type: "dify";
-        }) | (components["schemas"]["DemoDef"] & {
+        } | {
+            /**
+             * Format: uint32
+             * @description Characters per second it "types" at; default a human-like 200.
+             */
+            chars_per_second?: number | null;
             /** @enum {string} */
             type: "demo";
-        });
+        };
         /** @enum {string} */
         ProviderKind: "openai" | "anthropic" | "fastgpt" | "dify" | "demo";
         /** @description One provider's part of the requests over the window. */
@@ -1878,6 +1997,11 @@ export interface components {
              */
             share: number;
         };
+        /**
+         * @description A rating of an answer.
+         * @enum {string}
+         */
+        Rating: "up" | "down";
         /** @description Health of the last hours. */
         RecentHealth: {
             /**
@@ -1949,7 +2073,7 @@ export interface components {
         };
         RevokedKeys: {
             /**
-             * Format: int64
+             * Format: uint64
              * @description How many keys stopped working.
              */
             revoked: number;
@@ -1993,6 +2117,13 @@ export interface components {
          * @enum {string}
          */
         Source: "config" | "console";
+        /** @description One server-sent event */
+        SseEvent: {
+            data?: string;
+            event?: string;
+            id?: string;
+            retry?: number;
+        };
         /** @description `start`: the turn began; the ids to reattach and to show. */
         StartEvent: {
             agent_id: string;
@@ -2018,10 +2149,19 @@ export interface components {
         TextEvent: {
             text: string;
         };
+        TextOrObject: string | Record<string, never>;
+        TextOrParts: string | {
+            type: string;
+        }[];
+        /**
+         * @description An IANA time zone name such as Asia/Shanghai or UTC
+         * @enum {string}
+         */
+        TimeZoneName: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Timbuktu" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/ComodRivadavia" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Atka" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Ensenada" | "America/Fort_Nelson" | "America/Fort_Wayne" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Knox_IN" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montreal" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nipigon" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Pangnirtung" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Acre" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rainy_River" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Rosario" | "America/Santa_Isabel" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Shiprock" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Thunder_Bay" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Virgin" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "America/Yellowknife" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/South_Pole" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Ashkhabad" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Colombo" | "Asia/Dacca" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Harbin" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Istanbul" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kashgar" | "Asia/Kathmandu" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macao" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Tel_Aviv" | "Asia/Thimbu" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ujung_Pandang" | "Asia/Ulaanbaatar" | "Asia/Ulan_Bator" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Faroe" | "Atlantic/Jan_Mayen" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/ACT" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Canberra" | "Australia/Currie" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/LHI" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/North" | "Australia/NSW" | "Australia/Perth" | "Australia/Queensland" | "Australia/South" | "Australia/Sydney" | "Australia/Tasmania" | "Australia/Victoria" | "Australia/West" | "Australia/Yancowinna" | "Brazil/Acre" | "Brazil/DeNoronha" | "Brazil/East" | "Brazil/West" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Canada/Saskatchewan" | "Canada/Yukon" | "CET" | "Chile/Continental" | "Chile/EasterIsland" | "CST6CDT" | "Cuba" | "EET" | "Egypt" | "Eire" | "EST" | "EST5EDT" | "Etc/GMT" | "Etc/GMT+0" | "Etc/GMT+1" | "Etc/GMT+10" | "Etc/GMT+11" | "Etc/GMT+12" | "Etc/GMT+2" | "Etc/GMT+3" | "Etc/GMT+4" | "Etc/GMT+5" | "Etc/GMT+6" | "Etc/GMT+7" | "Etc/GMT+8" | "Etc/GMT+9" | "Etc/GMT-0" | "Etc/GMT-1" | "Etc/GMT-10" | "Etc/GMT-11" | "Etc/GMT-12" | "Etc/GMT-13" | "Etc/GMT-14" | "Etc/GMT-2" | "Etc/GMT-3" | "Etc/GMT-4" | "Etc/GMT-5" | "Etc/GMT-6" | "Etc/GMT-7" | "Etc/GMT-8" | "Etc/GMT-9" | "Etc/GMT0" | "Etc/Greenwich" | "Etc/UCT" | "Etc/Universal" | "Etc/UTC" | "Etc/Zulu" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belfast" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Nicosia" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Tiraspol" | "Europe/Ulyanovsk" | "Europe/Uzhgorod" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zaporozhye" | "Europe/Zurich" | "Factory" | "GB" | "GB-Eire" | "GMT" | "GMT+0" | "GMT-0" | "GMT0" | "Greenwich" | "Hongkong" | "HST" | "Iceland" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Iran" | "Israel" | "Jamaica" | "Japan" | "Kwajalein" | "Libya" | "MET" | "Mexico/BajaNorte" | "Mexico/BajaSur" | "Mexico/General" | "MST" | "MST7MDT" | "Navajo" | "NZ" | "NZ-CHAT" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Johnston" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Samoa" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "Pacific/Yap" | "Poland" | "Portugal" | "PRC" | "PST8PDT" | "ROC" | "ROK" | "Singapore" | "Turkey" | "UCT" | "Universal" | "US/Alaska" | "US/Aleutian" | "US/Arizona" | "US/Central" | "US/East-Indiana" | "US/Eastern" | "US/Hawaii" | "US/Indiana-Starke" | "US/Michigan" | "US/Mountain" | "US/Pacific" | "US/Samoa" | "UTC" | "W-SU" | "WET" | "Zulu";
         TokenResponse: {
             access_token: string;
             /**
-             * Format: int64
+             * Format: uint64
              * @description Seconds until the access token expires.
              */
             expires_in: number;
@@ -2029,11 +2169,6 @@ export interface components {
             /** @description Always `Bearer`. */
             token_type: string;
             user: components["schemas"]["UserView"];
-        };
-        Tool: {
-            function?: components["schemas"]["Function"] | null;
-            /** @description `function`. */
-            type: string;
         };
         ToolCall: {
             function: components["schemas"]["FunctionCall"];
@@ -2077,12 +2212,12 @@ export interface components {
             /** Format: int64 */
             files: number;
             /**
-             * Format: int64
+             * Format: uint64
              * @description `uploads.quota_per_user` in bytes.
              */
             quota_bytes: number;
             /**
-             * Format: int64
+             * Format: uint64
              * @description `uploads.retention` in seconds: uploads older than this are deleted; absent when they
              *     are kept.
              */
@@ -2113,6 +2248,7 @@ export interface components {
             api_key?: string | null;
             /** @description FastGPT's app id (for the opening data). */
             app_id?: string | null;
+            /** @description An absolute http(s) URL. */
             base_url: string;
             /** @description A duration such as `10s`. */
             connect_timeout?: string | null;
@@ -2123,7 +2259,7 @@ export interface components {
             /** @description Longest silence between two chunks of a stream (`60s`). */
             idle_timeout?: string | null;
             /**
-             * Format: int32
+             * Format: uint32
              * @description Retries before the first token (connect errors, 429, 5xx).
              */
             max_retries?: number | null;
@@ -2136,17 +2272,17 @@ export interface components {
             /** @description What went wrong, as a sentence naming the URL tried. */
             message: string;
             /**
-             * Format: int32
+             * Format: uint32
              * @description The upstream's HTTP status, when it answered with one.
              */
             status?: number | null;
         };
         UsageCounts: {
-            /** Format: int64 */
+            /** Format: uint64 */
             completion_tokens: number;
-            /** Format: int64 */
+            /** Format: uint64 */
             prompt_tokens: number;
-            /** Format: int64 */
+            /** Format: uint64 */
             total_tokens: number;
         };
         /** @description One day and agent of a user's usage. */
@@ -2165,10 +2301,10 @@ export interface components {
         };
         /** @description `usage`: token counts; `estimated` when the upstream gave none. */
         UsageEvent: {
-            /** Format: int64 */
+            /** Format: uint64 */
             completion_tokens: number;
             estimated: boolean;
-            /** Format: int64 */
+            /** Format: uint64 */
             prompt_tokens: number;
         };
         /** @description One group of the admin usage report. */
@@ -2202,9 +2338,9 @@ export interface components {
             username?: string | null;
         };
         UsageOut: {
-            /** Format: int64 */
+            /** Format: uint64 */
             input_tokens: number;
-            /** Format: int64 */
+            /** Format: uint64 */
             output_tokens: number;
         };
         /** @description `GET /api/usage`. */
@@ -2300,8 +2436,26 @@ export interface operations {
                     "application/json": components["schemas"]["AdminAgentList"];
                 };
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2336,6 +2490,24 @@ export interface operations {
                     "application/json": components["schemas"]["AdminAgentView"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -2354,8 +2526,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description the definition is not valid */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2386,6 +2585,15 @@ export interface operations {
                     "application/json": components["schemas"]["AdminAgentView"];
                 };
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -2397,6 +2605,15 @@ export interface operations {
             };
             /** @description no such agent */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2434,6 +2651,24 @@ export interface operations {
                     "application/json": components["schemas"]["AdminAgentView"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -2452,8 +2687,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description the definition is not valid, or its id differs from the path */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2482,6 +2744,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -2502,6 +2773,15 @@ export interface operations {
             };
             /** @description defined in the agents file, or other agents fall back to it */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2532,6 +2812,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConnectionTest"];
                 };
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -2543,6 +2832,15 @@ export interface operations {
             };
             /** @description no such agent */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2574,6 +2872,24 @@ export interface operations {
                     "application/json": components["schemas"]["ModelsView"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -2583,8 +2899,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description a provider type without a model list (FastGPT, Dify, demo) */
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a provider type without a model list (FastGPT, Dify, demo), or a base URL that is not an http(s) URL or is a link-local or cloud metadata address */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2610,9 +2953,11 @@ export interface operations {
                 action?: string | null;
                 /** @description Actor user id. */
                 actor?: string | null;
+                /** @description The `next_cursor` of the previous page. */
                 cursor?: string | null;
                 /** @description RFC 3339; entries at or after. */
                 from?: string | null;
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number | null;
                 /** @description RFC 3339; entries before. */
                 to?: string | null;
@@ -2630,6 +2975,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditView"];
+                };
+            };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description not an admin */
@@ -2650,12 +3013,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_invitations: {
         parameters: {
             query?: {
+                /** @description The `next_cursor` of the previous page. */
                 cursor?: string | null;
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number | null;
             };
             header?: never;
@@ -2673,8 +3047,44 @@ export interface operations {
                     "application/json": components["schemas"]["Page_InvitationView"];
                 };
             };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a query parameter is out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2706,6 +3116,24 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedInvitation"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -2715,8 +3143,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description expiry out of range or note too long */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2745,6 +3200,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -2772,6 +3236,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     get_settings: {
@@ -2792,8 +3265,26 @@ export interface operations {
                     "application/json": components["schemas"]["ServerSettingsView"];
                 };
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2825,8 +3316,44 @@ export interface operations {
                     "application/json": components["schemas"]["ServerSettingsView"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2843,6 +3370,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     get_admin_stats: {
@@ -2851,7 +3387,7 @@ export interface operations {
                 /** @description Days in the per-day series and the window of the top lists (1–90, default 14). */
                 days?: number | null;
                 /** @description IANA time zone of the days; default UTC. */
-                tz?: string | null;
+                tz?: components["schemas"]["TimeZoneName"] | null;
             };
             header?: never;
             path?: never;
@@ -2866,6 +3402,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminStats"];
+                };
+            };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description not signed in */
@@ -2895,17 +3440,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     get_admin_usage: {
         parameters: {
             query?: {
                 /** @description As for `/api/usage`. */
-                from?: string | null;
+                from?: components["schemas"]["DateOrTimestamp"] | null;
                 /** @description `user`, `agent` or `day`. */
-                group_by?: string | null;
-                to?: string | null;
-                tz?: string | null;
+                group_by?: components["schemas"]["GroupBy"] | null;
+                to?: components["schemas"]["DateOrTimestamp"] | null;
+                tz?: components["schemas"]["TimeZoneName"] | null;
             };
             header?: never;
             path?: never;
@@ -2920,6 +3474,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminUsageReport"];
+                };
+            };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description not signed in */
@@ -2949,12 +3512,23 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_users: {
         parameters: {
             query?: {
+                /** @description The `next_cursor` of the previous page. */
                 cursor?: string | null;
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number | null;
                 /** @description Substring of the username or email. */
                 q?: string | null;
@@ -2974,6 +3548,15 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UserView"];
                 };
             };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not signed in */
             401: {
                 headers: {
@@ -2985,6 +3568,24 @@ export interface operations {
             };
             /** @description not an admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a query parameter is out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3016,6 +3617,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -3034,8 +3653,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description invalid username, email or password */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3064,6 +3710,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -3084,6 +3739,15 @@ export interface operations {
             };
             /** @description this would leave no active admin */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3118,6 +3782,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -3145,8 +3827,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description the new password breaks the policy */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3176,6 +3885,15 @@ export interface operations {
             };
             /** @description not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3224,6 +3942,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     agent_init: {
@@ -3247,8 +3974,26 @@ export interface operations {
                     "application/json": components["schemas"]["AppInit"];
                 };
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description no such agent for the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3285,6 +4030,15 @@ export interface operations {
                     "application/json": components["schemas"]["ReloadResult"];
                 };
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -3301,6 +4055,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvalidConfiguration"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -3327,6 +4090,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description invalid username or password */
             401: {
                 headers: {
@@ -3345,7 +4117,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description a username longer than 254 bytes or a password longer than 1024 bytes (`field` says which) */
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a username longer than 254 characters or a password longer than 1024 characters (`field` says which) */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3391,9 +4181,9 @@ export interface operations {
             cookie?: never;
         };
         /** @description optional when the cookie is sent */
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
@@ -3403,6 +4193,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the JSON body does not match the documented schema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -3440,6 +4275,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     me: {
@@ -3469,6 +4313,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     change_password: {
@@ -3491,6 +4344,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not signed in, or the current password is wrong */
             401: {
                 headers: {
@@ -3502,6 +4364,24 @@ export interface operations {
             };
             /** @description API keys cannot change passwords */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3546,9 +4426,9 @@ export interface operations {
             cookie?: never;
         };
         /** @description optional when the cookie is sent */
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": components["schemas"]["RefreshRequest"] | null;
             };
         };
         responses: {
@@ -3561,8 +4441,53 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description missing, unknown, expired, revoked or reused refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the JSON body does not match the documented schema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3594,8 +4519,26 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description registration is closed (`registration_closed`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no usable invitation has this code (`field`: `invite_code`) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3612,8 +4555,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description invalid username, email, password or invitation code (`field` says which) */
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description invalid username, email or password, or no code where registration is by invitation (`field` says which) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3650,6 +4620,15 @@ export interface operations {
                     "application/json": components["schemas"]["RegistrationInfo"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     session: {
@@ -3679,6 +4658,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     reload_config: {
@@ -3699,6 +4687,15 @@ export interface operations {
                     "application/json": components["schemas"]["Outcome"];
                 };
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not an admin */
             403: {
                 headers: {
@@ -3717,6 +4714,15 @@ export interface operations {
                     "application/json": components["schemas"]["ReloadRefused"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_conversations: {
@@ -3724,7 +4730,9 @@ export interface operations {
             query?: {
                 agent_id?: string | null;
                 archived?: boolean | null;
+                /** @description The `next_cursor` of the previous page. */
                 cursor?: string | null;
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number | null;
                 /** @description A substring of the title or of any message (Chinese included). */
                 q?: string | null;
@@ -3744,8 +4752,35 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ConversationView"];
                 };
             };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not signed in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a query parameter is out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3777,6 +4812,15 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationView"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not signed in */
             401: {
                 headers: {
@@ -3786,8 +4830,44 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description no such agent for the caller, or a bad title */
+            /** @description no such agent for the caller (`field`: `agent_id`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad title */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3818,8 +4898,26 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationView"];
                 };
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description no such conversation of the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3848,8 +4946,26 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description no such conversation of the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3884,7 +5000,25 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationView"];
                 };
             };
-            /** @description no such conversation of the caller's */
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such conversation of the caller's, no such agent for the caller or no such message in the conversation (`field` says which) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3893,8 +5027,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description a bad title, agent or message id */
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a bad title */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3907,8 +5068,8 @@ export interface operations {
     export_conversation: {
         parameters: {
             query?: {
-                /** @description `markdown` (default) or `json`. */
-                format?: string | null;
+                /** @description `markdown` (default; also `md`) or `json`. */
+                format?: components["schemas"]["ExportFormat"] | null;
             };
             header?: never;
             path: {
@@ -3919,13 +5080,32 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description the export (text/markdown or application/json) */
+            /** @description the export: Markdown, or with `format=json` JSON */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationExport"];
+                    "text/markdown": string;
+                };
+            };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description no such conversation of the caller's */
@@ -3939,6 +5119,15 @@ export interface operations {
             };
             /** @description an unknown format */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3972,8 +5161,44 @@ export interface operations {
                     "application/json": components["schemas"]["MessageList"];
                 };
             };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description no such conversation of the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a query parameter is out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4006,7 +5231,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageView"];
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["SseEvent"];
+                };
+            };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description no such conversation of the caller's */
@@ -4020,6 +5263,24 @@ export interface operations {
             };
             /** @description a turn is already running here */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4068,6 +5329,15 @@ export interface operations {
                     "application/json": components["schemas"]["Stopped"];
                 };
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description no such conversation of the caller's */
             404: {
                 headers: {
@@ -4079,6 +5349,15 @@ export interface operations {
             };
             /** @description no turn is running (or it runs on another instance) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4109,7 +5388,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": unknown;
+                    "text/event-stream": components["schemas"]["SseEvent"];
                 };
             };
             /** @description no turn running or held */
@@ -4119,8 +5398,26 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description no such conversation of the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4258,7 +5555,9 @@ export interface operations {
     list_keys: {
         parameters: {
             query?: {
+                /** @description The `next_cursor` of the previous page. */
                 cursor?: string | null;
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number | null;
             };
             header?: never;
@@ -4274,6 +5573,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ApiKeyView"];
+                };
+            };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description not signed in */
@@ -4296,6 +5604,15 @@ export interface operations {
             };
             /** @description an invalid cursor or limit */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4327,6 +5644,15 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKey"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not signed in */
             401: {
                 headers: {
@@ -4354,8 +5680,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description invalid name, expiry, agent list or scopes */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4394,6 +5747,15 @@ export interface operations {
             };
             /** @description API keys cannot manage API keys */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4449,6 +5811,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     rate_message: {
@@ -4476,6 +5847,24 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackView"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description no such message of the caller's */
             404: {
                 headers: {
@@ -4485,8 +5874,35 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description a bad rating, a long comment, or not an answer */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4519,7 +5935,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageView"];
-                    "text/event-stream": string;
+                    "text/event-stream": components["schemas"]["SseEvent"];
+                };
+            };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description no such message of the caller's */
@@ -4533,6 +5967,42 @@ export interface operations {
             };
             /** @description a turn is already running here */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the JSON body does not match the documented schema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4560,12 +6030,23 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     list_uploads: {
         parameters: {
             query?: {
+                /** @description The `next_cursor` of the previous page. */
                 cursor?: string | null;
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number | null;
             };
             header?: never;
@@ -4583,6 +6064,15 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UploadView"];
                 };
             };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not signed in */
             401: {
                 headers: {
@@ -4594,6 +6084,15 @@ export interface operations {
             };
             /** @description an invalid cursor or limit */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4625,6 +6124,15 @@ export interface operations {
                     "application/json": components["schemas"]["UploadView"];
                 };
             };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not signed in */
             401: {
                 headers: {
@@ -4654,6 +6162,15 @@ export interface operations {
             };
             /** @description no file, an empty file, or content that does not match the name */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4700,6 +6217,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     delete_upload: {
@@ -4739,6 +6265,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     upload_usage: {
@@ -4768,6 +6303,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     get_usage: {
@@ -4777,11 +6321,11 @@ export interface operations {
                  * @description RFC 3339 date (`2026-11-01`, the start of that day) or timestamp; default: 29 days
                  *     before the day of `to`, so that 30 days are shown.
                  */
-                from?: string | null;
+                from?: components["schemas"]["DateOrTimestamp"] | null;
                 /** @description RFC 3339 date (`2026-11-30`, including that day) or timestamp (exclusive); default now. */
-                to?: string | null;
+                to?: components["schemas"]["DateOrTimestamp"] | null;
                 /** @description IANA time zone of the days, such as `Asia/Shanghai`; default UTC. */
-                tz?: string | null;
+                tz?: components["schemas"]["TimeZoneName"] | null;
             };
             header?: never;
             path?: never;
@@ -4798,6 +6342,15 @@ export interface operations {
                     "application/json": components["schemas"]["UsageReport"];
                 };
             };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description not signed in */
             401: {
                 headers: {
@@ -4809,6 +6362,15 @@ export interface operations {
             };
             /** @description a bad from, to or tz, or a range over 366 days */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4834,6 +6396,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Version"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4925,6 +6496,33 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiError"];
                 };
             };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description the JSON body does not match the documented schema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
             /** @description rate limit, agent limit or quota (with Retry-After) */
             429: {
                 headers: {
@@ -4994,6 +6592,33 @@ export interface operations {
                     "application/json": components["schemas"]["AnthropicError"];
                 };
             };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnthropicError"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnthropicError"];
+                };
+            };
+            /** @description the JSON body does not match the documented schema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnthropicError"];
+                };
+            };
             /** @description rate limit, agent limit or quota (with Retry-After) */
             429: {
                 headers: {
@@ -5034,6 +6659,15 @@ export interface operations {
             };
             /** @description no or bad API key */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiError"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,7 +16,7 @@ export function errorKind(error: unknown): ErrorKind {
   if (error.status === 403) return 'forbidden';
   if (error.code === 'rate_limited') return 'rate_limited';
   if (error.status === 429) return 'quota';
-  if (error.status === 422 && /^agent_id: /.test(error.message)) return 'agent_missing';
+  if ((error.status === 422 || error.status === 404) && /^agent_id: /.test(error.message)) return 'agent_missing';
   if (error.status === 502 || error.status === 504) return 'upstream';
   if (error.status === 503) return 'unavailable';
   return 'other';
