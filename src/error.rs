@@ -49,9 +49,8 @@ pub enum Error {
     BadRequest { code: &'static str, message: String },
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
-    #[error("rate limited; retry in {retry_after_s} s")]
-    RateLimited { retry_after_s: u64 },
-    /// An agent limit or a quota; the message names it.
+    /// 429 with `Retry-After`: the rate limit (`rate_limited`, [`Error::rate_limited`]), an
+    /// agent limit or a quota; the message names it.
     #[error("{message}")]
     LimitReached {
         code: &'static str,
@@ -62,20 +61,18 @@ pub enum Error {
         "too many failed logins on this account from this address: try again in {retry_after_s} s"
     )]
     Locked { retry_after_s: u64 },
-    #[error("request body too large")]
-    PayloadTooLarge,
     /// 413 `upload_quota_exceeded`: the user's uploads would pass `uploads.quota_per_user`.
     #[error("{0}")]
     UploadQuota(String),
     /// 408: the body stopped arriving for `server.body_read_timeout`.
     #[error("the request body stopped arriving before it was complete")]
     BodyTimeout,
-    /// 413 whose message names the limit that was exceeded.
+    /// 413 whose message names the limit that was exceeded ([`Error::body_too_large`] for
+    /// the body limit).
     #[error("{0}")]
     TooLarge(String),
-    #[error("expected a request with Content-Type: application/json")]
-    UnsupportedMediaType,
-    /// 415 whose message names what is accepted (an upload of the wrong type, say).
+    /// 415 whose message names what is accepted ([`Error::not_json`], an upload of the wrong
+    /// type).
     #[error("{0}")]
     Unsupported(String),
     #[error("{0}")]
@@ -112,6 +109,25 @@ pub struct ErrorBody {
 }
 
 impl Error {
+    /// 429 `rate_limited`: over `rate_limit.requests_per_minute` (or another per-address limit).
+    pub fn rate_limited(retry_after_s: u64) -> Error {
+        Error::LimitReached {
+            code: "rate_limited",
+            message: format!("rate limited; retry in {retry_after_s} s"),
+            retry_after_s,
+        }
+    }
+
+    /// 413: the body is over `server.body_limit`.
+    pub fn body_too_large() -> Error {
+        Error::TooLarge("request body too large".into())
+    }
+
+    /// 415: a JSON body sent without `Content-Type: application/json`.
+    pub fn not_json() -> Error {
+        Error::Unsupported("expected a request with Content-Type: application/json".into())
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Error::Unauthorized | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
@@ -122,15 +138,11 @@ impl Error {
             }
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::RateLimited { .. } | Error::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Locked { .. } => StatusCode::LOCKED,
-            Error::PayloadTooLarge | Error::TooLarge(_) | Error::UploadQuota(_) => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
+            Error::TooLarge(_) | Error::UploadQuota(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
-            Error::UnsupportedMediaType | Error::Unsupported(_) => {
-                StatusCode::UNSUPPORTED_MEDIA_TYPE
-            }
+            Error::Unsupported(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unavailable(_) | Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -203,8 +215,7 @@ impl IntoResponse for Error {
             field,
         };
         let mut response = status.into_response();
-        if let Error::RateLimited { retry_after_s }
-        | Error::Locked { retry_after_s }
+        if let Error::Locked { retry_after_s }
         | Error::Busy { retry_after_s }
         | Error::LimitReached { retry_after_s, .. } = &self
             && let Ok(value) = retry_after_s.to_string().parse()

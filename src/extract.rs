@@ -22,13 +22,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
         if !json_content_type(req.headers()) {
-            return Err(Error::UnsupportedMediaType);
+            return Err(Error::not_json());
         }
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|rejection| match rejection {
                 other if body_timed_out(&other) => Error::BodyTimeout,
-                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::PayloadTooLarge,
+                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Error::body_too_large(),
                 other => Error::BadRequest {
                     code: "bad_request",
                     message: other.body_text(),
@@ -102,10 +102,10 @@ impl From<JsonRejection> for Error {
                 code: "malformed_json",
                 message: e.body_text(),
             },
-            JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType,
+            JsonRejection::MissingJsonContentType(_) => Error::not_json(),
             other if body_timed_out(&other) => Error::BodyTimeout,
             other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                Error::PayloadTooLarge
+                Error::body_too_large()
             }
             other => Error::BadRequest {
                 code: "bad_request",

@@ -1,6 +1,5 @@
 //! State shared between replicas: Redis when `REDIS_URL` is set, the process otherwise.
-//! For now this is the connection and its health; rate limits, the stream hub and pub/sub
-//! build on it.
+//! For now this is the connection and its health; the rate limiter's Redis backend uses it.
 
 use std::time::{Duration, Instant};
 

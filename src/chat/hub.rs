@@ -3,8 +3,9 @@
 //! event they already have, so a reconnecting client gets the exact remainder. Finished turns
 //! stay readable for a while so that a late reader still sees the whole answer.
 //!
-//! This is the in-process backend; with several replicas a Redis backend takes its place
-//! behind the same methods.
+//! The hub lives in the process that runs the turn: with several replicas, resuming a stream
+//! or stopping a turn works on that replica only (another answers 204 or 409). A shared
+//! backend is issue #17's.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,11 +28,11 @@ pub struct HubEvent {
 /// The in-process hub; cheap to clone.
 #[derive(Clone, Default)]
 pub struct Hub {
-    turns: Arc<Mutex<HashMap<String, Arc<Turn>>>>,
+    turns: Arc<Mutex<HashMap<String, Arc<TurnLog>>>>,
 }
 
 /// One turn's events, by conversation.
-struct Turn {
+struct TurnLog {
     message_id: String,
     events: Mutex<TurnEvents>,
     /// The number of events so far; readers wait for it to change.
@@ -48,13 +49,13 @@ struct TurnEvents {
 
 /// The writing end of one turn, held by its task.
 pub struct Publisher {
-    turn: Arc<Turn>,
+    turn: Arc<TurnLog>,
     next_seq: u64,
 }
 
 /// Where a reader starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum From<'a> {
+pub enum StartAt<'a> {
     /// The turn's first event.
     Start,
     /// After event `seq` of the turn of message `message_id` (a `Last-Event-ID`); another
@@ -84,7 +85,7 @@ impl Hub {
             return Err(turn.message_id.clone());
         }
         let (published, _) = watch::channel(0);
-        let turn = Arc::new(Turn {
+        let turn = Arc::new(TurnLog {
             message_id: message_id.to_string(),
             events: Mutex::new(TurnEvents::default()),
             published,
@@ -130,11 +131,11 @@ impl Hub {
     pub fn subscribe(
         &self,
         conversation_id: &str,
-        from: From<'_>,
+        from: StartAt<'_>,
     ) -> Option<(String, impl Stream<Item = Arc<HubEvent>> + Send + 'static)> {
         let turn = lock(&self.turns).get(conversation_id)?.clone();
         let next = match from {
-            From::After { message_id, seq } if message_id == turn.message_id => seq as usize,
+            StartAt::After { message_id, seq } if message_id == turn.message_id => seq as usize,
             _ => 0,
         };
         Some((turn.message_id.clone(), read(turn, next)))
@@ -169,7 +170,7 @@ impl Hub {
 }
 
 /// Events from index `next` on, waiting for more until the turn finishes.
-fn read(turn: Arc<Turn>, next: usize) -> impl Stream<Item = Arc<HubEvent>> + Send + 'static {
+fn read(turn: Arc<TurnLog>, next: usize) -> impl Stream<Item = Arc<HubEvent>> + Send + 'static {
     let changes = turn.published.subscribe();
     futures_util::stream::unfold(
         (turn, changes, next),
@@ -257,7 +258,7 @@ mod tests {
     async fn a_reader_gets_every_event_then_the_end() {
         let hub = Hub::new();
         let mut publisher = hub.begin("c1", "m1").unwrap();
-        let (_, reader) = hub.subscribe("c1", From::Start).unwrap();
+        let (_, reader) = hub.subscribe("c1", StartAt::Start).unwrap();
         let collected = tokio::spawn(reader.collect::<Vec<_>>());
         for _ in 0..100 {
             publisher.publish("delta", "{}".into());
@@ -279,7 +280,7 @@ mod tests {
         let (_, after) = hub
             .subscribe(
                 "c1",
-                From::After {
+                StartAt::After {
                     message_id: "m1",
                     seq: 3,
                 },
@@ -289,7 +290,7 @@ mod tests {
         let (_, other_turn) = hub
             .subscribe(
                 "c1",
-                From::After {
+                StartAt::After {
                     message_id: "m0",
                     seq: 3,
                 },
@@ -316,8 +317,8 @@ mod tests {
         let hub = Hub::new();
         hub.begin("c1", "m1").unwrap().finish();
         hub.sweep(Duration::from_secs(60));
-        assert!(hub.subscribe("c1", From::Start).is_some());
+        assert!(hub.subscribe("c1", StartAt::Start).is_some());
         hub.sweep(Duration::ZERO);
-        assert!(hub.subscribe("c1", From::Start).is_none());
+        assert!(hub.subscribe("c1", StartAt::Start).is_none());
     }
 }

@@ -21,10 +21,6 @@ pub async fn ask_agent(
     question: &str,
     answer: &str,
 ) {
-    #[allow(
-        clippy::needless_update,
-        reason = "ChatRequest gains fields (tools) that are left at their defaults here"
-    )]
     let request = ChatRequest {
         model: agent
             .def

@@ -247,7 +247,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::App(Error::PayloadTooLarge)
+                ApiError::App(Error::body_too_large())
             } else {
                 ApiError::invalid(rejection.body_text())
             }

@@ -17,6 +17,7 @@ pub mod transport;
 
 #[cfg(test)]
 mod tool_requests;
+mod wire;
 
 use std::pin::Pin;
 

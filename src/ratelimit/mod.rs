@@ -117,8 +117,7 @@ impl Decision {
     /// The `429` error for a denied request (its response carries `Retry-After`); `None` when
     /// the request was allowed.
     pub fn rejection(&self) -> Option<crate::Error> {
-        self.retry_after_secs()
-            .map(|retry_after_s| crate::Error::RateLimited { retry_after_s })
+        self.retry_after_secs().map(crate::Error::rate_limited)
     }
 }
 

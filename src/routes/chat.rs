@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 
 use crate::agents::ProviderDef;
 use crate::auth::AuthUser;
-use crate::chat::hub::{From, HubEvent};
+use crate::chat::hub::{HubEvent, StartAt};
 use crate::chat::turn::{self, NewUserMessage, TurnKind};
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
@@ -218,7 +218,7 @@ async fn respond(
     message_id: &str,
     stream: Option<bool>,
 ) -> Result<Response> {
-    let subscription = state.hub.subscribe(conversation_id, From::Start);
+    let subscription = state.hub.subscribe(conversation_id, StartAt::Start);
     if stream.unwrap_or(true) {
         let Some((message_id, events)) = subscription else {
             return Err(Error::NotFound);
@@ -283,8 +283,8 @@ async fn attach_stream(
         .and_then(|v| v.rsplit_once(':'))
         .and_then(|(message_id, seq)| Some((message_id, seq.trim().parse::<u64>().ok()?)));
     let from = match last {
-        Some((message_id, seq)) => From::After { message_id, seq },
-        None => From::Start,
+        Some((message_id, seq)) => StartAt::After { message_id, seq },
+        None => StartAt::Start,
     };
     match state.hub.subscribe(&id, from) {
         Some((message_id, events)) => Ok(sse(message_id, events)),

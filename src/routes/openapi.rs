@@ -28,16 +28,17 @@ pub fn complete(doc: &mut OpenApi) {
     }
 }
 
-/// One event of a `text/event-stream` answer, as a reader of the stream sees it: `data`
-/// (JSON text; the chat events' shapes are the `*Event` schemas), with the `event` name, the
-/// `id` to resume from and the `retry` advice where the stream sends them.
+/// One event of a `text/event-stream` answer, as a reader of the stream sees it: `data` (JSON
+/// text: the chat events' shapes are the `*Event` schemas; OpenAI's stream ends with
+/// `[DONE]`), with the `event` name, the `id` to resume from and the `retry` advice where the
+/// stream sends them.
 fn sse_event() -> RefOr<Schema> {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     let string = || ObjectBuilder::new().schema_type(Type::String);
     ObjectBuilder::new()
         .description(Some("One server-sent event"))
         .property("event", string())
-        .property("data", string().content_media_type("application/json"))
+        .property("data", string())
         .property("id", string())
         .property("retry", ObjectBuilder::new().schema_type(Type::Integer))
         .into()
@@ -105,9 +106,7 @@ fn complete_operation(path: &str, op: &mut Operation) {
         add("400", "a query parameter cannot be parsed");
         add("422", "a query parameter is out of range");
     }
-    let limited =
-        (path.starts_with("/api/") && !path.starts_with("/api/health")) || path.starts_with("/v1/");
-    if limited {
+    if !super::limits::exempt(path) {
         add("429", "over the rate limit (see the Retry-After header)");
     }
 }

@@ -56,7 +56,7 @@ pub struct Started {
 }
 
 /// Everything the task needs.
-struct Turn {
+struct TurnTask {
     /// Settled into the turn's usage record (dropped with the turn otherwise).
     admission: Option<crate::chat::limits::Admission>,
     state: AppState,
@@ -196,10 +196,6 @@ pub async fn start(
         upstream.message_id = Some(assistant_id.clone());
     }
     let variables = merged_variables(conversation, &kind);
-    #[allow(
-        clippy::needless_update,
-        reason = "ChatRequest gains fields (tools) that are left at their defaults here"
-    )]
     let request = ChatRequest {
         model: agent
             .def
@@ -269,7 +265,7 @@ pub async fn start(
             agent_id: agent.def.id.clone(),
         }),
     );
-    let turn = Turn {
+    let turn = TurnTask {
         admission: Some(admission),
         state: state.clone(),
         publisher,

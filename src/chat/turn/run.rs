@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use futures_util::StreamExt;
 use serde_json::json;
 
-use super::Turn;
+use super::TurnTask;
 use crate::agents::ProviderDef;
 use crate::chat::context;
 use crate::chat::events::{Answer, DoneEvent, ErrorEvent, UsageEvent, data, merge_upstream};
@@ -28,7 +28,7 @@ enum End {
     },
 }
 
-impl Turn {
+impl TurnTask {
     pub(super) async fn run(mut self) {
         let _active = ActiveStream::open();
         let started = Instant::now();
@@ -238,20 +238,15 @@ impl Turn {
         }
         self.state.usage.record(record);
 
-        let done_status = if status == "interrupted" {
-            "interrupted"
-        } else {
-            status
-        };
         self.publisher.publish(
             "done",
             data(&DoneEvent {
                 message_id,
-                status: done_status.into(),
+                status: status.into(),
                 usage: usage_event,
             }),
         );
-        let Turn {
+        let TurnTask {
             state,
             publisher,
             agent,

@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::openai::{json_number, text_excerpt};
+use super::openai::json_number;
 use super::sse::SseEvent;
+use super::wire::{non_empty_str, text_excerpt};
 use super::{
     ChatEvent, ChatRequest, ContentPart, Endpoint, FinishReason, HttpMethod, HttpRequest, LlmError,
     MessageRole, ToolChoice, Usage,
@@ -531,8 +532,4 @@ fn upstream_error(status: Option<u16>, error: &Value) -> LlmError {
         message: message.unwrap_or_else(|| "no error message".to_string()),
         retry_after_s: None,
     }
-}
-
-fn non_empty_str(value: Option<&Value>) -> Option<&str> {
-    value.and_then(Value::as_str).filter(|s| !s.is_empty())
 }

@@ -14,6 +14,7 @@ mod tests;
 use serde_json::{Map, Value, json};
 
 use super::sse::SseEvent;
+use super::wire::{non_empty_str, text_excerpt};
 use super::{
     ChatEvent, ChatRequest, Citation, ContentPart, Endpoint, FinishReason, HttpMethod, HttpRequest,
     LlmError, MessageRole, NodeState, UpstreamIds, Usage,
@@ -329,22 +330,4 @@ fn upstream_error(status: Option<u16>, json: &Value) -> LlmError {
             .to_string(),
         retry_after_s: None,
     }
-}
-
-fn non_empty_str(value: Option<&Value>) -> Option<&str> {
-    value.and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-/// A non-JSON error body (an HTML page from a proxy, plain text), shortened for the message.
-fn text_excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return "no error message".to_string();
-    }
-    let mut excerpt: String = text.chars().take(300).collect();
-    if excerpt.len() < text.len() {
-        excerpt.push('…');
-    }
-    excerpt
 }

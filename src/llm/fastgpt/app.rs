@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::nodes::{self, non_empty_str};
+use super::nodes;
 use super::{error_from_json, headers};
+use crate::llm::wire::non_empty_str;
 use crate::llm::{AppInit, Endpoint, HttpMethod, HttpRequest, InteractiveField, LlmError};
 
 /// `GET {base_url}/core/chat/init?appId=…&chatId=…`: the app's welcome text and the variables

@@ -16,12 +16,13 @@ mod tests;
 use serde_json::{Map, Value, json};
 
 use super::sse::SseEvent;
+use super::wire::{non_empty_str, text_excerpt};
 use super::{
     ChatEvent, ChatMessage, ChatRequest, ContentPart, Endpoint, FinishReason, HttpMethod,
     HttpRequest, LlmError, MessageRole,
 };
 pub use app::{feedback_request, init_request, parse_init};
-use nodes::{interactive, node_results, non_empty_str};
+use nodes::{interactive, node_results};
 
 /// Builds the `POST {base_url}/v1/chat/completions` request for `request`.
 ///
@@ -417,18 +418,4 @@ fn parse_json(data: &str) -> Result<Value, LlmError> {
             "a FastGPT stream event is not JSON ({error}): {excerpt}"
         ))
     })
-}
-
-/// A non-JSON error body (an HTML page from a proxy, plain text), shortened for the message.
-fn text_excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return "no error message".to_string();
-    }
-    let mut excerpt: String = text.chars().take(300).collect();
-    if excerpt.len() < text.len() {
-        excerpt.push('…');
-    }
-    excerpt
 }

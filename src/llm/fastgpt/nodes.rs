@@ -6,6 +6,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::llm::wire::non_empty_str;
+
 use crate::llm::{
     ChatEvent, Citation, Interactive, InteractiveField, InteractiveKind, InteractiveOption,
     NodeState, Usage,
@@ -217,8 +219,4 @@ pub(super) fn option(item: &Value) -> Option<InteractiveOption> {
             .to_string(),
         value: value.to_string(),
     })
-}
-
-pub(super) fn non_empty_str(value: Option<&Value>) -> Option<&str> {
-    value.and_then(Value::as_str).filter(|s| !s.is_empty())
 }

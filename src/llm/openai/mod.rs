@@ -6,6 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::sse::SseEvent;
+use super::wire::{non_empty_str, text_excerpt};
 use super::{
     ChatEvent, ChatMessage, ChatRequest, ContentPart, Endpoint, FinishReason, HttpMethod,
     HttpRequest, LlmError, MessageRole, ToolChoice, Usage,
@@ -361,22 +362,4 @@ fn parse_json(data: &str) -> Result<Value, LlmError> {
         let excerpt: String = data.chars().take(120).collect();
         LlmError::Protocol(format!("a stream chunk is not JSON ({error}): {excerpt}"))
     })
-}
-
-fn non_empty_str(value: Option<&Value>) -> Option<&str> {
-    value.and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-/// A non-JSON error body (an HTML page from a proxy, plain text), shortened for the message.
-pub(crate) fn text_excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return "no error message".to_string();
-    }
-    let mut excerpt: String = text.chars().take(300).collect();
-    if excerpt.len() < text.len() {
-        excerpt.push('…');
-    }
-    excerpt
 }
