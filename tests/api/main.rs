@@ -11,6 +11,7 @@ mod helpers;
 
 mod admin;
 mod admin_agents;
+mod admin_agents_secrets;
 mod admin_stats;
 mod agent_setup;
 mod agents;

@@ -19,13 +19,9 @@ target=${CARGO_TARGET_DIR:-target}
 venv=${LLMCHAT_CONTRACT_VENV:-$target/contract-venv}
 requirements=tests/contract/requirements.txt
 
-if [[ ! -x $venv/bin/python ]] || ! cmp -s "$requirements" "$venv/requirements.txt"; then
-    echo "tests/contract: preparing $venv"
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
-    cp "$requirements" "$venv/requirements.txt"
-fi
+# shellcheck source=tests/support/venv.sh
+source tests/support/venv.sh
+prepare_venv tests/contract "$venv" "$requirements"
 
 if [[ -z ${LLMCHAT_BIN:-} || -z ${LLMCHAT_MOCK_BIN:-} ]]; then
     cargo build --quiet --all-features --bins

@@ -19,13 +19,9 @@ target=${CARGO_TARGET_DIR:-target}
 venv=${LLMCHAT_SDK_VENV:-$target/sdk-venv}
 requirements=tests/sdk/requirements.txt
 
-if [[ ! -x $venv/bin/python ]] || ! cmp -s "$requirements" "$venv/requirements.txt"; then
-    echo "tests/sdk: preparing $venv"
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements"
-    cp "$requirements" "$venv/requirements.txt"
-fi
+# shellcheck source=tests/support/venv.sh
+source tests/support/venv.sh
+prepare_venv tests/sdk "$venv" "$requirements"
 
 # Binaries given (scripts/test.sh passes the release build it makes anyway) are used as they
 # are; otherwise the debug ones are built, with the test suite's features.

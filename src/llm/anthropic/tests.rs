@@ -1,8 +1,9 @@
 use serde_json::json;
 
 use super::*;
-use crate::llm::ChatMessage;
+use crate::llm::sse::SseEvent;
 use crate::llm::sse::testing;
+use crate::llm::{ChatEvent, ChatMessage, FinishReason, LlmError, Usage};
 
 const KEY: &str = "sk-ant-api03-test-SECRET-0123456789";
 
