@@ -12,7 +12,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 
-use crate::auth::{self, Auth, Role, password};
+use crate::auth::{Auth, Role, password};
 use crate::config::Settings;
 use crate::llm::transport::Transport;
 use crate::ratelimit::RateLimiter;
@@ -24,12 +24,6 @@ use crate::{http, routes, telemetry};
 
 /// Longest wait between two attempts to reach an unreachable database.
 const SCHEMA_RETRY_MAX: Duration = Duration::from_secs(15);
-
-/// One TLS implementation (rustls with ring) for PostgreSQL, Redis and HTTPS clients.
-pub fn install_tls_provider() {
-    // Fails only when a provider is already installed, which is then just as good.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
 
 /// After the listener closes: how long connections accepted just before may take to send
 /// their request before idle connections are closed (a request that arrives on a connection
@@ -61,14 +55,14 @@ impl App {
         sources: Option<crate::config::Sources>,
     ) -> anyhow::Result<App> {
         let settings = Arc::new(settings);
-        install_tls_provider();
+        crate::tls::install_provider();
         telemetry::metrics();
         let db = Db::connect_lazy(&settings)?;
         let redis = match settings.redis.url.as_deref() {
             Some(url) => Some(Arc::new(Redis::open(url)?)),
             None => None,
         };
-        let jwt_secret = auth::secret::jwt_secret(&settings)?;
+        let jwt_secret = crate::tokens::jwt_secret(&settings)?;
         let runtime = Runtime::load(&settings)
             .map_err(|report| anyhow::anyhow!("the agents are not valid:\n{report}"))?;
         let (usage, usage_queue) = crate::usage::UsageRecorder::new();
@@ -107,12 +101,12 @@ impl App {
 
         let router = http::app(routes::router().with_state(state.clone()), &state);
         let (host, port) = (&settings.server.host, settings.server.port);
-        let listener = http::listen(host, port, settings.server.reuse_port)
+        let listener = crate::serve::listen(host, port, settings.server.reuse_port)
             .await
             .with_context(|| format!("cannot listen on {host}:{port}"))?;
         let metrics_listener = match settings.metrics.port {
             Some(port) => Some(
-                http::listen(host, port, false)
+                crate::serve::listen(host, port, false)
                     .await
                     .with_context(|| format!("cannot listen on {host}:{port} (METRICS_PORT)"))?,
             ),
@@ -202,7 +196,7 @@ impl App {
                 tokio::time::sleep(LINGER).await;
             }
         };
-        let listener = http::StopAccepting::new(listener, stop_accepting)?;
+        let listener = crate::serve::StopAccepting::new(listener, stop_accepting)?;
         let limits = crate::serve::Limits {
             header_read_timeout: settings.server.header_read_timeout,
             max_connections: settings.server.max_connections,

@@ -96,7 +96,7 @@ pub enum ConfigCommand {
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
-    crate::app::install_tls_provider();
+    crate::tls::install_provider();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Version => {
@@ -320,7 +320,7 @@ async fn run_user_command(db: &Db, command: UserCommand) -> anyhow::Result<Strin
         } => {
             crate::routes::check_username(&username)?;
             let secret = read_password()?;
-            password::check_policy(&secret, &username)?;
+            crate::policy::check_policy(&secret, &username)?;
             let hash = password::hash(
                 &password::Gate::new(1, std::time::Duration::from_secs(60)),
                 secret,
@@ -351,7 +351,7 @@ async fn run_user_command(db: &Db, command: UserCommand) -> anyhow::Result<Strin
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no user named {username:?}"))?;
             let secret = read_password()?;
-            password::check_policy(&secret, &user.username)?;
+            crate::policy::check_policy(&secret, &user.username)?;
             let hash = password::hash(
                 &password::Gate::new(1, std::time::Duration::from_secs(60)),
                 secret,

@@ -83,10 +83,10 @@ pub fn load(settings: &Settings) -> anyhow::Result<Option<KeyCipher>> {
     }
     let generated = format!(
         "{}{}",
-        crate::auth::secret::random_token(),
-        crate::auth::secret::random_token()
+        crate::tokens::random_token(),
+        crate::tokens::random_token()
     );
-    crate::auth::secret::write_private(&path, &generated)?;
+    crate::tokens::write_private(&path, &generated)?;
     tracing::info!(path = %path.display(), "generated a development encryption key");
     Ok(Some(KeyCipher::from_secret(&generated)))
 }

@@ -1,4 +1,4 @@
-//! Extractors whose rejections speak the API's error shape.
+//! Extractors whose rejections speak the API's error shape, and the request id they carry.
 
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
@@ -10,6 +10,11 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::Error;
+
+/// The request's id, put in the request's extensions by `http::edge`: the client's
+/// `x-request-id` when sane, a fresh UUIDv7 otherwise.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
 
 /// `axum::Json` whose malformed, mistyped or oversized bodies become [`Error`]s. A number
 /// with a zero fraction (`30.0`) is taken where an integer is expected, as JSON Schema's

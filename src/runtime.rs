@@ -8,8 +8,8 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use indexmap::IndexMap;
 
-use crate::agents::{self, AgentDef, Report};
-use crate::auth::Role;
+use crate::agents::{self, AgentDef, ProviderKind, Report};
+use crate::auth::{AuthUser, Role, Via};
 use crate::config::Settings;
 
 /// Where an agent's definition came from.
@@ -28,6 +28,34 @@ pub struct Agent {
     pub source: AgentSource,
     /// A database agent whose id the file (or the built-in demo) also defines.
     pub overrides_file: bool,
+    /// The enabled agents among `def.fallbacks`, in order, resolved when this snapshot was
+    /// built (so `llm` tries them without looking anything up).
+    pub fallbacks: Vec<AgentDef>,
+}
+
+impl Agent {
+    /// Whether `user` may use this agent: enabled, visible to their role, and on the agent
+    /// list of the API key they called with (if it has one).
+    pub fn usable_by(&self, user: &AuthUser) -> bool {
+        let allowed_by_key = match &user.via {
+            Via::ApiKey {
+                allowed_agents: Some(allowed),
+                ..
+            } => allowed.contains(&self.def.id),
+            _ => true,
+        };
+        self.def.enabled && self.def.visible_to.contains(&user.role) && allowed_by_key
+    }
+
+    /// The provider of this agent or of the fallback `id` (what answered, or failed last).
+    pub fn provider_of(&self, id: &str) -> ProviderKind {
+        self.fallbacks
+            .iter()
+            .find(|f| f.id == id)
+            .unwrap_or(&self.def)
+            .provider
+            .kind()
+    }
 }
 
 /// One consistent set of agents.
@@ -156,13 +184,25 @@ impl Runtime {
         if !problems.is_empty() {
             return Err(Report { problems });
         }
+        let chains: Vec<Vec<AgentDef>> = defs
+            .iter()
+            .map(|def| {
+                def.fallbacks
+                    .iter()
+                    .filter_map(|id| defs.iter().find(|d| &d.id == id && d.enabled))
+                    .cloned()
+                    .collect()
+            })
+            .collect();
         let agents = defs
             .into_iter()
-            .map(|def| {
+            .zip(chains)
+            .map(|(def, fallbacks)| {
                 let agent = Agent {
                     def,
                     source,
                     overrides_file: false,
+                    fallbacks,
                 };
                 (agent.def.id.clone(), Arc::new(agent))
             })

@@ -35,9 +35,15 @@ struct Trust {
 
 static TRUST: OnceLock<Trust> = OnceLock::new();
 
+/// One TLS implementation (rustls with ring) for PostgreSQL, Redis and HTTPS clients.
+pub fn install_provider() {
+    // Fails only when a provider is already installed, which is then just as good.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 fn trust() -> &'static Trust {
     TRUST.get_or_init(|| {
-        crate::app::install_tls_provider();
+        install_provider();
         match ClientConfig::builder().with_platform_verifier() {
             Ok(builder) => Trust {
                 config: Arc::new(builder.with_no_client_auth()),
@@ -55,7 +61,7 @@ fn trust() -> &'static Trust {
 
 /// A client configuration trusting the compiled-in Mozilla roots only.
 pub fn bundled() -> ClientConfig {
-    crate::app::install_tls_provider();
+    install_provider();
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };

@@ -9,7 +9,9 @@ use tokio::sync::mpsc;
 use crate::store::{Backend, Db, now_ms};
 
 mod estimate;
-pub use estimate::{estimate_prompt, estimate_tokens};
+mod meter;
+pub use estimate::{estimate_prompt, estimate_tokens, message_tokens};
+pub use meter::Meter;
 
 /// At most this many records wait in memory; beyond it new ones are dropped (and counted)
 /// rather than slowing answers down.

@@ -12,7 +12,7 @@ use figment::providers::{Format, Yaml};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Role;
+use crate::roles::Role;
 
 pub use validate::{Problem, Report, is_http_url, validate};
 

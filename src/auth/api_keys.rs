@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use moka::sync::Cache;
 
-use crate::auth::secret::{random_token, sha256_hex};
 use crate::auth::{Auth, AuthUser, Scope, Via};
 use crate::error::{Error, Result};
 use crate::store::{Db, api_keys, now_ms};
+use crate::tokens::{random_token, sha256_hex};
 
 pub const PREFIX: &str = "sk-llmc-";
 /// Characters of the key kept in clear to recognise it in lists.

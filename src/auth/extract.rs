@@ -9,7 +9,7 @@ use axum::http::request::Parts;
 
 use crate::auth::{AuthUser, Role};
 use crate::error::Error;
-use crate::http::RequestId;
+use crate::extract::RequestId;
 use crate::state::AppState;
 
 impl FromRequestParts<AppState> for AuthUser {

@@ -7,7 +7,6 @@ mod extract;
 pub mod jwt;
 pub mod password;
 pub mod registration;
-pub mod secret;
 
 use std::time::Duration;
 
@@ -19,6 +18,7 @@ use utoipa::ToSchema;
 
 use crate::config::Settings;
 use crate::error::{Error, Result};
+pub use crate::roles::Role;
 use crate::store::{Db, users};
 
 pub use extract::{AdminUser, ClientInfo, client_info};
@@ -27,30 +27,6 @@ pub use extract::{AdminUser, ClientInfo, client_info};
 /// disabling a user or revoking a key takes effect within this on other instances (at once
 /// on the instance that made the change).
 const CACHE_TTL: Duration = Duration::from_secs(1);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    User,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::User => "user",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        match value {
-            "admin" => Some(Role::Admin),
-            "user" => Some(Role::User),
-            _ => None,
-        }
-    }
-}
 
 /// What an API key may do. `chat` covers everything a user does (chat, `/v1`, conversations,
 /// uploads, usage); `admin` adds the admin API and is granted only when an admin asks for it.

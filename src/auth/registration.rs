@@ -6,11 +6,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::Role;
-use crate::auth::secret::sha256_hex;
 use crate::config::{Environment, Registration};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::{invitations, server_settings, users};
+use crate::tokens::sha256_hex;
 
 const KEY: &str = "registration";
 

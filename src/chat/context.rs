@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::llm::{ChatMessage, ContentPart, MessageRole};
 use crate::store::messages::MessageRow;
-use crate::usage::estimate_tokens;
+use crate::usage::{estimate_tokens, message_tokens};
 
 /// The messages from the root to `tip` (inclusive), oldest first.
 pub fn branch<'a>(messages: &'a [MessageRow], tip: &str) -> Vec<&'a MessageRow> {
@@ -55,23 +55,6 @@ pub fn to_chat_message(row: &MessageRow, extra: Vec<ContentPart>) -> Option<Chat
         return None;
     }
     Some(ChatMessage { role, content })
-}
-
-/// Tokens a message is estimated to take (images count a flat 800, roughly what providers
-/// bill for a small image).
-pub fn message_tokens(message: &ChatMessage) -> u64 {
-    4 + message
-        .content
-        .iter()
-        .map(|part| match part {
-            ContentPart::Text(text) => estimate_tokens(text),
-            ContentPart::Image { .. } => 800,
-            ContentPart::ToolCall {
-                name, arguments, ..
-            } => estimate_tokens(name) + estimate_tokens(arguments),
-            ContentPart::ToolResult { content, .. } => estimate_tokens(content),
-        })
-        .sum::<u64>()
 }
 
 /// Keeps the newest messages that fit `window` tokens together with `system`; the last

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use crate::llm::{ChatEvent, Citation, Interactive, NodeState, UpstreamIds, Usage};
+use crate::llm::{ChatEvent, Citation, Interactive, NodeState, UpstreamIds};
 
 /// `start`: the turn began; the ids to reattach and to show.
 #[derive(Debug, Serialize, ToSchema)]
@@ -115,11 +115,8 @@ pub struct Answer {
     citations: Vec<Citation>,
     interactive: Option<Interactive>,
     tools: Vec<ToolCallPart>,
-    pub usage: Option<Usage>,
     /// Ids the upstream gave (merged as they arrive).
     pub upstream: UpstreamIds,
-    /// Something arrived that counts as the first token.
-    pub started: bool,
     /// Changed since the last [`Answer::take_dirty`].
     dirty: bool,
 }
@@ -130,17 +127,14 @@ impl Answer {
         self.dirty = true;
         let out = match event {
             ChatEvent::Text(text) => {
-                self.started = true;
                 self.text.push_str(&text);
                 ("delta", data(&TextEvent { text }))
             }
             ChatEvent::Reasoning(text) => {
-                self.started = true;
                 self.reasoning.push_str(&text);
                 ("reasoning", data(&TextEvent { text }))
             }
             ChatEvent::Replace(text) => {
-                self.started = true;
                 self.text.clone_from(&text);
                 ("replace", data(&TextEvent { text }))
             }
@@ -161,7 +155,6 @@ impl Answer {
                 ("status", data(&status))
             }
             ChatEvent::Interactive(interactive) => {
-                self.started = true;
                 let event = InteractiveEvent {
                     kind: json!(interactive.kind).as_str().unwrap_or("select").into(),
                     prompt: interactive.prompt.clone(),
@@ -184,7 +177,6 @@ impl Answer {
                 name,
                 arguments_delta,
             } => {
-                self.started = true;
                 let index = index as usize;
                 while self.tools.len() <= index {
                     self.tools.push(ToolCallPart::default());
@@ -229,7 +221,6 @@ impl Answer {
                 ("tool", data(&event))
             }
             ChatEvent::Usage(usage) => {
-                self.usage = Some(usage);
                 let event = UsageEvent {
                     prompt_tokens: usage.prompt_tokens,
                     completion_tokens: usage.completion_tokens,

@@ -7,7 +7,6 @@
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
 
 use futures_util::Stream;
 
@@ -18,14 +17,14 @@ use crate::auth::{AuthUser, Via};
 use crate::llm::{ChatEvent, ChatRequest, ChatStream, ContentPart, LlmError, Usage, provider};
 use crate::runtime::{Agent, Runtime};
 use crate::state::AppState;
-use crate::usage::{ActiveStream, Outcome, UsageRecord, UsageRecorder, estimate_tokens};
+use crate::usage::{ActiveStream, Meter, Outcome, UsageRecord, UsageRecorder};
 
 /// The agent a `/v1` request's `model` names, when the caller may use it; else the API's
 /// 404 for an unknown model (an agent the caller may not use is not revealed).
 pub fn agent_for(runtime: &Runtime, user: &AuthUser, model: &str) -> Result<Arc<Agent>, ApiError> {
     runtime
         .agent(model)
-        .filter(|agent| crate::routes::may_use(user, agent))
+        .filter(|agent| agent.usable_by(user))
         .cloned()
         .ok_or_else(|| ApiError::model_not_found(model))
 }
@@ -34,7 +33,6 @@ pub fn agent_for(runtime: &Runtime, user: &AuthUser, model: &str) -> Result<Arc<
 /// agent's model, system prompt and defaults are filled in here.
 pub async fn open(
     state: &AppState,
-    runtime: &Runtime,
     user: &AuthUser,
     agent: &Arc<Agent>,
     mut request: ChatRequest,
@@ -76,29 +74,26 @@ pub async fn open(
         Via::Session { .. } => None,
     };
     record.model = (!request.model.is_empty()).then(|| request.model.clone());
-    let prompt_estimate = crate::usage::estimate_prompt(&request);
+    let mut meter = Meter::start(&request);
     let output_estimate = request
         .max_tokens
         .map_or(settings.chat.reserve_output_tokens, u64::from);
-    let admission =
-        crate::chat::limits::admit(state, &user.id, def, prompt_estimate + output_estimate).await?;
-    let started = Instant::now();
+    let admission = crate::chat::limits::admit(
+        state,
+        &user.id,
+        def,
+        meter.prompt_estimate() + output_estimate,
+    )
+    .await?;
 
-    match provider::chat_with_fallbacks(&state.transport, runtime, def, &request).await {
+    match provider::chat_with_fallbacks(&state.transport, def, &agent.fallbacks, &request).await {
         Ok((answered_by, stream)) => {
-            if answered_by != def.id
-                && let Some(fallback) = runtime.agent(&answered_by)
-            {
-                record.provider = fallback.def.provider.kind().as_str();
-            }
+            record.provider = agent.provider_of(&answered_by).as_str();
             Ok(Metered {
                 inner: stream,
                 recorder: state.usage.clone(),
                 record: Some(record),
-                started,
-                usage: None,
-                prompt_estimate,
-                completion_estimate: 0,
+                meter,
                 error: None,
                 ended: false,
                 transcript,
@@ -107,16 +102,13 @@ pub async fn open(
             })
         }
         Err((failed, error)) => {
-            let failed_kind = runtime
-                .agent(&failed)
-                .map_or(kind, |a| a.def.provider.kind());
+            let failed_kind = agent.provider_of(&failed);
             crate::usage::count_upstream_error(&failed, failed_kind.as_str(), &error);
             record.provider = failed_kind.as_str();
             record.outcome = Outcome::Error;
             record.error_code = Some(error.code().to_string());
-            record.duration_ms = Some(elapsed_ms(started));
-            record.prompt_tokens = prompt_estimate;
-            record.estimated = true;
+            meter.stop();
+            meter.fill(&mut record);
             admission.settle(&mut record).await;
             state.usage.record(record);
             Err(ApiError::upstream(&failed, &error))
@@ -135,20 +127,13 @@ fn has_tool_parts(request: &ChatRequest) -> bool {
     })
 }
 
-fn elapsed_ms(started: Instant) -> u64 {
-    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
 /// The agent's reply, metered. Its usage record is written when it is dropped: after the last
 /// event (`ok`), after an error (`error`), or early because the client went away (`stopped`).
 pub struct Metered {
     inner: ChatStream,
     recorder: UsageRecorder,
     record: Option<UsageRecord>,
-    started: Instant,
-    usage: Option<Usage>,
-    prompt_estimate: u64,
-    completion_estimate: u64,
+    meter: Meter,
     error: Option<&'static str>,
     ended: bool,
     transcript: Option<Transcript>,
@@ -160,10 +145,7 @@ pub struct Metered {
 impl Metered {
     /// The token counts: the provider's, or our estimate when it sent none.
     pub fn usage(&self) -> Usage {
-        self.usage.unwrap_or(Usage {
-            prompt_tokens: self.prompt_estimate,
-            completion_tokens: self.completion_estimate,
-        })
+        self.meter.usage().0
     }
 
     /// Every event, then the error that ended the reply, if any.
@@ -181,23 +163,7 @@ impl Metered {
     }
 
     fn observe(&mut self, event: &ChatEvent) {
-        if let Some(record) = &mut self.record
-            && record.ttft_ms.is_none()
-        {
-            record.ttft_ms = Some(elapsed_ms(self.started));
-        }
-        match event {
-            ChatEvent::Text(text) | ChatEvent::Reasoning(text) => {
-                self.completion_estimate += estimate_tokens(text);
-            }
-            ChatEvent::ToolCall {
-                arguments_delta, ..
-            } => {
-                self.completion_estimate += estimate_tokens(arguments_delta);
-            }
-            ChatEvent::Usage(usage) => self.usage = Some(*usage),
-            _ => {}
-        }
+        self.meter.observe(event);
         if let Some(transcript) = &mut self.transcript {
             transcript.push(event);
         }
@@ -233,11 +199,8 @@ impl Drop for Metered {
         let Some(mut record) = self.record.take() else {
             return;
         };
-        let usage = self.usage();
-        record.prompt_tokens = usage.prompt_tokens;
-        record.completion_tokens = usage.completion_tokens;
-        record.estimated = self.usage.is_none();
-        record.duration_ms = Some(elapsed_ms(self.started));
+        self.meter.stop();
+        self.meter.fill(&mut record);
         record.outcome = match (self.ended, self.error) {
             (_, Some(code)) => {
                 record.error_code = Some(code.to_string());

@@ -140,7 +140,7 @@ impl Default for RateLimitSettings {
     fn default() -> Self {
         RateLimitSettings {
             requests_per_minute: 1000,
-            redis_failure: crate::ratelimit::RedisFailureMode::FailOpen,
+            redis_failure: super::RedisFailureMode::FailOpen,
         }
     }
 }

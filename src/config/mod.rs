@@ -241,7 +241,28 @@ pub struct RateLimitSettings {
     pub requests_per_minute: u32,
     /// With Redis, what happens while it cannot answer: `fail_open` falls back to in-process
     /// limits per replica, `fail_closed` refuses requests with 503.
-    pub redis_failure: crate::ratelimit::RedisFailureMode,
+    pub redis_failure: RedisFailureMode,
+}
+
+/// What the Redis backend does while Redis cannot answer (`rate_limit.redis_failure`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedisFailureMode {
+    /// Fall back to in-process limits: each replica then allows `N` per principal on its own.
+    #[default]
+    FailOpen,
+    /// Refuse requests (`ratelimit::RateLimitUnavailable`, which maps to `503`).
+    FailClosed,
+}
+
+impl RedisFailureMode {
+    /// The configuration spelling: `fail_open` or `fail_closed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedisFailureMode::FailOpen => "fail_open",
+            RedisFailureMode::FailClosed => "fail_closed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -57,7 +57,7 @@ impl Settings {
             ));
         }
         if let (Some(username), Some(password)) = (&self.admin_username, &self.admin_password)
-            && let Err(e) = crate::auth::password::check_policy(password.expose(), username)
+            && let Err(e) = crate::policy::check_policy(password.expose(), username)
         {
             return Err(("admin_password", format!("LLMCHAT_ADMIN_PASSWORD {e}")));
         }

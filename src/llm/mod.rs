@@ -24,6 +24,10 @@ use std::pin::Pin;
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 
+pub use crate::content::{
+    Citation, Interactive, InteractiveField, InteractiveKind, InteractiveOption, NodeState,
+};
+
 /// A reply as it arrives: events, or the error that ended it.
 pub type ChatStream = Pin<Box<dyn Stream<Item = Result<ChatEvent, LlmError>> + Send>>;
 
@@ -191,53 +195,19 @@ pub enum ChatEvent {
     Finish(FinishReason),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum NodeState {
-    Running,
-    Done,
-    Failed,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Interactive {
-    pub kind: InteractiveKind,
-    pub prompt: Option<String>,
-    /// For `select`: the choices.
-    pub options: Vec<InteractiveOption>,
-    /// For `form`: the fields to fill.
-    pub fields: Vec<InteractiveField>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum InteractiveKind {
-    Select,
-    Form,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct InteractiveOption {
-    pub label: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct InteractiveField {
-    pub name: String,
-    pub label: String,
-    /// `input`, `textarea`, `number`, `select`, …, as the upstream names it.
-    pub kind: String,
-    pub required: bool,
-    pub options: Vec<InteractiveOption>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Citation {
-    pub title: String,
-    pub snippet: Option<String>,
-    pub url: Option<String>,
-    pub score: Option<f64>,
+impl ChatEvent {
+    /// Whether this is part of the answer itself (what "time to first token" waits for), as
+    /// opposed to progress, ids, counts or the end.
+    pub fn is_content(&self) -> bool {
+        matches!(
+            self,
+            ChatEvent::Text(_)
+                | ChatEvent::Reasoning(_)
+                | ChatEvent::Replace(_)
+                | ChatEvent::Interactive(_)
+                | ChatEvent::ToolCall { .. }
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,7 +15,6 @@ use super::{
     dify, fastgpt, openai, with_endpoint,
 };
 use crate::agents::{AgentDef, ProviderDef, UpstreamDef};
-use crate::runtime::Runtime;
 
 const DEFAULT_IDLE: Duration = Duration::from_secs(60);
 const DEFAULT_RETRIES: u32 = 2;
@@ -100,29 +99,22 @@ impl Parser {
 /// first event. The error names the agent that failed last.
 pub async fn chat_with_fallbacks(
     transport: &Transport,
-    runtime: &Runtime,
     agent: &AgentDef,
+    fallbacks: &[AgentDef],
     request: &ChatRequest,
 ) -> Result<(String, ChatStream), (String, LlmError)> {
     let mut last = match chat(transport, agent, request).await {
         Ok(stream) => return Ok((agent.id.clone(), stream)),
         Err(e) => (agent.id.clone(), e),
     };
-    for id in &agent.fallbacks {
-        let Some(fallback) = runtime.agent(id).filter(|a| a.def.enabled) else {
-            continue;
-        };
+    for fallback in fallbacks {
+        let id = &fallback.id;
         tracing::warn!(agent = %last.0, fallback = %id, error = %last.1, "agent failed before its first token; trying its fallback");
         let mut request = request.clone();
-        if let Some(model) = fallback
-            .def
-            .provider
-            .upstream()
-            .and_then(|u| u.model.clone())
-        {
+        if let Some(model) = fallback.provider.upstream().and_then(|u| u.model.clone()) {
             request.model = model;
         }
-        match chat(transport, &fallback.def, &request).await {
+        match chat(transport, fallback, &request).await {
             Ok(stream) => return Ok((id.clone(), stream)),
             Err(e) => last = (id.clone(), e),
         }

@@ -18,35 +18,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
-use serde::{Deserialize, Serialize};
 
+pub use crate::config::RedisFailureMode;
 use crate::shared::Redis;
 
 use memory::MemoryLimiter;
 use redis::RedisLimiter;
 
 const MICROS_PER_MINUTE: u64 = 60_000_000;
-
-/// What the Redis backend does while Redis cannot answer (`rate_limit.redis_failure`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RedisFailureMode {
-    /// Fall back to in-process limits: each replica then allows `N` per principal on its own.
-    #[default]
-    FailOpen,
-    /// Refuse requests ([`RateLimitUnavailable`], which maps to `503`).
-    FailClosed,
-}
-
-impl RedisFailureMode {
-    /// The configuration spelling: `fail_open` or `fail_closed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RedisFailureMode::FailOpen => "fail_open",
-            RedisFailureMode::FailClosed => "fail_closed",
-        }
-    }
-}
 
 /// The limiter could not decide: Redis is unreachable and the failure mode is `fail_closed`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

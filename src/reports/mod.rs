@@ -117,12 +117,12 @@ impl Window {
 
     /// The start of the window, RFC 3339 in UTC.
     pub fn from_rfc3339(&self) -> String {
-        crate::routes::views::rfc3339(self.from_ms)
+        crate::timestamps::rfc3339(self.from_ms)
     }
 
     /// The (exclusive) end of the window, RFC 3339 in UTC.
     pub fn to_rfc3339(&self) -> String {
-        crate::routes::views::rfc3339(self.to_ms)
+        crate::timestamps::rfc3339(self.to_ms)
     }
 }
 

@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 
 use crate::error::Result;
 use crate::reports::{TTFT_SAMPLE_LIMIT, Window, percentile, ratio};
-use crate::routes::views::rfc3339;
 use crate::store::Db;
 use crate::store::usage::{self as store, Key, UsageFilter};
+use crate::timestamps::rfc3339;
 
 const HOUR_MS: i64 = 3_600_000;
 /// Agents listed in each top list.

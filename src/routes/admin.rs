@@ -181,7 +181,7 @@ async fn create_user(
     if let Some(email) = email {
         check_email(email)?;
     }
-    password::check_policy(&body.password, username)?;
+    crate::policy::check_policy(&body.password, username)?;
     let role = body.role.unwrap_or(Role::User);
     let hash = password::hash(&state.auth.hashing, body.password).await?;
     let user = users::insert_user(
@@ -230,7 +230,7 @@ async fn update_user(
     }
     let hash = match patch.password {
         Some(new_password) => {
-            password::check_policy(&new_password, &target.username)?;
+            crate::policy::check_policy(&new_password, &target.username)?;
             Some(password::hash(&state.auth.hashing, new_password).await?)
         }
         None => None,

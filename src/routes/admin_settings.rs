@@ -10,7 +10,6 @@ use utoipa_axum::routes;
 
 use crate::audit::{Event, record};
 use crate::auth::registration::{self, Source};
-use crate::auth::secret::{random_token, sha256_hex};
 use crate::auth::{AdminUser, ClientInfo, Role};
 use crate::config::Registration;
 use crate::error::{Error, ErrorResponse, Result};
@@ -19,6 +18,7 @@ use crate::routes::views::{Page, PageQuery, decode_cursor, page, rfc3339};
 use crate::state::AppState;
 use crate::store::invitations::{self, InvitationRow, InvitationStatus, NewInvitation};
 use crate::store::now_ms;
+use crate::tokens::{random_token, sha256_hex};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RegistrationSetting {

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use crate::agents::AgentDef;
 use crate::agents::{Capability, Problem, ProviderKind};
 use crate::audit::{Event, record};
-use crate::auth::{AdminUser, AuthUser, ClientInfo, Via};
+use crate::auth::{AdminUser, AuthUser, ClientInfo};
 use crate::error::{Error, ErrorBody, ErrorResponse, Result};
 use crate::llm::diagnose::{self, FailureKind};
 use crate::llm::{ChatMessage, ChatRequest, LlmError, MessageRole, provider};
@@ -181,18 +181,6 @@ pub(crate) async fn connection_test(
     }
 }
 
-/// Whether the caller may use the agent: its role, and an API key's agent list.
-pub(crate) fn may_use(user: &AuthUser, agent: &Agent) -> bool {
-    let allowed_by_key = match &user.via {
-        Via::ApiKey {
-            allowed_agents: Some(allowed),
-            ..
-        } => allowed.contains(&agent.def.id),
-        _ => true,
-    };
-    agent.def.enabled && agent.def.visible_to.contains(&user.role) && allowed_by_key
-}
-
 /// The agents the caller may use.
 #[utoipa::path(get, path = "/api/agents", tag = "agents", security(("bearer" = [])),
     responses(
@@ -203,7 +191,7 @@ async fn list_agents(State(state): State<AppState>, user: AuthUser) -> axum::Jso
     let runtime = state.runtime.load();
     let items = runtime
         .visible_to(user.role)
-        .filter(|agent| may_use(&user, agent))
+        .filter(|agent| agent.usable_by(&user))
         .map(|agent| AgentView::from(agent.as_ref()))
         .collect();
     axum::Json(AgentList { items })
@@ -225,7 +213,7 @@ async fn get_agent(
     let runtime = state.runtime.load();
     let agent = runtime
         .agent(&id)
-        .filter(|agent| may_use(&user, agent))
+        .filter(|agent| agent.usable_by(&user))
         .ok_or(Error::NotFound)?;
     Ok(axum::Json(AgentView::from(agent.as_ref())))
 }
@@ -249,7 +237,7 @@ async fn agent_init(
     let runtime = state.runtime.load();
     let agent = runtime
         .agent(&id)
-        .filter(|agent| may_use(&user, agent))
+        .filter(|agent| agent.usable_by(&user))
         .ok_or(Error::NotFound)?
         .clone();
     drop(runtime);

@@ -40,7 +40,7 @@ async fn create_message(
     let model = std::mem::take(&mut body.model);
     let request = body.to_chat_request()?;
     let stream = request.stream;
-    let reply = gateway::open(&state, &runtime, &user, &agent, request).await?;
+    let reply = gateway::open(&state, &user, &agent, request).await?;
     if stream {
         let prompt_estimate = reply.usage().prompt_tokens;
         return Ok(sse_response(

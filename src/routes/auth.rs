@@ -12,7 +12,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::audit::{Event, record};
-use crate::auth::secret::{random_token, sha256_hex};
 use crate::auth::{AuthUser, ClientInfo, Role, Scope, Via, password};
 use crate::config::Environment;
 use crate::error::{Error, ErrorResponse, Result};
@@ -22,6 +21,7 @@ use crate::state::AppState;
 use crate::store::now_ms;
 use crate::store::refresh_tokens::{self, NewRefreshToken};
 use crate::store::users::{self, UserRow};
+use crate::tokens::{random_token, sha256_hex};
 
 pub const REFRESH_COOKIE: &str = "llmchat_refresh";
 
@@ -267,7 +267,7 @@ async fn change_password(
         record(&state, &client, failed.failed()).await;
         return Err(Error::InvalidCredentials);
     }
-    password::check_policy(&body.new_password, &row.username)?;
+    crate::policy::check_policy(&body.new_password, &row.username)?;
     let hash = password::hash(&state.auth.hashing, body.new_password).await?;
     users::update_password(&state.db, &user.id, &hash).await?;
     refresh_tokens::revoke_user_tokens(&state.db, &user.id, session.as_deref()).await?;

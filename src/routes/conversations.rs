@@ -11,7 +11,6 @@ use utoipa_axum::routes;
 use crate::auth::AuthUser;
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::agents::may_use;
 use crate::routes::views::{Page, PageQuery, decode_cursor, page, rfc3339};
 use crate::state::AppState;
 use crate::store::conversations::{
@@ -292,7 +291,7 @@ fn check_agent(state: &AppState, user: &AuthUser, agent_id: &str) -> Result<()> 
     let runtime = state.runtime.load();
     if runtime
         .agent(agent_id)
-        .is_some_and(|agent| may_use(user, agent))
+        .is_some_and(|agent| agent.usable_by(user))
     {
         Ok(())
     } else {

@@ -72,12 +72,12 @@ async fn login(
             ),
         });
     }
-    if body.password.chars().count() > password::MAX_PASSWORD_CHARS {
+    if body.password.chars().count() > crate::policy::MAX_PASSWORD_CHARS {
         return Err(Error::Invalid {
             field: "password".into(),
             message: format!(
                 "must be at most {} characters long",
-                password::MAX_PASSWORD_CHARS
+                crate::policy::MAX_PASSWORD_CHARS
             ),
         });
     }

@@ -13,7 +13,6 @@ mod conversations;
 mod health;
 pub mod internal;
 mod keys;
-mod limits;
 mod login;
 mod messages;
 mod openai_compat;
@@ -26,9 +25,7 @@ mod uploads;
 mod usage;
 pub mod views;
 
-pub(crate) use agents::may_use;
 pub(crate) use auth::check_username;
-pub(crate) use limits::{cors, rate_limit};
 
 use std::sync::OnceLock;
 

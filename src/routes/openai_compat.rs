@@ -8,7 +8,6 @@ use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::agents::may_use;
 use crate::auth::AuthUser;
 use crate::compat::error::{ApiError, Body, OpenAiError};
 use crate::compat::gateway;
@@ -38,7 +37,7 @@ async fn list_models(
     let runtime = state.runtime.load();
     let agents = runtime
         .visible_to(user.role)
-        .filter(|agent| may_use(&user, agent));
+        .filter(|agent| agent.usable_by(&user));
     if headers.contains_key("anthropic-version") {
         let list = anthropic::models(agents.map(|a| (a.def.id.clone(), a.def.name.clone())));
         axum::Json(list).into_response()
@@ -78,7 +77,7 @@ async fn create_chat_completion(
         .is_some_and(|o| o.include_usage);
     let request = body.to_chat_request()?;
     let stream = request.stream;
-    let reply = gateway::open(&state, &runtime, &user, &agent, request).await?;
+    let reply = gateway::open(&state, &user, &agent, request).await?;
     if stream {
         return Ok(sse_response(
             reply,

@@ -106,7 +106,7 @@ fn complete_operation(path: &str, op: &mut Operation) {
         add("400", "a query parameter cannot be parsed");
         add("422", "a query parameter is out of range");
     }
-    if !super::limits::exempt(path) {
+    if !crate::http::limits::exempt(path) {
         add("429", "over the rate limit (see the Retry-After header)");
     }
 }
@@ -145,7 +145,7 @@ pub fn finish(doc: &mut serde_json::Value) {
         if let Some(property) = property_mut(doc, schema, field) {
             property.insert(
                 "not".into(),
-                serde_json::json!({ "enum": crate::auth::password::COMMON }),
+                serde_json::json!({ "enum": crate::policy::COMMON }),
             );
         }
     }

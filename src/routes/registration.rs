@@ -94,7 +94,7 @@ async fn register(
     if let Some(email) = email {
         check_email(email)?;
     }
-    password::check_policy(&body.password, username)?;
+    crate::policy::check_policy(&body.password, username)?;
     let hash = password::hash(&state.auth.hashing, body.password).await?;
     let user = users::insert_user(
         &state.db,

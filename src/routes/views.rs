@@ -1,4 +1,5 @@
-//! Response shapes shared by several areas, timestamps as RFC 3339, and keyset pagination.
+//! Response shapes shared by several areas and keyset pagination (RFC 3339 timestamps are
+//! `crate::timestamps`).
 
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -6,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Role;
 use crate::error::{Error, Result};
 use crate::store::users::UserRow;
+pub use crate::timestamps::{parse_rfc3339, rfc3339};
 
 /// A user as the API shows it (never the password hash).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -34,27 +36,6 @@ impl From<&UserRow> for UserView {
             last_login_at: row.last_login_at.map(rfc3339),
         }
     }
-}
-
-/// Unix milliseconds as RFC 3339 in UTC.
-pub fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_default()
-}
-
-/// RFC 3339 to unix milliseconds; the error names the query parameter.
-pub fn parse_rfc3339(field: &str, value: &str) -> Result<i64> {
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339)
-        .map(|t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX))
-        .map_err(|_| Error::Invalid {
-            field: field.into(),
-            message: "must be an RFC 3339 timestamp such as 2026-01-31T00:00:00Z".into(),
-        })
 }
 
 /// One page of a list.

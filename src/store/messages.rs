@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::content::{Citation, InteractiveField, InteractiveKind, InteractiveOption, NodeState};
 use crate::error::Result;
-use crate::llm::{Citation, InteractiveField, InteractiveKind, InteractiveOption, NodeState};
 use crate::store::{Db, now_ms};
 
 /// Where a message stands; stored as its lower-case name (the schema's CHECK lists them).

@@ -1,20 +1,30 @@
 //! Token estimates for what no upstream counted: one token per CJK character and one per four
 //! other characters.
 
-/// Our estimate of the prompt tokens of `request`: its system prompt and the text of its
-/// messages (images are not counted).
-pub fn estimate_prompt(request: &crate::llm::ChatRequest) -> u64 {
-    use crate::llm::ContentPart;
-    let parts = request.messages.iter().flat_map(|m| &m.content);
-    let text: u64 = parts
+use crate::llm::{ChatMessage, ChatRequest, ContentPart};
+
+/// Our estimate of the prompt tokens of `request`: its system prompt and its messages. The one
+/// estimate of both doors (chat turns and `/v1`), for admission, usage and context trimming.
+pub fn estimate_prompt(request: &ChatRequest) -> u64 {
+    request.system.as_deref().map_or(0, estimate_tokens)
+        + request.messages.iter().map(message_tokens).sum::<u64>()
+}
+
+/// Tokens a message is estimated to take: 4 for the message itself, its text, and a flat 800
+/// per image (roughly what providers bill for a small image).
+pub fn message_tokens(message: &ChatMessage) -> u64 {
+    4 + message
+        .content
+        .iter()
         .map(|part| match part {
             ContentPart::Text(text) => estimate_tokens(text),
-            ContentPart::ToolCall { arguments, .. } => estimate_tokens(arguments),
+            ContentPart::Image { .. } => 800,
+            ContentPart::ToolCall {
+                name, arguments, ..
+            } => estimate_tokens(name) + estimate_tokens(arguments),
             ContentPart::ToolResult { content, .. } => estimate_tokens(content),
-            ContentPart::Image { .. } => 0,
         })
-        .sum();
-    text + request.system.as_deref().map_or(0, estimate_tokens)
+        .sum::<u64>()
 }
 
 /// A rough token count for text no upstream counted: one per CJK character, one per four

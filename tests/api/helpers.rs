@@ -209,7 +209,7 @@ pub async fn spawn_app_with_sources(
 
 /// An HTTP client for tests (the crate's reqwest is built without a default TLS provider).
 pub fn http_client() -> reqwest::Client {
-    llmchat::app::install_tls_provider();
+    llmchat::tls::install_provider();
     reqwest::Client::new()
 }
 

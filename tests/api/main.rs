@@ -41,3 +41,4 @@ mod recovery;
 mod upload_limits;
 mod uploads;
 mod usage;
+mod usage_doors;

@@ -280,8 +280,9 @@ async fn a_failing_agent_falls_back_to_the_next_one_before_its_first_token() {
     let backup = agent("backup", "anthropic", mock.url("", "anthropic"));
     let runtime =
         Runtime::from_defs(vec![broken.clone(), backup], AgentSource::File, &|_| None).unwrap();
+    let chain = &runtime.agent("broken").unwrap().fallbacks;
     let (served_by, stream) =
-        provider::chat_with_fallbacks(&transport, &runtime, &broken, &request(true))
+        provider::chat_with_fallbacks(&transport, &broken, chain, &request(true))
             .await
             .unwrap_or_else(|(id, e)| panic!("{id}: {e}"));
     assert_eq!(served_by, "backup");

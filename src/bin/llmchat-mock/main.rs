@@ -84,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
     let app = axum::middleware::from_fn_with_state(state.clone(), routes::prepare)
         .layer(routes::router(state));
 
-    let listener = llmchat::http::listen(&args.host, args.port, false)
+    let listener = llmchat::serve::listen(&args.host, args.port, false)
         .await
         .with_context(|| format!("binding {}:{}", args.host, args.port))?;
     let address = listener.local_addr()?;

@@ -15,7 +15,7 @@ use crate::chat::hub::Publisher;
 use crate::config::TitleMode;
 use crate::error::{Error, Result};
 use crate::llm::{ChatRequest, ContentPart, UpstreamIds};
-use crate::runtime::{Agent, Runtime};
+use crate::runtime::Agent;
 use crate::state::AppState;
 use crate::store::conversations::{self, ConversationRow};
 use crate::store::messages::{self, MessageRow, NewTurn};
@@ -61,7 +61,6 @@ struct TurnTask {
     admission: Option<crate::chat::limits::Admission>,
     state: AppState,
     publisher: Publisher,
-    runtime: Arc<Runtime>,
     agent: Arc<Agent>,
     conversation_id: String,
     user_id: String,
@@ -80,10 +79,11 @@ pub async fn start(
     conversation: &ConversationRow,
     kind: TurnKind,
 ) -> Result<Started> {
-    let runtime = state.runtime.load_full();
-    let agent = runtime
+    let agent = state
+        .runtime
+        .load()
         .agent(&conversation.agent_id)
-        .filter(|a| crate::routes::may_use(user, a))
+        .filter(|a| a.usable_by(user))
         .cloned()
         .ok_or_else(|| Error::Invalid {
             field: "agent_id".into(),
@@ -269,7 +269,6 @@ pub async fn start(
         admission: Some(admission),
         state: state.clone(),
         publisher,
-        runtime,
         agent,
         conversation_id: conversation.id.clone(),
         user_id: user.id.clone(),

@@ -1,19 +1,18 @@
 //! The turn's task: stream the reply into the hub, flush the partial answer, and save the
 //! finished one with its usage.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use serde_json::json;
 
 use super::TurnTask;
 use crate::agents::ProviderDef;
-use crate::chat::context;
 use crate::chat::events::{Answer, DoneEvent, ErrorEvent, UsageEvent, data, merge_upstream};
-use crate::llm::{LlmError, UpstreamIds, Usage, provider};
+use crate::llm::{LlmError, UpstreamIds, provider};
 use crate::store::conversations;
 use crate::store::messages::{self, FinishedMessage};
-use crate::usage::{ActiveStream, Outcome, UsageRecord, count_upstream_error, estimate_tokens};
+use crate::usage::{ActiveStream, Meter, Outcome, UsageRecord, count_upstream_error};
 
 /// How the streaming loop ended.
 #[derive(Debug)]
@@ -31,7 +30,7 @@ enum End {
 impl TurnTask {
     pub(super) async fn run(mut self) {
         let _active = ActiveStream::open();
-        let started = Instant::now();
+        let mut meter = Meter::start(&self.request);
         let cancel = self.publisher.cancelled();
         let grace = self.state.settings().shutdown_grace;
         let shutdown = self.state.lifecycle.shutdown.clone();
@@ -41,11 +40,10 @@ impl TurnTask {
         };
         tokio::pin!(deadline);
         let mut answer = Answer::default();
-        let mut ttft = None;
         let mut agent_id = self.agent.def.id.clone();
 
         let opened = tokio::select! {
-            opened = provider::chat_with_fallbacks(&self.state.transport, &self.runtime, &self.agent.def, &self.request) => Some(opened),
+            opened = provider::chat_with_fallbacks(&self.state.transport, &self.agent.def, &self.agent.fallbacks, &self.request) => Some(opened),
             () = cancel.cancelled() => None,
             () = &mut deadline => None,
         };
@@ -58,26 +56,19 @@ impl TurnTask {
             },
             Some(Ok((answered_by, stream))) => {
                 agent_id = answered_by;
-                self.stream(
-                    stream,
-                    &mut answer,
-                    &mut ttft,
-                    started,
-                    &cancel,
-                    &mut deadline,
-                )
-                .await
+                self.stream(stream, &mut answer, &mut meter, &cancel, &mut deadline)
+                    .await
             }
         };
-        self.finish(end, answer, ttft, started, agent_id).await;
+        meter.stop();
+        self.finish(end, answer, &meter, agent_id).await;
     }
 
     async fn stream(
         &mut self,
         mut stream: crate::llm::ChatStream,
         answer: &mut Answer,
-        ttft: &mut Option<u64>,
-        started: Instant,
+        meter: &mut Meter,
         cancel: &tokio_util::sync::CancellationToken,
         deadline: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
     ) -> End {
@@ -93,10 +84,8 @@ impl TurnTask {
                 () = deadline.as_mut() => return End::Interrupted,
                 item = stream.next() => match item {
                     Some(Ok(event)) => {
+                        meter.observe(&event);
                         if let Some((name, payload)) = answer.apply(event) {
-                            if ttft.is_none() && answer.started {
-                                *ttft = Some(started.elapsed().as_millis() as u64);
-                            }
                             self.publisher.publish(name, payload);
                         }
                     }
@@ -116,19 +105,10 @@ impl TurnTask {
         }
     }
 
-    async fn finish(
-        mut self,
-        end: End,
-        answer: Answer,
-        ttft: Option<u64>,
-        started: Instant,
-        agent_id: String,
-    ) {
-        let duration_ms = started.elapsed().as_millis() as u64;
-        let provider_kind = self
-            .runtime
-            .agent(&agent_id)
-            .map_or(self.agent.def.provider.kind(), |a| a.def.provider.kind());
+    async fn finish(mut self, end: End, answer: Answer, meter: &Meter, agent_id: String) {
+        let duration_ms = meter.elapsed_ms();
+        let ttft = meter.ttft_ms();
+        let provider_kind = self.agent.provider_of(&agent_id);
         let provider_name = provider_kind.as_str();
         tracing::debug!(
             agent = %agent_id,
@@ -169,16 +149,7 @@ impl TurnTask {
         if matches!(end, End::Stopped) {
             self.stop_upstream(&answer.upstream).await;
         }
-        let (usage, estimated) = match answer.usage {
-            Some(usage) => (usage, false),
-            None => (
-                Usage {
-                    prompt_tokens: self.prompt_estimate(),
-                    completion_tokens: estimate_tokens(&answer.text),
-                },
-                true,
-            ),
-        };
+        let (usage, estimated) = meter.usage();
         let usage_event = UsageEvent {
             prompt_tokens: usage.prompt_tokens,
             completion_tokens: usage.completion_tokens,
@@ -226,11 +197,7 @@ impl TurnTask {
         record.conversation_id = Some(self.conversation_id.clone());
         record.message_id = Some(message_id.clone());
         record.model = finished.model.map(str::to_string);
-        record.prompt_tokens = usage.prompt_tokens;
-        record.completion_tokens = usage.completion_tokens;
-        record.estimated = estimated;
-        record.ttft_ms = ttft;
-        record.duration_ms = Some(duration_ms);
+        meter.fill(&mut record);
         record.outcome = outcome;
         record.error_code = error.as_ref().map(|e| e.code.clone());
         if let Some(admission) = self.admission.take() {
@@ -299,15 +266,5 @@ impl TurnTask {
         if let Err(e) = sent {
             tracing::warn!(agent = %self.agent.def.id, error = %e, "Dify did not accept the stop request");
         }
-    }
-
-    fn prompt_estimate(&self) -> u64 {
-        self.request.system.as_deref().map_or(0, estimate_tokens)
-            + self
-                .request
-                .messages
-                .iter()
-                .map(context::message_tokens)
-                .sum::<u64>()
     }
 }

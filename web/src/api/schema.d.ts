@@ -2078,7 +2078,10 @@ export interface components {
              */
             revoked: number;
         };
-        /** @enum {string} */
+        /**
+         * @description `admin` manages users, agents and settings besides chatting; `user` chats.
+         * @enum {string}
+         */
         Role: "admin" | "user";
         /**
          * @description What an API key may do. `chat` covers everything a user does (chat, `/v1`, conversations,

@@ -16,109 +16,14 @@ use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tracing::Instrument;
 
+pub mod limits;
+
 use crate::config::Environment;
 use crate::error::{Error, ErrorBody, ErrorResponse, InternalDetail, code_for_status};
 
-/// Connections the kernel may hold for the server before it accepts them (it caps the number
-/// at `net.core.somaxconn`, 4096 on current kernels). `TcpListener::bind` asks for 128: a
-/// thousand clients connecting at once overflowed that queue, and each dropped connection
-/// attempt cost its client a one-second SYN retransmission before its first byte.
-pub const LISTEN_BACKLOG: u32 = 4096;
-
-/// Listens on `host:port` (the first of its addresses that can be bound), with
-/// [`LISTEN_BACKLOG`]. `reuse_port` sets `SO_REUSEPORT` (Unix): another process may then
-/// listen on the same port beside this one and the kernel spreads new connections over both,
-/// which is how a new release starts beside the old one (`scripts/deployment/deploy.sh`).
-pub async fn listen(
-    host: &str,
-    port: u16,
-    reuse_port: bool,
-) -> std::io::Result<tokio::net::TcpListener> {
-    let mut failure = None;
-    for addr in tokio::net::lookup_host((host, port)).await? {
-        let socket = if addr.is_ipv4() {
-            tokio::net::TcpSocket::new_v4()
-        } else {
-            tokio::net::TcpSocket::new_v6()
-        };
-        let listener = socket.and_then(|socket| {
-            // As `TcpListener::bind` does: a restarted server can bind while old
-            // connections linger in TIME_WAIT.
-            #[cfg(unix)]
-            socket.set_reuseaddr(true)?;
-            #[cfg(unix)]
-            if reuse_port {
-                socket.set_reuseport(true)?;
-            }
-            #[cfg(not(unix))]
-            let _ = reuse_port;
-            socket.bind(addr)?;
-            socket.listen(LISTEN_BACKLOG)
-        });
-        match listener {
-            Ok(listener) => return Ok(listener),
-            Err(e) => failure = Some(e),
-        }
-    }
-    Err(failure.unwrap_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the host has no address")
-    }))
-}
-
-/// A listener that closes its socket when `stop` is cancelled and accepts nothing more. With
-/// `SO_REUSEPORT` (and `net.ipv4.tcp_migrate_req=1`), connections still queued on it move to
-/// the other server on the port; the server then lets the ones it accepted send their
-/// request before it shuts connections down (see `App::run`).
-pub struct StopAccepting<L: axum::serve::Listener> {
-    inner: Option<L>,
-    addr: L::Addr,
-    stop: tokio_util::sync::CancellationToken,
-}
-
-impl<L: axum::serve::Listener> StopAccepting<L>
-where
-    L::Addr: Clone,
-{
-    pub fn new(inner: L, stop: tokio_util::sync::CancellationToken) -> std::io::Result<Self> {
-        let addr = inner.local_addr()?;
-        Ok(StopAccepting {
-            inner: Some(inner),
-            addr,
-            stop,
-        })
-    }
-}
-
-impl<L: axum::serve::Listener> axum::serve::Listener for StopAccepting<L>
-where
-    L::Addr: Clone + Send + Sync,
-{
-    type Io = L::Io;
-    type Addr = L::Addr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        if let Some(inner) = self.inner.as_mut() {
-            tokio::select! {
-                biased;
-                () = self.stop.cancelled() => {}
-                accepted = inner.accept() => return accepted,
-            }
-        }
-        // Closes the socket; from now on this server only finishes what it has.
-        self.inner = None;
-        std::future::pending().await
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.addr.clone())
-    }
-}
-
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The request's id: the client's `x-request-id` when sane, a fresh UUIDv7 otherwise.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
+pub use crate::extract::RequestId;
 
 /// The whole application: `routes` (already with their state) behind the layers every
 /// request goes through, outermost first: [`edge`] (request id, request span and log line,
@@ -140,8 +45,8 @@ pub fn app(routes: Router, state: &crate::state::AppState) -> Router {
         }))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(crate::routes::cors(state.settings.clone()))
-        .layer(from_fn_with_state(state.clone(), crate::routes::rate_limit))
+        .layer(limits::cors(state.settings.clone()))
+        .layer(from_fn_with_state(state.clone(), limits::rate_limit))
         // A body that stops arriving ends its request with 408 (slowloris on the body).
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             settings.server.body_read_timeout,
@@ -434,76 +339,4 @@ fn security_headers(environment: Environment) -> std::sync::Arc<Vec<(HeaderName,
             .map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v)))
             .collect(),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::*;
-
-    /// A burst of clients that connect before the server gets round to accepting them all is
-    /// queued, not dropped: with `TcpListener::bind`'s backlog of 128, the 130th connection
-    /// attempt here would wait for SYN retransmissions (1 s, 3 s, …) and miss the deadline.
-    #[tokio::test]
-    async fn a_burst_of_connections_waits_in_the_listen_queue() -> anyhow::Result<()> {
-        let listener = listen("127.0.0.1", 0, false).await?;
-        let addr = listener.local_addr()?;
-        let mut clients = Vec::new();
-        for _ in 0..600 {
-            let client =
-                tokio::time::timeout(Duration::from_secs(3), tokio::net::TcpStream::connect(addr))
-                    .await
-                    .map_err(|_| {
-                        anyhow::anyhow!("connection {} was not queued", clients.len())
-                    })??;
-            clients.push(client);
-        }
-        // All of them are there to be accepted.
-        for _ in 0..clients.len() {
-            tokio::time::timeout(Duration::from_secs(3), listener.accept()).await??;
-        }
-        Ok(())
-    }
-
-    #[tokio::test]
-    async fn a_port_already_listened_on_is_an_error() -> anyhow::Result<()> {
-        let first = listen("127.0.0.1", 0, false).await?;
-        let port = first.local_addr()?.port();
-        let error = listen("127.0.0.1", port, false).await.unwrap_err();
-        assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
-        // Asking for port sharing does not take over a port whose owner did not offer it.
-        let error = listen("127.0.0.1", port, true).await.unwrap_err();
-        assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
-        Ok(())
-    }
-
-    /// Two servers that both ask for `reuse_port` share the port, and each gets connections:
-    /// the new release of an upgrade answers beside the old one.
-    #[cfg(unix)]
-    #[tokio::test]
-    async fn two_listeners_with_reuse_port_share_the_port() -> anyhow::Result<()> {
-        let old = listen("127.0.0.1", 0, true).await?;
-        let addr = old.local_addr()?;
-        let new = listen("127.0.0.1", addr.port(), true).await?;
-        let (mut to_old, mut to_new) = (0, 0);
-        for _ in 0..64 {
-            let _client = tokio::net::TcpStream::connect(addr).await?;
-            tokio::select! {
-                accepted = old.accept() => { accepted?; to_old += 1; }
-                accepted = new.accept() => { accepted?; to_new += 1; }
-            }
-        }
-        assert!(
-            to_old > 0 && to_new > 0,
-            "old got {to_old}, new got {to_new}"
-        );
-        // Once the old one is gone, every connection reaches the new one.
-        drop(old);
-        for _ in 0..8 {
-            let _client = tokio::net::TcpStream::connect(addr).await?;
-            tokio::time::timeout(Duration::from_secs(3), new.accept()).await??;
-        }
-        Ok(())
-    }
 }

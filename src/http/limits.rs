@@ -22,7 +22,7 @@ use crate::state::AppState;
 
 /// Probes and scrapes are never limited: a throttled readiness probe would take a healthy
 /// replica out of service.
-pub(super) fn exempt(path: &str) -> bool {
+pub(crate) fn exempt(path: &str) -> bool {
     let limited = path.starts_with("/api/") || path == "/v1" || path.starts_with("/v1/");
     path == "/metrics" || path.starts_with("/api/health") || !limited
 }
