@@ -153,19 +153,7 @@ impl App {
             state,
         } = self;
         if let Some(internal) = metrics_listener {
-            if let Ok(addr) = internal.local_addr() {
-                tracing::info!(%addr, "serving /metrics on the internal port");
-            }
-            let router = routes::internal::router(state.clone());
-            let stop = state.lifecycle.shutdown.clone().cancelled_owned();
-            tokio::spawn(async move {
-                if let Err(e) = axum::serve(internal, router)
-                    .with_graceful_shutdown(stop)
-                    .await
-                {
-                    tracing::warn!(error = %e, "the internal /metrics listener stopped");
-                }
-            });
+            serve_internal(internal, &state);
         }
         let settings = state.settings();
         let lifecycle = state.lifecycle.clone();
@@ -221,7 +209,6 @@ impl App {
         }
 
         lifecycle.shutdown.cancel();
-        state.tasks.close();
         // What is left of the grace period, but at least TASKS_MIN (partial answers of streams
         // cut at the deadline are still saved).
         let left = drained_at
@@ -230,27 +217,50 @@ impl App {
                 (*at + grace).saturating_duration_since(tokio::time::Instant::now())
             })
             .max(TASKS_MIN);
-        if tokio::time::timeout(left, state.tasks.wait())
-            .await
-            .is_err()
-        {
-            tracing::warn!(
-                waited_ms = left.as_millis() as u64,
-                "background tasks did not finish within the grace period"
-            );
-        }
-        // Closing waits for every connection to come back; a task still holding one after the
-        // grace period (the usage writer retrying against a dead database) must not keep the
-        // process from exiting.
-        if tokio::time::timeout(Duration::from_secs(5), state.db.close())
-            .await
-            .is_err()
-        {
-            tracing::warn!("database connections still in use at exit");
-        }
-        tracing::info!("shutdown complete");
+        wind_down(&state, left).await;
         Ok(())
     }
+}
+
+/// Serves `/metrics` on the internal port (`METRICS_PORT`) until shutdown starts.
+fn serve_internal(internal: tokio::net::TcpListener, state: &AppState) {
+    if let Ok(addr) = internal.local_addr() {
+        tracing::info!(%addr, "serving /metrics on the internal port");
+    }
+    let router = routes::internal::router(state.clone());
+    let stop = state.lifecycle.shutdown.clone().cancelled_owned();
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(internal, router)
+            .with_graceful_shutdown(stop)
+            .await
+        {
+            tracing::warn!(error = %e, "the internal /metrics listener stopped");
+        }
+    });
+}
+
+/// After the last request: background tasks get `left` to finish, then the pool closes.
+async fn wind_down(state: &AppState, left: Duration) {
+    state.tasks.close();
+    if tokio::time::timeout(left, state.tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            waited_ms = left.as_millis() as u64,
+            "background tasks did not finish within the grace period"
+        );
+    }
+    // Closing waits for every connection to come back; a task still holding one after the
+    // grace period (the usage writer retrying against a dead database) must not keep the
+    // process from exiting.
+    if tokio::time::timeout(Duration::from_secs(5), state.db.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still in use at exit");
+    }
+    tracing::info!("shutdown complete");
 }
 
 /// Makes the schema ready now, or keeps trying in the background while the database is

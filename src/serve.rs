@@ -80,43 +80,16 @@ pub async fn serve<L>(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        // Streams of small SSE frames must not wait for Nagle.
-        let _ = stream.set_nodelay(true);
-        let service = router
-            .clone()
-            .map_request(move |request: hyper::Request<Incoming>| {
-                let mut request = request.map(Body::new);
-                request.extensions_mut().insert(ConnectInfo(remote));
-                request
-            });
-        let builder = builder.clone();
-        let mut stop = stop_rx.clone();
-        let done = done_rx.clone();
+        let (builder, router, stop, done) = (
+            builder.clone(),
+            router.clone(),
+            stop_rx.clone(),
+            done_rx.clone(),
+        );
         tokio::spawn(async move {
             let _permit = permit;
             let _done = done;
-            let open = metrics::gauge!("llmchat_http_connections_open");
-            open.increment(1.0);
-            let connection = builder
-                .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
-                .with_upgrades();
-            let mut connection = pin!(connection);
-            let result = tokio::select! {
-                result = connection.as_mut() => result,
-                _ = stop.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    connection.await
-                }
-            };
-            open.decrement(1.0);
-            if let Err(e) = result {
-                if e.is_timeout() {
-                    metrics::counter!("llmchat_http_header_timeouts_total").increment(1);
-                    tracing::debug!(%remote, "closed a connection that did not send its request headers in time");
-                } else {
-                    tracing::trace!(%remote, error = %e, "connection ended with an error");
-                }
-            }
+            connection(&builder, stream, remote, router, stop).await;
         });
     }
     drop(listener);
@@ -124,6 +97,46 @@ pub async fn serve<L>(
     drop(stop_rx);
     drop(done_rx);
     done_tx.closed().await;
+}
+
+/// Serves one connection until it closes, or, once `stop` changes, until it has finished the
+/// request it is on.
+async fn connection(
+    builder: &hyper::server::conn::http1::Builder,
+    stream: TcpStream,
+    remote: SocketAddr,
+    router: Router,
+    mut stop: watch::Receiver<()>,
+) {
+    // Streams of small SSE frames must not wait for Nagle.
+    let _ = stream.set_nodelay(true);
+    let service = router.map_request(move |request: hyper::Request<Incoming>| {
+        let mut request = request.map(Body::new);
+        request.extensions_mut().insert(ConnectInfo(remote));
+        request
+    });
+    let open = metrics::gauge!("llmchat_http_connections_open");
+    open.increment(1.0);
+    let connection = builder
+        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+        .with_upgrades();
+    let mut connection = pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        _ = stop.changed() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    open.decrement(1.0);
+    if let Err(e) = result {
+        if e.is_timeout() {
+            metrics::counter!("llmchat_http_header_timeouts_total").increment(1);
+            tracing::debug!(%remote, "closed a connection that did not send its request headers in time");
+        } else {
+            tracing::trace!(%remote, error = %e, "connection ended with an error");
+        }
+    }
 }
 
 /// Connections the kernel may hold for the server before it accepts them (it caps the number

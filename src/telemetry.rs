@@ -150,6 +150,87 @@ pub struct Metrics {
     process: metrics_process::Collector,
 }
 
+/// What each metric of ours means (the `# HELP` lines), for every metric `Metrics` exports.
+fn describe() {
+    metrics::describe_counter!(
+        "http_requests_total",
+        "HTTP requests by method, matched route template and status code"
+    );
+    metrics::describe_histogram!(
+        "http_request_duration_seconds",
+        metrics::Unit::Seconds,
+        "HTTP request duration until the response head"
+    );
+    metrics::describe_gauge!("llmchat_build_info", "Build facts; the value is always 1");
+    metrics::describe_counter!(
+        "llm_requests_total",
+        "Requests to agents by agent, provider and outcome (ok, error, stopped)"
+    );
+    metrics::describe_histogram!(
+        "llm_time_to_first_token_seconds",
+        metrics::Unit::Seconds,
+        "Time from sending a request upstream to its first token, by agent and provider"
+    );
+    metrics::describe_counter!(
+        "llm_tokens_total",
+        "Tokens by agent, provider and type (prompt, completion); estimates where the upstream gave none"
+    );
+    metrics::describe_gauge!("llm_active_streams", "Replies being streamed right now");
+    metrics::describe_counter!(
+        "llm_upstream_errors_total",
+        "Failed upstream calls by agent, provider and kind"
+    );
+    metrics::describe_counter!(
+        "llmchat_usage_dropped_total",
+        "Usage records that could not be written"
+    );
+    metrics::describe_counter!(
+        "llmchat_password_hash_rejected_total",
+        "Logins, registrations and password changes answered 503 because every password hashing slot stayed busy"
+    );
+    metrics::describe_counter!(
+        "llmchat_login_delayed_total",
+        "Login attempts refused unchecked (423) because their source failed too often on that account"
+    );
+    metrics::describe_counter!(
+        "llmchat_uploads_expired_total",
+        "Uploads deleted because they were older than uploads.retention"
+    );
+    metrics::describe_gauge!("llmchat_http_connections_open", "HTTP connections open now");
+    metrics::describe_counter!(
+        "llmchat_http_connection_limit_reached_total",
+        "Times server.max_connections was reached and new connections waited"
+    );
+    metrics::describe_counter!(
+        "llmchat_http_header_timeouts_total",
+        "Connections closed because their request headers did not arrive in time"
+    );
+    metrics::describe_counter!(
+        "llmchat_http_body_timeouts_total",
+        "Requests answered 408 because their body paused too long"
+    );
+    metrics::describe_gauge!(
+        "llmchat_ready",
+        "1 while /api/health/ready would answer 200 (sampled at each scrape)"
+    );
+    metrics::describe_gauge!(
+        "llmchat_redis_up",
+        "1 when Redis answers a PING (only with REDIS_URL; sampled at each scrape)"
+    );
+    metrics::describe_gauge!(
+        "llmchat_ratelimit_fallback",
+        "1 while the rate limiter runs on its in-process fallback because Redis failed"
+    );
+    metrics::describe_gauge!(
+        "llmchat_db_pool_connections",
+        "Open database connections by state (idle, in_use)"
+    );
+    metrics::describe_gauge!(
+        "llmchat_db_pool_max_connections",
+        "The database pool's connection limit"
+    );
+}
+
 impl Metrics {
     fn install() -> Metrics {
         let builder = PrometheusBuilder::new()
@@ -171,83 +252,7 @@ impl Metrics {
 
         let process = metrics_process::Collector::default();
         process.describe();
-        metrics::describe_counter!(
-            "http_requests_total",
-            "HTTP requests by method, matched route template and status code"
-        );
-        metrics::describe_histogram!(
-            "http_request_duration_seconds",
-            metrics::Unit::Seconds,
-            "HTTP request duration until the response head"
-        );
-        metrics::describe_gauge!("llmchat_build_info", "Build facts; the value is always 1");
-        metrics::describe_counter!(
-            "llm_requests_total",
-            "Requests to agents by agent, provider and outcome (ok, error, stopped)"
-        );
-        metrics::describe_histogram!(
-            "llm_time_to_first_token_seconds",
-            metrics::Unit::Seconds,
-            "Time from sending a request upstream to its first token, by agent and provider"
-        );
-        metrics::describe_counter!(
-            "llm_tokens_total",
-            "Tokens by agent, provider and type (prompt, completion); estimates where the upstream gave none"
-        );
-        metrics::describe_gauge!("llm_active_streams", "Replies being streamed right now");
-        metrics::describe_counter!(
-            "llm_upstream_errors_total",
-            "Failed upstream calls by agent, provider and kind"
-        );
-        metrics::describe_counter!(
-            "llmchat_usage_dropped_total",
-            "Usage records that could not be written"
-        );
-        metrics::describe_counter!(
-            "llmchat_password_hash_rejected_total",
-            "Logins, registrations and password changes answered 503 because every password hashing slot stayed busy"
-        );
-        metrics::describe_counter!(
-            "llmchat_login_delayed_total",
-            "Login attempts refused unchecked (423) because their source failed too often on that account"
-        );
-        metrics::describe_counter!(
-            "llmchat_uploads_expired_total",
-            "Uploads deleted because they were older than uploads.retention"
-        );
-        metrics::describe_gauge!("llmchat_http_connections_open", "HTTP connections open now");
-        metrics::describe_counter!(
-            "llmchat_http_connection_limit_reached_total",
-            "Times server.max_connections was reached and new connections waited"
-        );
-        metrics::describe_counter!(
-            "llmchat_http_header_timeouts_total",
-            "Connections closed because their request headers did not arrive in time"
-        );
-        metrics::describe_counter!(
-            "llmchat_http_body_timeouts_total",
-            "Requests answered 408 because their body paused too long"
-        );
-        metrics::describe_gauge!(
-            "llmchat_ready",
-            "1 while /api/health/ready would answer 200 (sampled at each scrape)"
-        );
-        metrics::describe_gauge!(
-            "llmchat_redis_up",
-            "1 when Redis answers a PING (only with REDIS_URL; sampled at each scrape)"
-        );
-        metrics::describe_gauge!(
-            "llmchat_ratelimit_fallback",
-            "1 while the rate limiter runs on its in-process fallback because Redis failed"
-        );
-        metrics::describe_gauge!(
-            "llmchat_db_pool_connections",
-            "Open database connections by state (idle, in_use)"
-        );
-        metrics::describe_gauge!(
-            "llmchat_db_pool_max_connections",
-            "The database pool's connection limit"
-        );
+        describe();
         // Present from the start, so that rate() and alerts see its first increment.
         metrics::counter!("llmchat_usage_dropped_total").absolute(0);
         metrics::gauge!(

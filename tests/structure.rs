@@ -397,7 +397,6 @@ impl<'ast> Visit<'ast> for Functions<'_> {
 }
 
 #[test]
-#[ignore = "issue #16: the long functions are being split; enabled when none is left"]
 fn no_file_or_function_is_too_long() {
     let mut files = Vec::new();
     rust_files(&src(), &mut files);

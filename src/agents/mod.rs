@@ -212,6 +212,11 @@ impl ProviderDef {
         }
     }
 
+    /// The upstream model the agent names (none for the demo agent).
+    pub fn model(&self) -> Option<&str> {
+        self.upstream().and_then(|u| u.model.as_deref())
+    }
+
     pub fn upstream_mut(&mut self) -> Option<&mut UpstreamDef> {
         match self {
             ProviderDef::Openai(u)

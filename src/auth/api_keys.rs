@@ -72,7 +72,15 @@ impl KeyCache {
                             allowed_agents: row
                                 .allowed_agents
                                 .as_deref()
-                                .and_then(|json| serde_json::from_str(json).ok()),
+                                // Damaged: no agents (never all of them).
+                                .map(|json| {
+                                    crate::store::decode_json(
+                                        "api_keys.allowed_agents",
+                                        &row.id,
+                                        json,
+                                        Vec::new(),
+                                    )
+                                }),
                             scopes: Scope::parse_list(&row.scopes),
                             id: row.id,
                             user_id: row.user_id,

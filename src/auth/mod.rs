@@ -5,6 +5,7 @@
 pub mod api_keys;
 mod extract;
 pub mod jwt;
+pub mod login;
 pub mod password;
 pub mod registration;
 

@@ -176,50 +176,11 @@ impl Answer {
                 id,
                 name,
                 arguments_delta,
-            } => {
-                let index = index as usize;
-                while self.tools.len() <= index {
-                    self.tools.push(ToolCallPart::default());
-                }
-                let call = &mut self.tools[index];
-                if let Some(id) = id {
-                    call.id = id;
-                }
-                if let Some(name) = name {
-                    call.name = name;
-                }
-                call.arguments.push_str(&arguments_delta);
-                let event = ToolEvent {
-                    id: call.id.clone(),
-                    name: call.name.clone(),
-                    arguments_delta: Some(arguments_delta),
-                    result: None,
-                };
-                ("tool", data(&event))
-            }
-            ChatEvent::ToolResult { id, result } => {
-                let name = match self.tools.iter_mut().find(|t| t.id == id) {
-                    Some(call) => {
-                        call.result = Some(result.clone());
-                        call.name.clone()
-                    }
-                    None => {
-                        self.tools.push(ToolCallPart {
-                            id: id.clone(),
-                            result: Some(result.clone()),
-                            ..Default::default()
-                        });
-                        String::new()
-                    }
-                };
-                let event = ToolEvent {
-                    id,
-                    name,
-                    arguments_delta: None,
-                    result: Some(result),
-                };
-                ("tool", data(&event))
-            }
+            } => (
+                "tool",
+                data(&self.tool_call(index, id, name, arguments_delta)),
+            ),
+            ChatEvent::ToolResult { id, result } => ("tool", data(&self.tool_result(id, result))),
             ChatEvent::Usage(usage) => {
                 let event = UsageEvent {
                     prompt_tokens: usage.prompt_tokens,
@@ -235,6 +196,58 @@ impl Answer {
             ChatEvent::Finish(_) => return None,
         };
         Some(out)
+    }
+
+    /// A piece of a tool call, added to the call at `index`.
+    fn tool_call(
+        &mut self,
+        index: u32,
+        id: Option<String>,
+        name: Option<String>,
+        arguments_delta: String,
+    ) -> ToolEvent {
+        let index = index as usize;
+        while self.tools.len() <= index {
+            self.tools.push(ToolCallPart::default());
+        }
+        let call = &mut self.tools[index];
+        if let Some(id) = id {
+            call.id = id;
+        }
+        if let Some(name) = name {
+            call.name = name;
+        }
+        call.arguments.push_str(&arguments_delta);
+        ToolEvent {
+            id: call.id.clone(),
+            name: call.name.clone(),
+            arguments_delta: Some(arguments_delta),
+            result: None,
+        }
+    }
+
+    /// The result of the tool call `id` (a call of its own if none has that id).
+    fn tool_result(&mut self, id: String, result: String) -> ToolEvent {
+        let name = match self.tools.iter_mut().find(|t| t.id == id) {
+            Some(call) => {
+                call.result = Some(result.clone());
+                call.name.clone()
+            }
+            None => {
+                self.tools.push(ToolCallPart {
+                    id: id.clone(),
+                    result: Some(result.clone()),
+                    ..Default::default()
+                });
+                String::new()
+            }
+        };
+        ToolEvent {
+            id,
+            name,
+            arguments_delta: None,
+            result: Some(result),
+        }
     }
 
     /// Whether anything changed since the last call.

@@ -21,18 +21,7 @@ pub async fn ask_agent(
     question: &str,
     answer: &str,
 ) {
-    let request = ChatRequest {
-        model: agent
-            .def
-            .provider
-            .upstream()
-            .and_then(|u| u.model.clone())
-            .unwrap_or_default(),
-        system: Some(
-            "Write a title of at most six words for the conversation below, in its language. \
-         Answer with the title only."
-                .into(),
-        ),
+    let asked = ChatRequest {
         messages: vec![
             ChatMessage::text(
                 MessageRole::User,
@@ -48,6 +37,13 @@ pub async fn ask_agent(
         stream: true,
         ..Default::default()
     };
+    let mut request = ChatRequest::for_agent(&agent.def, asked);
+    // Not the agent's own system prompt: that one would answer the conversation, not title it.
+    request.system = Some(
+        "Write a title of at most six words for the conversation below, in its language. \
+         Answer with the title only."
+            .into(),
+    );
     let collect = async {
         let mut stream = provider::chat(&state.transport, &agent.def, &request)
             .await

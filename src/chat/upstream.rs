@@ -3,9 +3,12 @@
 
 use std::time::Duration;
 
-use crate::agents::UpstreamDef;
+use crate::agents::{ProviderDef, UpstreamDef};
 use crate::llm::transport::{SendError, Transport};
 use crate::llm::{Endpoint, HttpRequest, LlmError, with_endpoint};
+use crate::state::AppState;
+use crate::store::conversations;
+use crate::store::messages::MessageRow;
 
 /// Short: these requests are courtesies; the user's action does not wait on them for long.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -29,5 +32,51 @@ pub async fn send(
             Err(LlmError::Connect(reason))
         }
         Err(SendError::Timeout(wait)) => Err(LlmError::IdleTimeout(wait.as_secs())),
+    }
+}
+
+/// Sends the rating to the agent's app when it keeps ratings; false when it does not or failed.
+pub async fn forward_feedback(
+    state: &AppState,
+    user_id: &str,
+    message: &MessageRow,
+    rating: Option<i64>,
+) -> bool {
+    let runtime = state.runtime.load_full();
+    let Some(agent) = message.agent_id.as_deref().and_then(|a| runtime.agent(a)) else {
+        return false;
+    };
+    let good = rating.map(|r| r > 0);
+    let sent = match &agent.def.provider {
+        ProviderDef::Dify(upstream) => {
+            let Some(upstream_id) = message.upstream_id.as_deref() else {
+                return false;
+            };
+            send(&state.transport, upstream, |endpoint| {
+                crate::llm::dify::feedback_request(endpoint, upstream_id, good, user_id)
+            })
+            .await
+        }
+        ProviderDef::Fastgpt(upstream) => {
+            let Ok(Some(conversation)) =
+                conversations::get_conversation(&state.db, user_id, &message.conversation_id).await
+            else {
+                return false;
+            };
+            let ids: crate::llm::UpstreamIds = conversation.upstream_ids();
+            let chat_id = ids.chat_id.unwrap_or(conversation.id);
+            send(&state.transport, upstream, |endpoint| {
+                crate::llm::fastgpt::feedback_request(endpoint, &chat_id, &message.id, good)
+            })
+            .await
+        }
+        _ => return false,
+    };
+    match sent {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(agent = %agent.def.id, error = %e, "the app did not take the feedback");
+            false
+        }
     }
 }

@@ -48,19 +48,8 @@ pub async fn open(
             kind.as_str()
         )));
     }
-    request.model = def
-        .provider
-        .upstream()
-        .and_then(|u| u.model.clone())
-        .unwrap_or_default();
-    request.system.clone_from(&def.system_prompt);
-    request.temperature = request.temperature.or(def.temperature);
-    // The agent's max_tokens is a cap: a client may ask for less, never for more.
-    request.max_tokens = match (request.max_tokens, def.max_tokens) {
-        (Some(asked), Some(cap)) => Some(asked.min(cap)),
-        (asked, cap) => asked.or(cap),
-    };
     request.user = Some(user.id.clone());
+    let request = ChatRequest::for_agent(def, request);
 
     let settings = state.settings();
     let transcript = settings

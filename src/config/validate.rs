@@ -6,6 +6,15 @@ use super::*;
 impl Settings {
     /// Checks what types alone cannot; on failure returns the key and the problem.
     pub(super) fn validate(&self) -> Result<(), (&'static str, String)> {
+        self.check_urls()?;
+        self.check_secrets()?;
+        self.check_uploads()?;
+        self.check_limits()?;
+        self.check_formats()
+    }
+
+    /// The database and Redis URLs.
+    fn check_urls(&self) -> Result<(), (&'static str, String)> {
         let url = self.database_url();
         if !is_database_url(&url) {
             return Err((
@@ -18,6 +27,11 @@ impl Settings {
         {
             return Err(("redis.url", "must start with redis:// or rediss://".into()));
         }
+        Ok(())
+    }
+
+    /// Secrets long and unpredictable enough; the bootstrap admin complete and within the password policy.
+    fn check_secrets(&self) -> Result<(), (&'static str, String)> {
         match &self.auth.jwt_secret {
             Some(secret) if secret.expose().len() < 32 => {
                 return Err(("auth.jwt_secret", "must be at least 32 bytes".into()));
@@ -61,15 +75,11 @@ impl Settings {
         {
             return Err(("admin_password", format!("LLMCHAT_ADMIN_PASSWORD {e}")));
         }
-        if self.auth.max_failed_logins == 0 || self.auth.login_attempts_per_ip == 0 {
-            return Err(("auth.max_failed_logins", "limits must be at least 1".into()));
-        }
-        if self.server.header_read_timeout.is_zero() || self.server.body_read_timeout.is_zero() {
-            return Err((
-                "server.header_read_timeout",
-                "request timeouts must be longer than zero".into(),
-            ));
-        }
+        Ok(())
+    }
+
+    /// Upload limits that fit together.
+    fn check_uploads(&self) -> Result<(), (&'static str, String)> {
         if self.uploads.quota_per_user < self.uploads.max_size {
             return Err((
                 "uploads.quota_per_user",
@@ -103,6 +113,20 @@ impl Settings {
                 "must be longer than zero (leave it unset to keep uploads)".into(),
             ));
         }
+        Ok(())
+    }
+
+    /// Limits, timeouts and intervals that must be positive or fit together.
+    fn check_limits(&self) -> Result<(), (&'static str, String)> {
+        if self.auth.max_failed_logins == 0 || self.auth.login_attempts_per_ip == 0 {
+            return Err(("auth.max_failed_logins", "limits must be at least 1".into()));
+        }
+        if self.server.header_read_timeout.is_zero() || self.server.body_read_timeout.is_zero() {
+            return Err((
+                "server.header_read_timeout",
+                "request timeouts must be longer than zero".into(),
+            ));
+        }
         if self.server.max_connections == 0 {
             return Err(("server.max_connections", "must be at least 1".into()));
         }
@@ -128,17 +152,6 @@ impl Settings {
                 "must be at least 1".into(),
             ));
         }
-        if let Some(origin) = self
-            .server
-            .cors_origins
-            .iter()
-            .find(|o| o.as_str() == "*" || url::Url::parse(o).is_err())
-        {
-            return Err((
-                "server.cors_origins",
-                format!("{origin:?} is not an origin like https://chat.example.com (no wildcards)"),
-            ));
-        }
         if self.chat.heartbeat_timeout < self.chat.heartbeat_interval * 2 {
             return Err((
                 "chat.heartbeat_timeout",
@@ -158,6 +171,22 @@ impl Settings {
             return Err((
                 "rate_limit.requests_per_minute",
                 "must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Values with a syntax of their own: CORS origins and the log filter.
+    fn check_formats(&self) -> Result<(), (&'static str, String)> {
+        if let Some(origin) = self
+            .server
+            .cors_origins
+            .iter()
+            .find(|o| o.as_str() == "*" || url::Url::parse(o).is_err())
+        {
+            return Err((
+                "server.cors_origins",
+                format!("{origin:?} is not an origin like https://chat.example.com (no wildcards)"),
             ));
         }
         if tracing_subscriber::EnvFilter::builder()

@@ -60,6 +60,26 @@ pub struct ChatRequest {
     pub response_format: Option<serde_json::Value>,
 }
 
+impl ChatRequest {
+    /// `asked` (the messages and the caller's own choices) as a request to `agent`: the
+    /// agent's model and system prompt; its temperature unless the caller chose one; its
+    /// `max_tokens` as a cap (a caller may ask for less, never for more). The one place a
+    /// request for an agent is made: chat turns, titles, `/v1` and the connection test.
+    pub fn for_agent(agent: &crate::agents::AgentDef, asked: ChatRequest) -> ChatRequest {
+        let max_tokens = match (asked.max_tokens, agent.max_tokens) {
+            (Some(asked), Some(cap)) => Some(asked.min(cap)),
+            (asked, cap) => asked.or(cap),
+        };
+        ChatRequest {
+            model: agent.provider.model().unwrap_or_default().to_string(),
+            system: agent.system_prompt.clone(),
+            temperature: asked.temperature.or(agent.temperature),
+            max_tokens,
+            ..asked
+        }
+    }
+}
+
 /// A function the model may call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToolSpec {

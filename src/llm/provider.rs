@@ -111,8 +111,8 @@ pub async fn chat_with_fallbacks(
         let id = &fallback.id;
         tracing::warn!(agent = %last.0, fallback = %id, error = %last.1, "agent failed before its first token; trying its fallback");
         let mut request = request.clone();
-        if let Some(model) = fallback.provider.upstream().and_then(|u| u.model.clone()) {
-            request.model = model;
+        if let Some(model) = fallback.provider.model() {
+            request.model = model.to_string();
         }
         match chat(transport, fallback, &request).await {
             Ok(stream) => return Ok((id.clone(), stream)),

@@ -110,6 +110,50 @@ pub async fn admin_stats(db: &Db, window: &Window, days: i64, now_ms: i64) -> Re
         from_ms: window.from_ms,
         to_ms: window.to_ms,
     };
+    let daily = daily(db, window, everyone).await?;
+
+    let agents: Vec<AgentStats> = store::usage_groups(db, everyone, Key::Agent, None)
+        .await?
+        .into_iter()
+        .map(|r| AgentStats {
+            agent_id: r.key.unwrap_or_default(),
+            requests: r.requests,
+            tokens: r.prompt_tokens + r.completion_tokens,
+        })
+        .collect();
+    let top = |by: fn(&AgentStats) -> i64| {
+        let mut list = agents.clone();
+        list.sort_by(|a, b| by(b).cmp(&by(a)).then(a.agent_id.cmp(&b.agent_id)));
+        list.truncate(TOP);
+        list
+    };
+    let top_agents = TopAgents {
+        by_requests: top(|a| a.requests),
+        by_tokens: top(|a| a.tokens),
+    };
+
+    let providers = provider_shares(db, everyone).await?;
+
+    Ok(AdminStats {
+        generated_at: rfc3339(now_ms),
+        tz: window.tz_name().to_string(),
+        days,
+        users: UserCounts {
+            total: counts.users,
+            active_7d: counts.active_users,
+        },
+        conversations: counts.conversations,
+        messages: counts.messages,
+        daily,
+        top_agents,
+        providers,
+        last_24h: recent(db, now_ms, 24).await?,
+        last_7d: recent(db, now_ms, 7 * 24).await?,
+    })
+}
+
+/// Requests, tokens, errors and messages per day of the window (days without any included).
+async fn daily(db: &Db, window: &Window, everyone: UsageFilter<'_>) -> Result<Vec<DayStats>> {
     let bucket = window.bucket_ms();
 
     let mut daily: BTreeMap<String, DayStats> = window
@@ -140,27 +184,11 @@ pub async fn admin_stats(db: &Db, window: &Window, days: i64, now_ms: i64) -> Re
             day.messages += messages;
         }
     }
+    Ok(daily.into_values().collect())
+}
 
-    let agents: Vec<AgentStats> = store::usage_groups(db, everyone, Key::Agent, None)
-        .await?
-        .into_iter()
-        .map(|r| AgentStats {
-            agent_id: r.key.unwrap_or_default(),
-            requests: r.requests,
-            tokens: r.prompt_tokens + r.completion_tokens,
-        })
-        .collect();
-    let top = |by: fn(&AgentStats) -> i64| {
-        let mut list = agents.clone();
-        list.sort_by(|a, b| by(b).cmp(&by(a)).then(a.agent_id.cmp(&b.agent_id)));
-        list.truncate(TOP);
-        list
-    };
-    let top_agents = TopAgents {
-        by_requests: top(|a| a.requests),
-        by_tokens: top(|a| a.tokens),
-    };
-
+/// Each provider's share of the requests, most used first.
+async fn provider_shares(db: &Db, everyone: UsageFilter<'_>) -> Result<Vec<ProviderShare>> {
     let providers = store::usage_groups(db, everyone, Key::Provider, None).await?;
     let all: i64 = providers.iter().map(|p| p.requests).sum();
     let mut providers: Vec<ProviderShare> = providers
@@ -176,23 +204,7 @@ pub async fn admin_stats(db: &Db, window: &Window, days: i64, now_ms: i64) -> Re
             .cmp(&a.requests)
             .then(a.provider.cmp(&b.provider))
     });
-
-    Ok(AdminStats {
-        generated_at: rfc3339(now_ms),
-        tz: window.tz_name().to_string(),
-        days,
-        users: UserCounts {
-            total: counts.users,
-            active_7d: counts.active_users,
-        },
-        conversations: counts.conversations,
-        messages: counts.messages,
-        daily: daily.into_values().collect(),
-        top_agents,
-        providers,
-        last_24h: recent(db, now_ms, 24).await?,
-        last_7d: recent(db, now_ms, 7 * 24).await?,
-    })
+    Ok(providers)
 }
 
 async fn recent(db: &Db, now_ms: i64, hours: i64) -> Result<RecentHealth> {

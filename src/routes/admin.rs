@@ -110,7 +110,12 @@ impl From<&AuditRow> for AuditView {
             user_agent: row.user_agent.clone(),
             request_id: row.request_id.clone(),
             result: row.result.clone(),
-            details: serde_json::from_str(&row.details).unwrap_or_default(),
+            details: crate::store::decode_json(
+                "audit_log.details",
+                &row.id,
+                &row.details,
+                serde_json::Value::Null,
+            ),
             created_at: rfc3339(row.created_at),
         }
     }

@@ -134,7 +134,7 @@ pub(crate) async fn connection_test(
 
     let mut def = def.clone();
     def.fallbacks.clear();
-    let model = def.provider.upstream().and_then(|u| u.model.clone());
+    let model = def.provider.model().map(str::to_string);
     if let Some(upstream) = def.provider.upstream_mut() {
         upstream.max_retries = Some(0);
     }

@@ -17,7 +17,6 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::agents::ProviderDef;
 use crate::auth::AuthUser;
 use crate::chat::hub::{HubEvent, StartAt};
 use crate::chat::turn::{self, NewUserMessage, TurnKind};
@@ -360,59 +359,12 @@ async fn rate_message(
         });
     }
     messages::set_feedback(&state.db, &id, rating, comment).await?;
-    let forwarded = forward_feedback(&state, &user, &message, rating).await;
+    let forwarded =
+        crate::chat::upstream::forward_feedback(&state, &user.id, &message, rating).await;
     Ok(axum::Json(FeedbackView {
         message_id: id,
         rating: body.rating,
         comment: comment.map(str::to_string),
         forwarded,
     }))
-}
-
-/// Sends the rating to the agent's app when it keeps ratings; false when it does not or failed.
-async fn forward_feedback(
-    state: &AppState,
-    user: &AuthUser,
-    message: &messages::MessageRow,
-    rating: Option<i64>,
-) -> bool {
-    let runtime = state.runtime.load_full();
-    let Some(agent) = message.agent_id.as_deref().and_then(|a| runtime.agent(a)) else {
-        return false;
-    };
-    let good = rating.map(|r| r > 0);
-    let sent = match &agent.def.provider {
-        ProviderDef::Dify(upstream) => {
-            let Some(upstream_id) = message.upstream_id.as_deref() else {
-                return false;
-            };
-            crate::chat::upstream::send(&state.transport, upstream, |endpoint| {
-                crate::llm::dify::feedback_request(endpoint, upstream_id, good, &user.id)
-            })
-            .await
-        }
-        ProviderDef::Fastgpt(upstream) => {
-            let Ok(Some(conversation)) =
-                conversations::get_conversation(&state.db, &user.id, &message.conversation_id)
-                    .await
-            else {
-                return false;
-            };
-            let ids: crate::llm::UpstreamIds =
-                serde_json::from_str(&conversation.upstream).unwrap_or_default();
-            let chat_id = ids.chat_id.unwrap_or(conversation.id);
-            crate::chat::upstream::send(&state.transport, upstream, |endpoint| {
-                crate::llm::fastgpt::feedback_request(endpoint, &chat_id, &message.id, good)
-            })
-            .await
-        }
-        _ => return false,
-    };
-    match sent {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::warn!(agent = %agent.def.id, error = %e, "the app did not take the feedback");
-            false
-        }
-    }
 }

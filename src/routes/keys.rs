@@ -66,10 +66,9 @@ impl From<&ApiKeyRow> for ApiKeyView {
             id: row.id.clone(),
             name: row.name.clone(),
             prefix: row.prefix.clone(),
-            allowed_agents: row
-                .allowed_agents
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok()),
+            allowed_agents: row.allowed_agents.as_deref().map(|json| {
+                crate::store::decode_json("api_keys.allowed_agents", &row.id, json, Vec::new())
+            }),
             scopes: Scope::parse_list(&row.scopes),
             created_at: rfc3339(row.created_at),
             last_used_at: row.last_used_at.map(rfc3339),

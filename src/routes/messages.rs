@@ -120,7 +120,10 @@ impl MessageView {
             error: row
                 .error
                 .as_deref()
-                .and_then(|e| serde_json::from_str(e).ok()),
+                .map(|e| {
+                    crate::store::decode_json("messages.error", &row.id, e, serde_json::Value::Null)
+                })
+                .filter(|e| !e.is_null()),
             sibling_ids,
             created_at: rfc3339(row.created_at),
         }

@@ -22,6 +22,28 @@ pub struct ConversationRow {
     pub updated_at: i64,
 }
 
+impl ConversationRow {
+    /// The app input variables kept with the conversation (an object).
+    pub fn variables(&self) -> serde_json::Map<String, serde_json::Value> {
+        super::decode_json(
+            "conversations.variables",
+            &self.id,
+            &self.variables,
+            serde_json::Map::new(),
+        )
+    }
+
+    /// The ids the upstream app gave earlier turns, as the chat layer's type `T`.
+    pub fn upstream_ids<T: serde::de::DeserializeOwned + Default>(&self) -> T {
+        super::decode_json(
+            "conversations.upstream",
+            &self.id,
+            &self.upstream,
+            T::default(),
+        )
+    }
+}
+
 const COLUMNS: &str = "c.id, c.user_id, c.agent_id, c.title, c.pinned, c.archived, \
                        c.current_message_id, c.variables, c.upstream, c.created_at, c.updated_at";
 
@@ -124,7 +146,8 @@ pub async fn matching_text(db: &Db, conversation_id: &str, q: &str) -> Result<Op
     .fetch_optional(db.pool())
     .await?;
     Ok(content.map(|json| {
-        let parts: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap_or_default();
+        let parts: Vec<serde_json::Value> =
+            super::decode_json("messages.content", conversation_id, &json, Vec::new());
         parts
             .iter()
             .filter_map(|part| part.get("text").and_then(serde_json::Value::as_str))

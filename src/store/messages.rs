@@ -171,9 +171,43 @@ pub struct MessageRow {
 }
 
 impl MessageRow {
-    /// The typed parts (an empty list if the stored JSON is damaged).
+    /// The typed parts; damaged JSON is logged and read as no parts.
     pub fn parts(&self) -> serde_json::Value {
-        serde_json::from_str(&self.content).unwrap_or_else(|_| serde_json::json!([]))
+        super::decode_json(
+            "messages.content",
+            &self.id,
+            &self.content,
+            serde_json::json!([]),
+        )
+    }
+
+    /// A user message not saved yet (to build the context of the turn that saves it).
+    pub fn new_user(
+        id: &str,
+        conversation_id: &str,
+        parent_id: Option<String>,
+        content: &serde_json::Value,
+    ) -> MessageRow {
+        MessageRow {
+            id: id.to_string(),
+            conversation_id: conversation_id.to_string(),
+            parent_id,
+            role: "user".into(),
+            content: content.to_string(),
+            status: "complete".into(),
+            agent_id: None,
+            model: None,
+            prompt_tokens: None,
+            completion_tokens: None,
+            ttft_ms: None,
+            duration_ms: None,
+            feedback: None,
+            feedback_comment: None,
+            error: None,
+            upstream_id: None,
+            created_at: 0,
+            updated_at: 0,
+        }
     }
 }
 

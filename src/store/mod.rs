@@ -29,6 +29,20 @@ pub mod uploads;
 pub mod usage;
 pub mod users;
 
+/// Decodes a JSON column. Damaged JSON (edited by hand, or written by a bug) is logged with the
+/// column and row, and read as `fallback`, so one bad row neither hides nor breaks the rest.
+pub fn decode_json<T: serde::de::DeserializeOwned>(
+    column: &'static str,
+    row_id: &str,
+    json: &str,
+    fallback: T,
+) -> T {
+    serde_json::from_str(json).unwrap_or_else(|e| {
+        tracing::error!(column, row_id, error = %e, "a stored JSON value is damaged; read as empty");
+        fallback
+    })
+}
+
 /// Now as unix milliseconds, the schema's timestamp unit.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -14,7 +14,7 @@ use crate::chat::events::{StartEvent, data};
 use crate::chat::hub::Publisher;
 use crate::config::TitleMode;
 use crate::error::{Error, Result};
-use crate::llm::{ChatRequest, ContentPart, UpstreamIds};
+use crate::llm::{ChatMessage, ChatRequest, ContentPart, UpstreamIds};
 use crate::runtime::Agent;
 use crate::state::AppState;
 use crate::store::conversations::{self, ConversationRow};
@@ -79,149 +79,28 @@ pub async fn start(
     conversation: &ConversationRow,
     kind: TurnKind,
 ) -> Result<Started> {
-    let agent = state
-        .runtime
-        .load()
-        .agent(&conversation.agent_id)
-        .filter(|a| a.usable_by(user))
-        .cloned()
-        .ok_or_else(|| Error::Invalid {
-            field: "agent_id".into(),
-            message: format!(
-                "the conversation's agent {:?} is not available to you; choose another agent",
-                conversation.agent_id
-            ),
-        })?;
-    if let Some(running) = state.hub.running(&conversation.id) {
-        return Err(Error::TurnRunning(running));
-    }
-    if let Some(running) = messages::streaming_message(&state.db, &conversation.id).await? {
-        return Err(Error::TurnRunning(running));
-    }
+    let agent = usable_agent(state, user, conversation)?;
+    ensure_idle(state, &conversation.id).await?;
     let all = messages::list_messages(&state.db, &conversation.id).await?;
-    let assistant_id = uuid::Uuid::now_v7().to_string();
-    let (user_message, parent_id, upstream_parts) = match &kind {
-        TurnKind::Send(message) => {
-            let parent = resolve_parent(conversation, &all, &message.parent_id)?;
-            let user_message_id = uuid::Uuid::now_v7().to_string();
-            let content = user_parts(message)?;
-            (
-                Some((user_message_id, content)),
-                parent,
-                message.parts.clone(),
-            )
-        }
-        TurnKind::Regenerate { user_message_id } => {
-            (None, Some(user_message_id.clone()), Vec::new())
-        }
-    };
-    let user_message_id = match (&user_message, &parent_id) {
-        (Some((id, _)), _) => id.clone(),
-        (None, Some(id)) => id.clone(),
-        (None, None) => return Err(Error::NotFound),
-    };
-    let first_text = match &user_message {
-        Some((_, content)) => context::text_of(content),
-        None => String::new(),
-    };
+    let plan = Plan::new(conversation, &all, &kind)?;
+    let history = provider_messages(state, user, &agent, conversation, &all, &plan).await?;
+    let upstream_before: UpstreamIds = conversation.upstream_ids();
+    let request = ChatRequest::for_agent(
+        &agent.def,
+        ChatRequest {
+            messages: history,
+            stream: true,
+            user: Some(user.id.clone()),
+            variables: merged_variables(conversation, &kind),
+            upstream: upstream_for(&agent, conversation, &upstream_before, &plan.assistant_id),
+            ..ChatRequest::default()
+        },
+    );
     let settings = state.settings();
-    let title = (conversation.title.is_empty() && settings.chat.titles == TitleMode::FirstMessage)
-        .then(|| title_from(&first_text))
-        .flatten();
-
-    let mut history: Vec<MessageRow> = all.clone();
-    if let Some((id, content)) = &user_message {
-        history.push(MessageRow {
-            id: id.clone(),
-            conversation_id: conversation.id.clone(),
-            parent_id: parent_id.clone(),
-            role: "user".into(),
-            content: content.to_string(),
-            status: "complete".into(),
-            agent_id: None,
-            model: None,
-            prompt_tokens: None,
-            completion_tokens: None,
-            ttft_ms: None,
-            duration_ms: None,
-            feedback: None,
-            feedback_comment: None,
-            error: None,
-            upstream_id: None,
-            created_at: 0,
-            updated_at: 0,
-        });
-    }
-    let path = branch(&history, &user_message_id);
-    let earlier: Vec<&MessageRow> = path
-        .iter()
-        .copied()
-        .filter(|row| user_message.as_ref().is_none_or(|(id, _)| row.id != *id))
-        .collect();
-    let new_bytes = user_message.as_ref().map_or(0, |(_, content)| {
-        crate::chat::attachments::attached_bytes(content)
-    });
-    crate::chat::attachments::check_conversation_budget(state, &all, new_bytes)?;
-    let budget = settings
-        .uploads
-        .max_per_request
-        .as_u64()
-        .saturating_sub(new_bytes);
-    let mut attached =
-        crate::chat::attachments::for_history(state, &user.id, &agent.def, &earlier, budget)
-            .await?;
-    let chat_messages: Vec<_> = path
-        .iter()
-        .filter_map(|row| {
-            let extra = match &user_message {
-                Some((id, _)) if row.id == *id => {
-                    upstream_parts.iter().map(|(_, p)| p.clone()).collect()
-                }
-                _ => attached.remove(&row.id).unwrap_or_default(),
-            };
-            to_chat_message(row, extra)
-        })
-        .collect();
-
-    let upstream_before: UpstreamIds =
-        serde_json::from_str(&conversation.upstream).unwrap_or_default();
-    let mut upstream = upstream_before.clone();
-    upstream.task_id = None;
-    upstream.message_id = None;
-    if matches!(agent.def.provider, ProviderDef::Fastgpt(_)) {
-        // We choose FastGPT's ids: the conversation's history and this reply's record.
-        upstream
-            .chat_id
-            .get_or_insert_with(|| conversation.id.clone());
-        upstream.message_id = Some(assistant_id.clone());
-    }
-    let variables = merged_variables(conversation, &kind);
-    let request = ChatRequest {
-        model: agent
-            .def
-            .provider
-            .upstream()
-            .and_then(|u| u.model.clone())
-            .unwrap_or_default(),
-        system: agent.def.system_prompt.clone(),
-        messages: trim(
-            agent.def.system_prompt.as_deref(),
-            chat_messages,
-            agent.def.context_window,
-        ),
-        temperature: agent.def.temperature,
-        max_tokens: agent.def.max_tokens,
-        stream: true,
-        user: Some(user.id.clone()),
-        variables,
-        upstream,
-        ..Default::default()
-    };
-
-    let prompt_estimate = crate::usage::estimate_prompt(&request);
     let output_estimate = request
         .max_tokens
         .map_or(settings.chat.reserve_output_tokens, u64::from);
+    let prompt_estimate = crate::usage::estimate_prompt(&request);
     let admission = crate::chat::limits::admit(
         state,
         &user.id,
@@ -229,39 +108,23 @@ pub async fn start(
         prompt_estimate + output_estimate,
     )
     .await?;
-
-    let mut publisher = state
-        .hub
-        .begin(&conversation.id, &assistant_id)
-        .map_err(Error::TurnRunning)?;
-    let saved = messages::insert_turn(
-        &state.db,
-        &NewTurn {
-            conversation_id: &conversation.id,
-            user: user_message.as_ref().map(|(id, c)| (id.as_str(), c)),
-            parent_id: parent_id.as_deref(),
-            assistant_id: &assistant_id,
-            agent_id: &agent.def.id,
-            instance_id: &state.instance_id,
-            title: title.as_deref(),
-        },
-    )
-    .await;
-    if let Err(e) = saved {
-        drop(publisher);
-        state.hub.abandon(&conversation.id, &assistant_id);
-        return Err(e);
-    }
+    let mut publisher = save(state, conversation, &agent, &plan).await?;
     if let TurnKind::Send(message) = &kind {
-        after_user_message(state, conversation, &all, parent_id.as_deref(), message).await?;
+        after_user_message(
+            state,
+            conversation,
+            &all,
+            plan.parent_id.as_deref(),
+            message,
+        )
+        .await?;
     }
-
     publisher.publish(
         "start",
         data(&StartEvent {
             conversation_id: conversation.id.clone(),
-            user_message_id: user_message_id.clone(),
-            message_id: assistant_id.clone(),
+            user_message_id: plan.user_message_id.clone(),
+            message_id: plan.assistant_id.clone(),
             agent_id: agent.def.id.clone(),
         }),
     );
@@ -277,14 +140,203 @@ pub async fn start(
         upstream_before,
         ask_for_title: conversation.title.is_empty()
             && settings.chat.titles == TitleMode::Agent
-            && user_message.is_some(),
-        first_text,
+            && plan.user_message.is_some(),
+        first_text: plan.first_text,
     };
     state.tasks.spawn(turn.run());
     Ok(Started {
-        user_message_id,
-        message_id: assistant_id,
+        user_message_id: plan.user_message_id,
+        message_id: plan.assistant_id,
     })
+}
+
+/// The conversation's agent, if the caller may still use it.
+fn usable_agent(
+    state: &AppState,
+    user: &AuthUser,
+    conversation: &ConversationRow,
+) -> Result<Arc<Agent>> {
+    state
+        .runtime
+        .load()
+        .agent(&conversation.agent_id)
+        .filter(|a| a.usable_by(user))
+        .cloned()
+        .ok_or_else(|| Error::Invalid {
+            field: "agent_id".into(),
+            message: format!(
+                "the conversation's agent {:?} is not available to you; choose another agent",
+                conversation.agent_id
+            ),
+        })
+}
+
+/// One turn at a time per conversation: one running here, or one another replica (or a
+/// crashed process) left `streaming`, is a 409.
+async fn ensure_idle(state: &AppState, conversation_id: &str) -> Result<()> {
+    if let Some(running) = state.hub.running(conversation_id) {
+        return Err(Error::TurnRunning(running));
+    }
+    if let Some(running) = messages::streaming_message(&state.db, conversation_id).await? {
+        return Err(Error::TurnRunning(running));
+    }
+    Ok(())
+}
+
+/// What a turn adds to the conversation, decided before anything is written.
+struct Plan {
+    /// The new user message (id, stored parts); `None` when regenerating.
+    user_message: Option<(String, Value)>,
+    /// The user message the answer replies to (new or existing).
+    user_message_id: String,
+    /// The new user message's parent.
+    parent_id: Option<String>,
+    /// The new message's attachments as the provider gets them.
+    upstream_parts: Vec<ContentPart>,
+    first_text: String,
+    assistant_id: String,
+}
+
+impl Plan {
+    fn new(conversation: &ConversationRow, all: &[MessageRow], kind: &TurnKind) -> Result<Plan> {
+        let (user_message, parent_id, upstream_parts) = match kind {
+            TurnKind::Send(message) => {
+                let parent = resolve_parent(conversation, all, &message.parent_id)?;
+                let id = uuid::Uuid::now_v7().to_string();
+                let parts = message.parts.iter().map(|(_, p)| p.clone()).collect();
+                (Some((id, user_parts(message)?)), parent, parts)
+            }
+            TurnKind::Regenerate { user_message_id } => {
+                (None, Some(user_message_id.clone()), Vec::new())
+            }
+        };
+        let user_message_id = match (&user_message, &parent_id) {
+            (Some((id, _)), _) | (None, Some(id)) => id.clone(),
+            (None, None) => return Err(Error::NotFound),
+        };
+        let first_text = user_message
+            .as_ref()
+            .map(|(_, content)| context::text_of(content))
+            .unwrap_or_default();
+        Ok(Plan {
+            user_message,
+            user_message_id,
+            parent_id,
+            upstream_parts,
+            first_text,
+            assistant_id: uuid::Uuid::now_v7().to_string(),
+        })
+    }
+}
+
+/// The branch up to the new user message as provider messages, with the files of earlier
+/// messages that fit `uploads.max_per_request`, trimmed to the agent's context window.
+async fn provider_messages(
+    state: &AppState,
+    user: &AuthUser,
+    agent: &Agent,
+    conversation: &ConversationRow,
+    all: &[MessageRow],
+    plan: &Plan,
+) -> Result<Vec<ChatMessage>> {
+    let mut history: Vec<MessageRow> = all.to_vec();
+    if let Some((id, content)) = &plan.user_message {
+        history.push(MessageRow::new_user(
+            id,
+            &conversation.id,
+            plan.parent_id.clone(),
+            content,
+        ));
+    }
+    let path = branch(&history, &plan.user_message_id);
+    let is_new = |row: &MessageRow| {
+        plan.user_message
+            .as_ref()
+            .is_some_and(|(id, _)| row.id == *id)
+    };
+    let earlier: Vec<&MessageRow> = path.iter().copied().filter(|row| !is_new(row)).collect();
+    let new_bytes = plan.user_message.as_ref().map_or(0, |(_, content)| {
+        crate::chat::attachments::attached_bytes(content)
+    });
+    crate::chat::attachments::check_conversation_budget(state, all, new_bytes)?;
+    let budget = (state.settings().uploads.max_per_request.as_u64()).saturating_sub(new_bytes);
+    let mut attached =
+        crate::chat::attachments::for_history(state, &user.id, &agent.def, &earlier, budget)
+            .await?;
+    let messages = path
+        .iter()
+        .filter_map(|row| {
+            let extra = if is_new(row) {
+                plan.upstream_parts.clone()
+            } else {
+                attached.remove(&row.id).unwrap_or_default()
+            };
+            to_chat_message(row, extra)
+        })
+        .collect();
+    Ok(trim(
+        agent.def.system_prompt.as_deref(),
+        messages,
+        agent.def.context_window,
+    ))
+}
+
+/// The upstream ids this turn sends: the conversation's, and for FastGPT the ids we choose
+/// (its history is keyed by our conversation id, this reply by our message id).
+fn upstream_for(
+    agent: &Agent,
+    conversation: &ConversationRow,
+    before: &UpstreamIds,
+    assistant_id: &str,
+) -> UpstreamIds {
+    let mut upstream = before.clone();
+    upstream.task_id = None;
+    upstream.message_id = None;
+    if matches!(agent.def.provider, ProviderDef::Fastgpt(_)) {
+        upstream
+            .chat_id
+            .get_or_insert_with(|| conversation.id.clone());
+        upstream.message_id = Some(assistant_id.to_string());
+    }
+    upstream
+}
+
+/// Claims the conversation in the hub and writes the user message and the empty streaming
+/// answer; the hub is released again if the write fails.
+async fn save(
+    state: &AppState,
+    conversation: &ConversationRow,
+    agent: &Agent,
+    plan: &Plan,
+) -> Result<Publisher> {
+    let settings = state.settings();
+    // With `chat.titles: first_message`, an untitled conversation takes the message's start.
+    let title = (conversation.title.is_empty() && settings.chat.titles == TitleMode::FirstMessage)
+        .then(|| title_from(&plan.first_text))
+        .flatten();
+    let publisher = state
+        .hub
+        .begin(&conversation.id, &plan.assistant_id)
+        .map_err(Error::TurnRunning)?;
+    let saved = messages::insert_turn(
+        &state.db,
+        &NewTurn {
+            conversation_id: &conversation.id,
+            user: plan.user_message.as_ref().map(|(id, c)| (id.as_str(), c)),
+            parent_id: plan.parent_id.as_deref(),
+            assistant_id: &plan.assistant_id,
+            agent_id: &agent.def.id,
+            instance_id: &state.instance_id,
+            title: title.as_deref(),
+        },
+    )
+    .await;
+    if let Err(e) = saved {
+        drop(publisher);
+        state.hub.abandon(&conversation.id, &plan.assistant_id);
+        return Err(e);
+    }
+    Ok(publisher)
 }
 
 /// The parent of the new user message: as asked, or the tip of the current branch.
@@ -359,8 +411,7 @@ async fn after_user_message(
         }
     }
     if !message.variables.is_empty() {
-        let mut variables: Map<String, Value> =
-            serde_json::from_str(&conversation.variables).unwrap_or_default();
+        let mut variables = conversation.variables();
         variables.extend(message.variables.clone());
         conversations::set_variables(
             &state.db,
@@ -373,8 +424,7 @@ async fn after_user_message(
 }
 
 fn merged_variables(conversation: &ConversationRow, kind: &TurnKind) -> Map<String, Value> {
-    let mut variables: Map<String, Value> =
-        serde_json::from_str(&conversation.variables).unwrap_or_default();
+    let mut variables = conversation.variables();
     if let TurnKind::Send(message) = kind {
         variables.extend(message.variables.clone());
     }

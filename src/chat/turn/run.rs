@@ -105,47 +105,19 @@ impl TurnTask {
         }
     }
 
+    /// The turn is over: publish its last events, save the answer, record its usage, then
+    /// (with `chat.titles: agent`) ask for a title.
     async fn finish(mut self, end: End, answer: Answer, meter: &Meter, agent_id: String) {
-        let duration_ms = meter.elapsed_ms();
-        let ttft = meter.ttft_ms();
-        let provider_kind = self.agent.provider_of(&agent_id);
-        let provider_name = provider_kind.as_str();
+        let provider = self.agent.provider_of(&agent_id).as_str();
         tracing::debug!(
             agent = %agent_id,
             message_id = %self.publisher.message_id(),
-            duration_ms,
-            ttft_ms = ttft,
+            duration_ms = meter.elapsed_ms(),
+            ttft_ms = meter.ttft_ms(),
             outcome = ?end,
             "turn ended"
         );
-        let (status, outcome, error) = match &end {
-            End::Complete => ("complete", Outcome::Ok, None),
-            End::Stopped => ("stopped", Outcome::Stopped, None),
-            End::Interrupted => (
-                "interrupted",
-                Outcome::Error,
-                Some(ErrorEvent {
-                    code: "interrupted".into(),
-                    message: "the server shut down during this answer".into(),
-                    agent_id: None,
-                }),
-            ),
-            End::Failed { agent_id, error } => {
-                count_upstream_error(agent_id, provider_name, error);
-                tracing::warn!(
-                    agent = %agent_id,
-                    message_id = %self.publisher.message_id(),
-                    %error,
-                    "the agent's provider failed"
-                );
-                let event = ErrorEvent {
-                    code: error.code().into(),
-                    message: format!("agent {agent_id:?}: {}", error.public_message()),
-                    agent_id: Some(agent_id.clone()),
-                };
-                ("failed", Outcome::Error, Some(event))
-            }
-        };
+        let (status, outcome, error) = self.verdict(&end, provider);
         if matches!(end, End::Stopped) {
             self.stop_upstream(&answer.upstream).await;
         }
@@ -161,42 +133,22 @@ impl TurnTask {
         if let Some(error) = &error {
             self.publisher.publish("error", data(error));
         }
-        let content = answer.parts();
-        let error_json = error
-            .as_ref()
-            .map(|e| json!({"code": e.code, "message": e.message}));
         let message_id = self.publisher.message_id().to_string();
-        let finished = FinishedMessage {
-            content: &content,
+        self.save_answer(
+            &message_id,
+            &answer,
             status,
-            agent_id: &agent_id,
-            model: Some(self.request.model.as_str()).filter(|m| !m.is_empty()),
-            prompt_tokens: Some(usage.prompt_tokens),
-            completion_tokens: Some(usage.completion_tokens),
-            ttft_ms: ttft,
-            duration_ms,
-            error: error_json.as_ref(),
-            upstream_id: answer.upstream.message_id.as_deref(),
-        };
-        self.save(&message_id, &finished).await;
-        let mut upstream = self.upstream_before.clone();
-        merge_upstream(&mut upstream, answer.upstream.clone());
-        upstream.task_id = None;
-        upstream.message_id = None;
-        if upstream != self.upstream_before {
-            let json = serde_json::to_string(&upstream).unwrap_or_else(|_| "{}".into());
-            if let Err(e) =
-                conversations::set_upstream(&self.state.db, &self.conversation_id, &json).await
-            {
-                tracing::warn!(error = %e, "cannot save the upstream conversation id");
-            }
-        }
-        let mut record = UsageRecord::new(&agent_id, provider_name);
+            &agent_id,
+            meter,
+            error.as_ref(),
+        )
+        .await;
+        let mut record = UsageRecord::new(&agent_id, provider);
         record.user_id = Some(self.user_id.clone());
         record.api_key_id = self.api_key_id.clone();
         record.conversation_id = Some(self.conversation_id.clone());
         record.message_id = Some(message_id.clone());
-        record.model = finished.model.map(str::to_string);
+        record.model = Some(self.request.model.clone()).filter(|m| !m.is_empty());
         meter.fill(&mut record);
         record.outcome = outcome;
         record.error_code = error.as_ref().map(|e| e.code.clone());
@@ -213,6 +165,87 @@ impl TurnTask {
                 usage: usage_event,
             }),
         );
+        self.close(status == "complete", &answer.text).await;
+    }
+
+    /// The answer's status, the usage outcome, and the error event to send, if any.
+    fn verdict(
+        &self,
+        end: &End,
+        provider: &'static str,
+    ) -> (&'static str, Outcome, Option<ErrorEvent>) {
+        match end {
+            End::Complete => ("complete", Outcome::Ok, None),
+            End::Stopped => ("stopped", Outcome::Stopped, None),
+            End::Interrupted => (
+                "interrupted",
+                Outcome::Error,
+                Some(ErrorEvent {
+                    code: "interrupted".into(),
+                    message: "the server shut down during this answer".into(),
+                    agent_id: None,
+                }),
+            ),
+            End::Failed { agent_id, error } => {
+                count_upstream_error(agent_id, provider, error);
+                tracing::warn!(
+                    agent = %agent_id,
+                    message_id = %self.publisher.message_id(),
+                    %error,
+                    "the agent's provider failed"
+                );
+                let event = ErrorEvent {
+                    code: error.code().into(),
+                    message: format!("agent {agent_id:?}: {}", error.public_message()),
+                    agent_id: Some(agent_id.clone()),
+                };
+                ("failed", Outcome::Error, Some(event))
+            }
+        }
+    }
+
+    /// Saves the finished answer and the upstream ids the conversation keeps for next time.
+    async fn save_answer(
+        &self,
+        message_id: &str,
+        answer: &Answer,
+        status: &str,
+        agent_id: &str,
+        meter: &Meter,
+        error: Option<&ErrorEvent>,
+    ) {
+        let (usage, _) = meter.usage();
+        let content = answer.parts();
+        let error_json = error.map(|e| json!({"code": e.code, "message": e.message}));
+        let finished = FinishedMessage {
+            content: &content,
+            status,
+            agent_id,
+            model: Some(self.request.model.as_str()).filter(|m| !m.is_empty()),
+            prompt_tokens: Some(usage.prompt_tokens),
+            completion_tokens: Some(usage.completion_tokens),
+            ttft_ms: meter.ttft_ms(),
+            duration_ms: meter.elapsed_ms(),
+            error: error_json.as_ref(),
+            upstream_id: answer.upstream.message_id.as_deref(),
+        };
+        self.save(message_id, &finished).await;
+        let mut upstream = self.upstream_before.clone();
+        merge_upstream(&mut upstream, answer.upstream.clone());
+        upstream.task_id = None;
+        upstream.message_id = None;
+        if upstream != self.upstream_before {
+            let json = serde_json::to_string(&upstream).unwrap_or_else(|_| "{}".into());
+            if let Err(e) =
+                conversations::set_upstream(&self.state.db, &self.conversation_id, &json).await
+            {
+                tracing::warn!(error = %e, "cannot save the upstream conversation id");
+            }
+        }
+    }
+
+    /// Ends the hub's stream; with `chat.titles: agent`, a complete first answer is titled.
+    async fn close(self, complete: bool, answer_text: &str) {
         let TurnTask {
             state,
             publisher,
@@ -223,13 +256,13 @@ impl TurnTask {
             ..
         } = self;
         publisher.finish();
-        if ask_for_title && status == "complete" {
+        if ask_for_title && complete {
             crate::chat::titles::ask_agent(
                 &state,
                 &agent,
                 &conversation_id,
                 &first_text,
-                &answer.text,
+                answer_text,
             )
             .await;
         }

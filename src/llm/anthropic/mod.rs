@@ -31,43 +31,7 @@ const CONVERSATION_START: &str = "(start of conversation)";
 /// Builds the `POST {base_url}/v1/messages` request for `request`.
 pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest {
     let mut system: Vec<String> = request.system.iter().cloned().collect();
-    let mut turns: Vec<(MessageRole, Vec<Value>)> = Vec::new();
-    for message in &request.messages {
-        if message.role == MessageRole::System {
-            // The API has no system role: instructions given mid-conversation join the prompt.
-            system.push(message.joined_text());
-            continue;
-        }
-        let blocks: Vec<Value> = message.content.iter().filter_map(content_block).collect();
-        if blocks.is_empty() {
-            continue;
-        }
-        // Turns must alternate, so messages in a row from one side become one turn.
-        match turns.last_mut() {
-            Some((role, existing)) if *role == message.role => existing.extend(blocks),
-            _ => turns.push((message.role, blocks)),
-        }
-    }
-    if turns
-        .first()
-        .is_some_and(|(role, _)| *role == MessageRole::Assistant)
-    {
-        let start = json!({ "type": "text", "text": CONVERSATION_START });
-        turns.insert(0, (MessageRole::User, vec![start]));
-    }
-    let messages: Vec<Value> = turns
-        .into_iter()
-        .map(|(role, mut blocks)| {
-            // The API wants a turn's tool results before anything else in it.
-            blocks.sort_by_key(|block| block["type"] != "tool_result");
-            let role = if role == MessageRole::User {
-                "user"
-            } else {
-                "assistant"
-            };
-            json!({ "role": role, "content": content(blocks) })
-        })
-        .collect();
+    let messages = turns(request, &mut system);
     let format = JsonReply::of(request);
     if let Some(instruction) = format.instruction() {
         system.push(instruction);
@@ -121,6 +85,48 @@ pub fn to_request(endpoint: &Endpoint<'_>, request: &ChatRequest) -> HttpRequest
         headers: endpoint.headers_with(&headers),
         body: Some(Value::Object(body)),
     }
+}
+
+/// The messages as the API's alternating turns, starting with the user's; system messages
+/// join `system` (the API has no system role).
+fn turns(request: &ChatRequest, system: &mut Vec<String>) -> Vec<Value> {
+    let mut turns: Vec<(MessageRole, Vec<Value>)> = Vec::new();
+    for message in &request.messages {
+        if message.role == MessageRole::System {
+            // The API has no system role: instructions given mid-conversation join the prompt.
+            system.push(message.joined_text());
+            continue;
+        }
+        let blocks: Vec<Value> = message.content.iter().filter_map(content_block).collect();
+        if blocks.is_empty() {
+            continue;
+        }
+        // Turns must alternate, so messages in a row from one side become one turn.
+        match turns.last_mut() {
+            Some((role, existing)) if *role == message.role => existing.extend(blocks),
+            _ => turns.push((message.role, blocks)),
+        }
+    }
+    if turns
+        .first()
+        .is_some_and(|(role, _)| *role == MessageRole::Assistant)
+    {
+        let start = json!({ "type": "text", "text": CONVERSATION_START });
+        turns.insert(0, (MessageRole::User, vec![start]));
+    }
+    turns
+        .into_iter()
+        .map(|(role, mut blocks)| {
+            // The API wants a turn's tool results before anything else in it.
+            blocks.sort_by_key(|block| block["type"] != "tool_result");
+            let role = if role == MessageRole::User {
+                "user"
+            } else {
+                "assistant"
+            };
+            json!({ "role": role, "content": content(blocks) })
+        })
+        .collect()
 }
 
 /// The URL of `path` (`/messages`, `/models…`) under the API's `/v1`. The SDKs' base URL has no

@@ -93,14 +93,14 @@ describe('an answer’s footer', () => {
   });
 
   it('labels the token counts of a finished answer and offers feedback', async () => {
-    const { MessageView } = await import('./MessageView');
+    const { MessageView } = await import('./message/MessageView');
     render(<MessageView message={answer('complete')} agents={[]} last busy={false} />);
     expect(screen.getByTestId('message-usage').textContent).toBe('8 in · 120 out');
     expect(screen.getByTestId('feedback-up')).toBeTruthy();
   });
 
   it('shows neither feedback nor tokens on a failed answer', async () => {
-    const { MessageView } = await import('./MessageView');
+    const { MessageView } = await import('./message/MessageView');
     render(<MessageView message={answer('failed')} agents={[]} last busy={false} />);
     expect(screen.queryByTestId('feedback-up')).toBeNull();
     expect(screen.queryByTestId('feedback-down')).toBeNull();
@@ -109,7 +109,7 @@ describe('an answer’s footer', () => {
   });
 
   it('says the counts in Chinese with labels', async () => {
-    const { MessageView } = await import('./MessageView');
+    const { MessageView } = await import('./message/MessageView');
     await i18n.changeLanguage('zh-CN');
     render(<MessageView message={answer('complete')} agents={[]} last busy={false} />);
     expect(screen.getByTestId('message-usage').textContent).toBe('输入 8 · 输出 120');

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { useShallow } from 'zustand/react/shallow';
 import { ApiError } from '../api';
 import { AgentPicker } from '../components/AgentPicker';
 import { Composer, type ComposerHandle } from '../components/Composer';
@@ -13,20 +14,32 @@ import { useChat } from '../stores/chat';
 import { useConversations } from '../stores/conversations';
 import { useUi } from '../stores/ui';
 
+/**
+ * The chat: header, messages, composer. It reads from the stores only what it shows — never
+ * the messages themselves — so a streamed frame renders the streaming message, not the page.
+ */
 export default function ChatPage() {
   const { t } = useTranslation();
   const { id = null } = useParams();
   const navigate = useNavigate();
   const composer = useRef<ComposerHandle>(null);
-  const { agents, loaded, selected, select, load: loadAgents, error: agentsError } = useAgents();
-  const chat = useChat();
+  const { agents, loaded, selected, select, loadAgents, agentsError } = useAgents(
+    useShallow((s) => ({ agents: s.agents, loaded: s.loaded, selected: s.selected, select: s.select, loadAgents: s.load, agentsError: s.error })),
+  );
+  const chat = useChat(
+    useShallow((s) => ({ open: s.open, loading: s.loading, loadError: s.loadError, streaming: s.streaming, reconnecting: s.reconnecting, error: s.error })),
+  );
+  const empty = useChat((s) => s.messages.length === 0);
+  const answeredBy = useChat((s) => s.messages.find((m) => m.agent_id)?.agent_id ?? null);
   // The sidebar's copy when it lists the conversation (the freshest), else the chat's own: a
   // search may hide the open conversation from the sidebar, never from the header.
   const listed = useConversations((s) => s.items.find((c) => c.id === id));
   const own = useChat((s) => (s.conversation?.id === id ? s.conversation : null));
   const conversation = listed ?? own ?? undefined;
   const updateConversation = useConversations((s) => s.update);
-  const { collapsed, toggleCollapsed, setDrawer } = useUi();
+  const { collapsed, toggleCollapsed, setDrawer } = useUi(
+    useShallow((s) => ({ collapsed: s.collapsed, toggleCollapsed: s.toggleCollapsed, setDrawer: s.setDrawer })),
+  );
   // The input variables filled in on the new-conversation screen, for this page only.
   const [filled, setFilled] = useState<{ page: string | null; values: Record<string, string> }>({ page: null, values: {} });
   const variables = filled.page === id ? filled.values : {};
@@ -42,7 +55,7 @@ export default function ChatPage() {
     composer.current?.focus();
   }, [id, open]);
 
-  const agentId = id ? (conversation?.agent_id ?? chat.messages.find((m) => m.agent_id)?.agent_id ?? null) : selected;
+  const agentId = id ? (conversation?.agent_id ?? answeredBy) : selected;
   const agent = agentById(agents, agentId);
   const title = id ? conversation?.title || t('sidebar.untitled') : t('nav.newChat');
 
@@ -64,7 +77,7 @@ export default function ChatPage() {
   async function send(text: string, attachments: string[] = []): Promise<boolean> {
     const hasVariables = Object.values(variables).some((v) => v !== '');
     const extra = { ...(hasVariables ? { variables } : {}), ...(attachments.length > 0 ? { attachments } : {}) };
-    if (id) return chat.send(text, extra);
+    if (id) return useChat.getState().send(text, extra);
     if (!agentId) return false;
     const created = await useChat.getState().startConversation(agentId, text, extra);
     if (!created) return false;
@@ -85,7 +98,7 @@ export default function ChatPage() {
     return describeError(t, error);
   }, [error, chat.loadError, t]);
 
-  const showNew = !id || (!chat.loading && chat.messages.length === 0 && !chat.loadError);
+  const showNew = !id || (!chat.loading && empty && !chat.loadError);
 
   return (
     <main className="chat" id="main" tabIndex={-1}>
@@ -113,7 +126,7 @@ export default function ChatPage() {
           <span className="spinner" aria-hidden="true" /> {t('common.loading')}
         </div>
       ) : (
-        <MessageList key={id} messages={chat.messages} agents={agents} streaming={chat.streaming} />
+        <MessageList key={id} agents={agents} />
       )}
 
       <div className="composer-area">
@@ -121,7 +134,7 @@ export default function ChatPage() {
         {errorText && (
           <div className="banner error" role="alert" data-testid="chat-error">
             <span>{errorText}</span>
-            <button type="button" className="icon-button small" onClick={chat.dismissError} aria-label={t('common.close')}>
+            <button type="button" className="icon-button small" onClick={() => useChat.getState().dismissError()} aria-label={t('common.close')}>
               ×
             </button>
           </div>
@@ -133,12 +146,13 @@ export default function ChatPage() {
           streaming={chat.streaming}
           disabled={!agentId}
           onSend={send}
-          onStop={() => void chat.stop()}
+          onStop={() => void useChat.getState().stop()}
           acceptsImages={agent?.capabilities.includes('vision') ?? false}
           agentName={agent?.name ?? t('app.name')}
           onEditLast={() => {
-            const last = [...chat.messages].reverse().find((m) => m.role === 'user' && !m.id.startsWith('local-'));
-            if (last && !chat.streaming) chat.setEditing(last.id);
+            const { messages, streaming, setEditing } = useChat.getState();
+            const last = [...messages].reverse().find((m) => m.role === 'user' && !m.id.startsWith('local-'));
+            if (last && !streaming) setEditing(last.id);
           }}
         />
         <p className="composer-footnote">{t('chat.composerHint')}</p>
