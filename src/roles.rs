@@ -28,4 +28,19 @@ impl Role {
             _ => None,
         }
     }
+
+    /// A role read from the row `row_id` of `table`. The schema's CHECK allows only `admin` and
+    /// `user`, so anything else is damage: logged, and `None` (callers choose the safe side).
+    pub fn stored(table: &'static str, row_id: &str, value: &str) -> Option<Role> {
+        let role = Role::parse(value);
+        if role.is_none() {
+            tracing::error!(
+                table,
+                row_id,
+                role = value,
+                "a stored role is not admin or user"
+            );
+        }
+        role
+    }
 }

@@ -464,3 +464,37 @@ fn the_reader_finds_every_kind_of_reference() {
     imports.visit_file(&syn::parse_file("use super::sibling::S;").unwrap());
     assert!(imports.found.is_empty(), "{:?}", imports.found);
 }
+
+/// Prints the "What each part uses" table of docs/architecture.md:
+/// `cargo test --test structure -- --ignored --nocapture import_table`.
+#[test]
+#[ignore = "prints documentation; run by hand"]
+fn import_table() {
+    let mut table: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in library_files() {
+        let module = module_path(&file);
+        let (_, ast) = parse(&file);
+        let mut imports = Imports {
+            module: &module,
+            found: BTreeMap::new(),
+        };
+        imports.visit_file(&ast);
+        let entry = table.entry(module[0].clone()).or_default();
+        for to in imports.found.into_keys() {
+            if to != module[0] && layer_of(&to).is_some() {
+                entry.insert(to);
+            }
+        }
+    }
+    println!("| module | layer | imports |\n|---|---|---|");
+    for (module, uses) in table {
+        let layer = layer_of(&module).map_or("?", |l| LAYERS[l].0);
+        let uses: Vec<String> = uses.into_iter().collect();
+        let uses = if uses.is_empty() {
+            "—".to_string()
+        } else {
+            uses.join(", ")
+        };
+        println!("| `{module}` | {layer} | {uses} |");
+    }
+}

@@ -190,7 +190,8 @@ impl Auth {
             Some(entry) => entry,
             None => {
                 let entry = users::get_user(db, id).await?.and_then(|row| {
-                    let role = Role::parse(&row.role)?;
+                    // A damaged role signs nobody in.
+                    let role = Role::stored("users", &row.id, &row.role)?;
                     (!row.is_disabled()).then_some(ActiveUser {
                         username: row.username,
                         role,

@@ -77,7 +77,9 @@ pub async fn admit(state: &AppState, invite_code: Option<&str>) -> Result<Admiss
         _ => {}
     }
     let role = match &invitation {
-        Some(invitation) => Role::parse(&invitation.role).unwrap_or(Role::User),
+        Some(invitation) => {
+            Role::stored("invitations", &invitation.id, &invitation.role).unwrap_or(Role::User)
+        }
         None if first_account_is_admin(state, mode).await? => Role::Admin,
         None => Role::User,
     };

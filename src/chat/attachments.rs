@@ -13,10 +13,11 @@
 use std::collections::HashMap;
 
 use base64::Engine;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::agents::{AgentDef, Capability};
 use crate::auth::AuthUser;
+use crate::content::MessagePart;
 use crate::error::{Error, Result};
 use crate::llm::ContentPart;
 use crate::state::AppState;
@@ -78,17 +79,13 @@ pub async fn resolve(
 
 /// The bytes of the `attachment` parts among `parts` (a message's stored content).
 pub fn attached_bytes(parts: &Value) -> u64 {
-    attachment_parts(parts)
-        .filter_map(|p| p["size"].as_u64())
-        .sum()
-}
-
-fn attachment_parts(parts: &Value) -> impl Iterator<Item = &Value> {
-    parts
-        .as_array()
+    crate::content::parts_of(parts)
         .into_iter()
-        .flatten()
-        .filter(|p| p["type"] == "attachment")
+        .map(|part| match part {
+            MessagePart::Attachment { size, .. } => u64::try_from(size).unwrap_or(0),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Refuses a new message whose `new_bytes` of files would take the conversation (whose
@@ -119,13 +116,13 @@ pub fn has_vision(agent: Option<&AgentDef>) -> bool {
 }
 
 fn stored_part(upload: &UploadRow) -> Value {
-    json!({
-        "type": "attachment",
-        "upload_id": upload.id,
-        "name": upload.name,
-        "mime": upload.mime,
-        "size": upload.size,
-    })
+    let part = MessagePart::Attachment {
+        upload_id: upload.id.clone(),
+        name: upload.name.clone(),
+        mime: upload.mime.clone(),
+        size: upload.size,
+    };
+    serde_json::to_value(part).unwrap_or_default()
 }
 
 fn upstream_part(upload: &UploadRow, agent: Option<&AgentDef>) -> Result<ContentPart> {
@@ -172,20 +169,25 @@ pub async fn for_history(
     let mut left = budget;
     let mut by_message = HashMap::new();
     for row in rows.iter().rev() {
-        let parts = row.parts();
         let mut loaded = Vec::new();
-        for part in attachment_parts(&parts) {
-            let (Some(id), Some(size)) = (part["upload_id"].as_str(), part["size"].as_u64()) else {
+        for part in crate::content::parts_of(&row.parts()) {
+            let MessagePart::Attachment {
+                upload_id: id,
+                name,
+                size,
+                ..
+            } = part
+            else {
                 continue;
             };
+            let size = u64::try_from(size).unwrap_or(0);
             if size > left {
-                let name = part["name"].as_str().unwrap_or("a file");
                 loaded.push(ContentPart::Text(format!(
                     "[File {name} was attached here; it is not sent again.]"
                 )));
                 continue;
             }
-            if let Some(upload) = get_upload(&state.db, user_id, id).await?
+            if let Some(upload) = get_upload(&state.db, user_id, &id).await?
                 && let Ok(part) = upstream_part(&upload, Some(agent))
             {
                 left -= size;

@@ -40,15 +40,10 @@ pub fn to_chat_message(row: &MessageRow, extra: Vec<ContentPart>) -> Option<Chat
         "assistant" => MessageRole::Assistant,
         _ => MessageRole::System,
     };
-    let parts = row.parts();
-    let mut content: Vec<ContentPart> = parts
-        .as_array()
+    let mut content: Vec<ContentPart> = crate::content::texts(&row.parts())
         .into_iter()
-        .flatten()
-        .filter(|p| p["type"] == "text")
-        .filter_map(|p| p["text"].as_str())
         .filter(|t| !t.is_empty())
-        .map(|t| ContentPart::Text(t.to_string()))
+        .map(ContentPart::Text)
         .collect();
     content.extend(extra);
     if content.is_empty() {
@@ -87,14 +82,7 @@ pub fn trim(
 
 /// The plain text of a message's text parts (for titles and exports).
 pub fn text_of(parts: &Value) -> String {
-    parts
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|p| p["type"] == "text")
-        .filter_map(|p| p["text"].as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::content::texts(parts).join("\n")
 }
 
 /// A title from the first words of the first message: one line, at most 60 characters.

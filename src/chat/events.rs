@@ -3,10 +3,51 @@
 //! and stored message parts out.
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::llm::{ChatEvent, Citation, Interactive, NodeState, UpstreamIds};
+use crate::content::{
+    Citation, Interactive, InteractiveField, InteractiveKind, InteractiveOption, MessagePart,
+    MessageStatus, NodeState,
+};
+use crate::llm::{ChatEvent, UpstreamIds};
+
+/// The `event:` names of a turn's stream; each names the payload schema it carries
+/// (`start` → `StartEvent`, `delta`/`reasoning`/`replace` → `TextEvent`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = ChatEventName)]
+pub enum EventName {
+    Start,
+    Delta,
+    Reasoning,
+    Replace,
+    Status,
+    Interactive,
+    Citation,
+    Tool,
+    Usage,
+    Done,
+    Error,
+}
+
+impl EventName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventName::Start => "start",
+            EventName::Delta => "delta",
+            EventName::Reasoning => "reasoning",
+            EventName::Replace => "replace",
+            EventName::Status => "status",
+            EventName::Interactive => "interactive",
+            EventName::Citation => "citation",
+            EventName::Tool => "tool",
+            EventName::Usage => "usage",
+            EventName::Done => "done",
+            EventName::Error => "error",
+        }
+    }
+}
 
 /// `start`: the turn began; the ids to reattach and to show.
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,24 +76,19 @@ pub struct StatusEvent {
 /// `interactive`: the upstream asks the user (options to pick or a form to fill).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InteractiveEvent {
-    #[schema(value_type = crate::llm::InteractiveKind)]
-    pub kind: String,
+    pub kind: InteractiveKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    /// `[{label, value}]`
-    #[schema(value_type = Vec<Object>)]
-    pub options: Value,
-    /// `[{name, label, kind, required, options}]`
-    #[schema(value_type = Vec<Object>)]
-    pub fields: Value,
+    /// For `select`: the choices.
+    pub options: Vec<InteractiveOption>,
+    /// For `form`: the fields to fill.
+    pub fields: Vec<InteractiveField>,
 }
 
 /// `citation`: sources of the answer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CitationEvent {
-    /// `[{title, snippet?, url?, score?}]`
-    #[schema(value_type = Vec<Object>)]
-    pub items: Value,
+    pub items: Vec<Citation>,
 }
 
 /// `tool`: a tool call being made (arguments arrive in pieces) or its result.
@@ -78,9 +114,8 @@ pub struct UsageEvent {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DoneEvent {
     pub message_id: String,
-    /// `complete`, `stopped` or `failed`.
-    #[schema(value_type = crate::store::messages::MessageStatus)]
-    pub status: String,
+    /// `complete`, `stopped`, `failed` or `interrupted` (never `streaming`).
+    pub status: MessageStatus,
     pub usage: UsageEvent,
 }
 
@@ -123,20 +158,20 @@ pub struct Answer {
 
 impl Answer {
     /// Takes in one provider event; returns the hub event it becomes, if any.
-    pub fn apply(&mut self, event: ChatEvent) -> Option<(&'static str, String)> {
+    pub fn apply(&mut self, event: ChatEvent) -> Option<(EventName, String)> {
         self.dirty = true;
         let out = match event {
             ChatEvent::Text(text) => {
                 self.text.push_str(&text);
-                ("delta", data(&TextEvent { text }))
+                (EventName::Delta, data(&TextEvent { text }))
             }
             ChatEvent::Reasoning(text) => {
                 self.reasoning.push_str(&text);
-                ("reasoning", data(&TextEvent { text }))
+                (EventName::Reasoning, data(&TextEvent { text }))
             }
             ChatEvent::Replace(text) => {
                 self.text.clone_from(&text);
-                ("replace", data(&TextEvent { text }))
+                (EventName::Replace, data(&TextEvent { text }))
             }
             ChatEvent::Status {
                 node,
@@ -152,24 +187,22 @@ impl Answer {
                     Some(existing) => *existing = status.clone(),
                     None => self.statuses.push(status.clone()),
                 }
-                ("status", data(&status))
+                (EventName::Status, data(&status))
             }
             ChatEvent::Interactive(interactive) => {
                 let event = InteractiveEvent {
-                    kind: json!(interactive.kind).as_str().unwrap_or("select").into(),
+                    kind: interactive.kind,
                     prompt: interactive.prompt.clone(),
-                    options: json!(interactive.options),
-                    fields: json!(interactive.fields),
+                    options: interactive.options.clone(),
+                    fields: interactive.fields.clone(),
                 };
                 self.interactive = Some(interactive);
-                ("interactive", data(&event))
+                (EventName::Interactive, data(&event))
             }
             ChatEvent::Citations(items) => {
-                let event = CitationEvent {
-                    items: json!(items),
-                };
-                self.citations.extend(items);
-                ("citation", data(&event))
+                self.citations.extend(items.iter().cloned());
+                let event = CitationEvent { items };
+                (EventName::Citation, data(&event))
             }
             ChatEvent::ToolCall {
                 index,
@@ -177,17 +210,19 @@ impl Answer {
                 name,
                 arguments_delta,
             } => (
-                "tool",
+                EventName::Tool,
                 data(&self.tool_call(index, id, name, arguments_delta)),
             ),
-            ChatEvent::ToolResult { id, result } => ("tool", data(&self.tool_result(id, result))),
+            ChatEvent::ToolResult { id, result } => {
+                (EventName::Tool, data(&self.tool_result(id, result)))
+            }
             ChatEvent::Usage(usage) => {
                 let event = UsageEvent {
                     prompt_tokens: usage.prompt_tokens,
                     completion_tokens: usage.completion_tokens,
                     estimated: false,
                 };
-                ("usage", data(&event))
+                (EventName::Usage, data(&event))
             }
             ChatEvent::Upstream(ids) => {
                 merge_upstream(&mut self.upstream, ids);
@@ -257,39 +292,43 @@ impl Answer {
 
     /// The message parts: status trail, reasoning, tool calls, text, citations, the question.
     pub fn parts(&self) -> Value {
-        let mut parts = Vec::new();
-        for status in &self.statuses {
-            let mut part = json!({"type": "status", "node": status.node, "state": status.state});
-            if let Some(detail) = &status.detail {
-                part["detail"] = json!(detail);
-            }
-            parts.push(part);
-        }
+        let mut parts: Vec<MessagePart> = Vec::new();
+        parts.extend(self.statuses.iter().map(|status| MessagePart::Status {
+            node: status.node.clone(),
+            state: status.state,
+            detail: status.detail.clone(),
+        }));
         if !self.reasoning.is_empty() {
-            parts.push(json!({"type": "reasoning", "text": self.reasoning}));
+            parts.push(MessagePart::Reasoning {
+                text: self.reasoning.clone(),
+            });
         }
-        for tool in &self.tools {
-            let mut part = json!({"type": "tool", "id": tool.id, "name": tool.name, "arguments": tool.arguments});
-            if let Some(result) = &tool.result {
-                part["result"] = json!(result);
-            }
-            parts.push(part);
-        }
+        parts.extend(self.tools.iter().map(|tool| MessagePart::Tool {
+            id: tool.id.clone(),
+            name: tool.name.clone(),
+            arguments: tool.arguments.clone(),
+            result: tool.result.clone(),
+        }));
         if !self.text.is_empty() {
-            parts.push(json!({"type": "text", "text": self.text}));
+            parts.push(MessagePart::Text {
+                text: self.text.clone(),
+            });
         }
         if !self.citations.is_empty() {
-            parts.push(json!({"type": "citation", "items": self.citations}));
+            parts.push(MessagePart::Citation {
+                items: self.citations.clone(),
+            });
         }
         if let Some(interactive) = &self.interactive {
-            let mut part = json!({"type": "interactive", "kind": interactive.kind,
-                "options": interactive.options, "fields": interactive.fields});
-            if let Some(prompt) = &interactive.prompt {
-                part["prompt"] = json!(prompt);
-            }
-            parts.push(part);
+            parts.push(MessagePart::Interactive {
+                kind: interactive.kind,
+                prompt: interactive.prompt.clone(),
+                options: Some(interactive.options.clone()),
+                fields: Some(interactive.fields.clone()),
+                answer: None,
+            });
         }
-        Value::Array(parts)
+        serde_json::to_value(parts).unwrap_or_else(|_| Value::Array(Vec::new()))
     }
 }
 
@@ -311,6 +350,8 @@ pub fn merge_upstream(into: &mut UpstreamIds, ids: UpstreamIds) {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -344,7 +385,10 @@ mod tests {
         let mut answer = Answer::default();
         answer.apply(ChatEvent::Text("bad words".into()));
         let (name, data) = answer.apply(ChatEvent::Replace("***".into())).unwrap();
-        assert_eq!((name, data.as_str()), ("replace", r#"{"text":"***"}"#));
+        assert_eq!(
+            (name, data.as_str()),
+            (EventName::Replace, r#"{"text":"***"}"#)
+        );
         assert_eq!(answer.text, "***");
     }
 

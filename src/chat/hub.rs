@@ -15,12 +15,14 @@ use futures_util::Stream;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use super::events::EventName;
+
 /// One event of a turn, its payload already serialised.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HubEvent {
     pub seq: u64,
     /// `start`, `delta`, `reasoning`, …
-    pub name: &'static str,
+    pub name: EventName,
     /// The JSON payload.
     pub data: String,
 }
@@ -214,7 +216,7 @@ impl Publisher {
     }
 
     /// Appends an event and wakes the readers; returns its seq.
-    pub fn publish(&mut self, name: &'static str, data: String) -> u64 {
+    pub fn publish(&mut self, name: EventName, data: String) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
         let count = {
@@ -261,7 +263,7 @@ mod tests {
         let (_, reader) = hub.subscribe("c1", StartAt::Start).unwrap();
         let collected = tokio::spawn(reader.collect::<Vec<_>>());
         for _ in 0..100 {
-            publisher.publish("delta", "{}".into());
+            publisher.publish(EventName::Delta, "{}".into());
             tokio::task::yield_now().await;
         }
         publisher.finish();
@@ -274,7 +276,7 @@ mod tests {
         let hub = Hub::new();
         let mut publisher = hub.begin("c1", "m1").unwrap();
         for _ in 0..5 {
-            publisher.publish("delta", "{}".into());
+            publisher.publish(EventName::Delta, "{}".into());
         }
         publisher.finish();
         let (_, after) = hub

@@ -93,7 +93,7 @@ impl From<&InvitationRow> for InvitationView {
     fn from(row: &InvitationRow) -> InvitationView {
         InvitationView {
             id: row.id.clone(),
-            role: Role::parse(&row.role).unwrap_or(Role::User),
+            role: Role::stored("invitations", &row.id, &row.role).unwrap_or(Role::User),
             note: row.note.clone(),
             created_at: rfc3339(row.created_at),
             expires_at: rfc3339(row.expires_at),

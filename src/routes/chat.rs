@@ -43,11 +43,11 @@ pub struct NewMessage {
     pub attachments: Vec<String>,
     /// App input variables (FastGPT `variables`, Dify `inputs`), kept for the conversation.
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::HashMap<String, serde_json::Value>)]
     pub variables: Map<String, Value>,
     /// The answer to the previous answer's interactive question (an option's value or the
     /// form's fields).
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub interactive_answer: Option<Value>,
     /// `false`: wait and answer with the finished message as JSON. Default `true` (SSE).
     pub stream: Option<bool>,
@@ -241,7 +241,7 @@ fn sse(message_id: String, events: impl Stream<Item = Arc<HubEvent>> + Send + 's
         Ok::<_, Infallible>(
             Event::default()
                 .id(format!("{message_id}:{}", event.seq))
-                .event(event.name)
+                .event(event.name.as_str())
                 .data(event.data.as_str()),
         )
     });

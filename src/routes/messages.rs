@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 
 use crate::auth::AuthUser;
 use crate::chat::context::text_of;
+use crate::content::{Feedback, MessageError, MessageRole};
 use crate::error::{Error, ErrorResponse, Result};
 use crate::routes::conversations::ConversationView;
 use crate::routes::views::rfc3339;
@@ -24,8 +25,7 @@ use crate::store::messages::{self, MessagePart, MessageRow, MessageStatus};
 pub struct MessageView {
     pub id: String,
     pub parent_id: Option<String>,
-    /// `user` or `assistant`.
-    pub role: String,
+    pub role: MessageRole,
     /// Typed parts, as stored (a part type unknown to this build is passed on as it is).
     #[schema(value_type = Vec<MessagePart>)]
     pub content: serde_json::Value,
@@ -35,12 +35,10 @@ pub struct MessageView {
     pub usage: Option<MessageUsage>,
     pub ttft_ms: Option<i64>,
     pub duration_ms: Option<i64>,
-    /// `up`, `down` or null.
-    pub feedback: Option<String>,
+    pub feedback: Option<Feedback>,
     pub feedback_comment: Option<String>,
-    /// `{code, message}` when the answer failed or was interrupted.
-    #[schema(value_type = Option<Object>)]
-    pub error: Option<serde_json::Value>,
+    /// Why the answer failed or was interrupted.
+    pub error: Option<MessageError>,
     /// This message and its alternatives (other answers, edited questions), oldest first.
     pub sibling_ids: Vec<String>,
     pub created_at: String,
@@ -102,28 +100,20 @@ impl MessageView {
         MessageView {
             id: row.id.clone(),
             parent_id: row.parent_id.clone(),
-            role: row.role.clone(),
+            role: row.role(),
             content: row.parts(),
             // The schema's CHECK constraint allows only these values.
-            status: MessageStatus::parse(&row.status).unwrap_or(MessageStatus::Failed),
+            status: row.status(),
             agent_id: row.agent_id.clone(),
             model: row.model.clone(),
             usage,
             ttft_ms: row.ttft_ms,
             duration_ms: row.duration_ms,
-            feedback: match row.feedback {
-                Some(1) => Some("up".into()),
-                Some(-1) => Some("down".into()),
-                _ => None,
-            },
+            feedback: Feedback::from_stored(row.feedback),
             feedback_comment: row.feedback_comment.clone(),
-            error: row
-                .error
-                .as_deref()
-                .map(|e| {
-                    crate::store::decode_json("messages.error", &row.id, e, serde_json::Value::Null)
-                })
-                .filter(|e| !e.is_null()),
+            error: row.error.as_deref().and_then(|e| {
+                crate::store::decode_json("messages.error", &row.id, e, None::<MessageError>)
+            }),
             sibling_ids,
             created_at: rfc3339(row.created_at),
         }
@@ -257,18 +247,17 @@ async fn export_conversation(
     }
     let mut doc = format!("# {title}\n\n");
     for row in rows {
-        let who = match row.role.as_str() {
-            "user" => "User".to_string(),
-            _ => format!("Assistant ({})", row.agent_id.as_deref().unwrap_or("agent")),
+        let who = match row.role() {
+            MessageRole::User => "User".to_string(),
+            MessageRole::Assistant => {
+                format!("Assistant ({})", row.agent_id.as_deref().unwrap_or("agent"))
+            }
         };
         doc.push_str(&format!("## {who}\n\n_{}_\n\n", rfc3339(row.created_at)));
         let parts = row.parts();
-        for part in parts.as_array().into_iter().flatten() {
-            if part["type"] == "attachment" {
-                doc.push_str(&format!(
-                    "📎 {}\n\n",
-                    part["name"].as_str().unwrap_or("attachment")
-                ));
+        for part in crate::content::parts_of(&parts) {
+            if let MessagePart::Attachment { name, .. } = part {
+                doc.push_str(&format!("📎 {name}\n\n"));
             }
         }
         let text = text_of(&parts);

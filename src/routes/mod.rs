@@ -49,6 +49,7 @@ use crate::state::AppState;
     ),
     components(schemas(
         ErrorResponse,
+        crate::chat::events::EventName,
         crate::chat::events::StartEvent,
         crate::chat::events::TextEvent,
         crate::chat::events::StatusEvent,

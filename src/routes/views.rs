@@ -30,7 +30,7 @@ impl From<&UserRow> for UserView {
             username: row.username.clone(),
             email: row.email.clone(),
             display_name: row.display_name.clone(),
-            role: Role::parse(&row.role).unwrap_or(Role::User),
+            role: Role::stored("users", &row.id, &row.role).unwrap_or(Role::User),
             disabled: row.is_disabled(),
             created_at: rfc3339(row.created_at),
             last_login_at: row.last_login_at.map(rfc3339),

@@ -1,94 +1,9 @@
 //! Messages: a tree per conversation (`parent_id`), content as typed parts (JSON), with their
 //! plain text kept for search.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use crate::content::{Citation, InteractiveField, InteractiveKind, InteractiveOption, NodeState};
+pub use crate::content::{MessagePart, MessageStatus};
 use crate::error::Result;
 use crate::store::{Db, now_ms};
-
-/// Where a message stands; stored as its lower-case name (the schema's CHECK lists them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum MessageStatus {
-    /// The answer is being written.
-    Streaming,
-    Complete,
-    /// The user stopped it.
-    Stopped,
-    Failed,
-    /// The server went away while answering.
-    Interrupted,
-}
-
-impl MessageStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageStatus::Streaming => "streaming",
-            MessageStatus::Complete => "complete",
-            MessageStatus::Stopped => "stopped",
-            MessageStatus::Failed => "failed",
-            MessageStatus::Interrupted => "interrupted",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<MessageStatus> {
-        [
-            MessageStatus::Streaming,
-            MessageStatus::Complete,
-            MessageStatus::Stopped,
-            MessageStatus::Failed,
-            MessageStatus::Interrupted,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
-    }
-}
-
-/// One part of a message's content, tagged by `type`. The content is stored and served as
-/// JSON as it was written (a part type this build does not know is kept), so this type
-/// documents the parts for the OpenAPI document rather than decoding them.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum MessagePart {
-    Text {
-        text: String,
-    },
-    Reasoning {
-        text: String,
-    },
-    /// Progress of a workflow node.
-    Status {
-        node: String,
-        state: NodeState,
-        detail: Option<String>,
-    },
-    Citation {
-        items: Vec<Citation>,
-    },
-    /// The upstream asked the user; `answer` is filled in once answered.
-    Interactive {
-        kind: InteractiveKind,
-        prompt: Option<String>,
-        options: Option<Vec<InteractiveOption>>,
-        fields: Option<Vec<InteractiveField>>,
-        #[schema(value_type = Option<Object>)]
-        answer: Option<serde_json::Value>,
-    },
-    Tool {
-        id: String,
-        name: String,
-        arguments: String,
-        result: Option<String>,
-    },
-    Attachment {
-        upload_id: String,
-        name: String,
-        mime: String,
-        size: i64,
-    },
-}
 
 pub struct NewMessage<'a> {
     pub conversation_id: &'a str,
@@ -133,18 +48,7 @@ pub async fn insert_message(db: &Db, message: NewMessage<'_>) -> Result<String> 
 
 /// The text of the `text` parts, lower-cased, as search matches it.
 pub fn search_text(content: &serde_json::Value) -> String {
-    content
-        .as_array()
-        .map(|parts| {
-            parts
-                .iter()
-                .filter(|p| p["type"] == "text")
-                .filter_map(|p| p["text"].as_str())
-                .collect::<Vec<_>>()
-                .join("\n")
-                .to_lowercase()
-        })
-        .unwrap_or_default()
+    crate::content::texts(content).join("\n").to_lowercase()
 }
 
 /// A stored message.
@@ -179,6 +83,24 @@ impl MessageRow {
             &self.content,
             serde_json::json!([]),
         )
+    }
+
+    /// Who wrote it; the schema's CHECK allows only `user` and `assistant` (anything else is
+    /// logged and read as `assistant`).
+    pub fn role(&self) -> crate::content::MessageRole {
+        crate::content::MessageRole::parse(&self.role).unwrap_or_else(|| {
+            tracing::error!(message_id = %self.id, role = %self.role, "a stored message has an unknown role");
+            crate::content::MessageRole::Assistant
+        })
+    }
+
+    /// Where it stands; the schema's CHECK allows only `MessageStatus` values (anything else
+    /// is logged and read as `failed`).
+    pub fn status(&self) -> MessageStatus {
+        MessageStatus::parse(&self.status).unwrap_or_else(|| {
+            tracing::error!(message_id = %self.id, status = %self.status, "a stored message has an unknown status");
+            MessageStatus::Failed
+        })
     }
 
     /// A user message not saved yet (to build the context of the turn that saves it).

@@ -5,14 +5,15 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::agents::ProviderDef;
 use crate::auth::AuthUser;
 use crate::chat::context::{self, branch, title_from, to_chat_message, trim};
-use crate::chat::events::{StartEvent, data};
+use crate::chat::events::{EventName, StartEvent, data};
 use crate::chat::hub::Publisher;
 use crate::config::TitleMode;
+use crate::content::MessagePart;
 use crate::error::{Error, Result};
 use crate::llm::{ChatMessage, ChatRequest, ContentPart, UpstreamIds};
 use crate::runtime::Agent;
@@ -120,7 +121,7 @@ pub async fn start(
         .await?;
     }
     publisher.publish(
-        "start",
+        EventName::Start,
         data(&StartEvent {
             conversation_id: conversation.id.clone(),
             user_message_id: plan.user_message_id.clone(),
@@ -381,7 +382,7 @@ fn user_parts(message: &NewUserMessage) -> Result<Value> {
     }
     let mut parts: Vec<Value> = message.parts.iter().map(|(p, _)| p.clone()).collect();
     if !text.is_empty() {
-        parts.push(json!({"type": "text", "text": text}));
+        parts.push(serde_json::to_value(MessagePart::Text { text }).unwrap_or_default());
     }
     Ok(Value::Array(parts))
 }
@@ -398,6 +399,7 @@ async fn after_user_message(
     if let (Some(answer), Some(parent)) = (&message.interactive_answer, parent_id)
         && let Some(question) = all.iter().find(|m| m.id == parent)
     {
+        // Edited in place as JSON, so that parts of types this build does not know survive.
         let mut parts = question.parts();
         if let Some(part) = parts
             .as_array_mut()

@@ -8,10 +8,12 @@ use serde_json::json;
 
 use super::TurnTask;
 use crate::agents::ProviderDef;
-use crate::chat::events::{Answer, DoneEvent, ErrorEvent, UsageEvent, data, merge_upstream};
+use crate::chat::events::{
+    Answer, DoneEvent, ErrorEvent, EventName, UsageEvent, data, merge_upstream,
+};
 use crate::llm::{LlmError, UpstreamIds, provider};
 use crate::store::conversations;
-use crate::store::messages::{self, FinishedMessage};
+use crate::store::messages::{self, FinishedMessage, MessageStatus};
 use crate::usage::{ActiveStream, Meter, Outcome, UsageRecord, count_upstream_error};
 
 /// How the streaming loop ended.
@@ -128,10 +130,10 @@ impl TurnTask {
             estimated,
         };
         if estimated {
-            self.publisher.publish("usage", data(&usage_event));
+            self.publisher.publish(EventName::Usage, data(&usage_event));
         }
         if let Some(error) = &error {
-            self.publisher.publish("error", data(error));
+            self.publisher.publish(EventName::Error, data(error));
         }
         let message_id = self.publisher.message_id().to_string();
         self.save_answer(
@@ -158,14 +160,15 @@ impl TurnTask {
         self.state.usage.record(record);
 
         self.publisher.publish(
-            "done",
+            EventName::Done,
             data(&DoneEvent {
                 message_id,
-                status: status.into(),
+                status,
                 usage: usage_event,
             }),
         );
-        self.close(status == "complete", &answer.text).await;
+        self.close(status == MessageStatus::Complete, &answer.text)
+            .await;
     }
 
     /// The answer's status, the usage outcome, and the error event to send, if any.
@@ -173,12 +176,12 @@ impl TurnTask {
         &self,
         end: &End,
         provider: &'static str,
-    ) -> (&'static str, Outcome, Option<ErrorEvent>) {
+    ) -> (MessageStatus, Outcome, Option<ErrorEvent>) {
         match end {
-            End::Complete => ("complete", Outcome::Ok, None),
-            End::Stopped => ("stopped", Outcome::Stopped, None),
+            End::Complete => (MessageStatus::Complete, Outcome::Ok, None),
+            End::Stopped => (MessageStatus::Stopped, Outcome::Stopped, None),
             End::Interrupted => (
-                "interrupted",
+                MessageStatus::Interrupted,
                 Outcome::Error,
                 Some(ErrorEvent {
                     code: "interrupted".into(),
@@ -199,7 +202,7 @@ impl TurnTask {
                     message: format!("agent {agent_id:?}: {}", error.public_message()),
                     agent_id: Some(agent_id.clone()),
                 };
-                ("failed", Outcome::Error, Some(event))
+                (MessageStatus::Failed, Outcome::Error, Some(event))
             }
         }
     }
@@ -209,7 +212,7 @@ impl TurnTask {
         &self,
         message_id: &str,
         answer: &Answer,
-        status: &str,
+        status: MessageStatus,
         agent_id: &str,
         meter: &Meter,
         error: Option<&ErrorEvent>,
@@ -219,7 +222,7 @@ impl TurnTask {
         let error_json = error.map(|e| json!({"code": e.code, "message": e.message}));
         let finished = FinishedMessage {
             content: &content,
-            status,
+            status: status.as_str(),
             agent_id,
             model: Some(self.request.model.as_str()).filter(|m| !m.is_empty()),
             prompt_tokens: Some(usage.prompt_tokens),

@@ -3,7 +3,8 @@
 import { send } from './client';
 import { errorFrom } from './errors';
 import { consumeStream, type SseMessage, type StreamOutcome } from './sse';
-import type { ChatEvent, ChatEvents, SendMessage } from './types';
+import { CHAT_EVENT_NAMES } from './events.gen';
+import type { ChatEvent, SendMessage } from './types';
 
 export interface StreamHandlers {
   onEvent: (event: ChatEvent) => void;
@@ -12,13 +13,11 @@ export interface StreamHandlers {
 }
 
 const TERMINAL = new Set(['done', 'error']);
-const KNOWN = new Set<keyof ChatEvents>([
-  'start', 'delta', 'reasoning', 'replace', 'status', 'interactive', 'citation', 'tool', 'usage', 'done', 'error',
-]);
+const KNOWN = new Set<string>(CHAT_EVENT_NAMES);
 
 /** Parses one SSE message into a chat event; unknown or malformed ones are skipped. */
 export function toChatEvent(message: SseMessage): ChatEvent | undefined {
-  if (!KNOWN.has(message.event as keyof ChatEvents)) return undefined;
+  if (!KNOWN.has(message.event)) return undefined;
   try {
     return { type: message.event, data: JSON.parse(message.data), id: message.id } as ChatEvent;
   } catch {

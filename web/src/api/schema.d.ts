@@ -1212,6 +1212,12 @@ export interface components {
             tool_choice?: components["schemas"]["TextOrObject"] | null;
             tools?: components["schemas"]["OpenAiTool"][] | null;
         };
+        /**
+         * @description The `event:` names of a turn's stream; each names the payload schema it carries
+         *     (`start` → `StartEvent`, `delta`/`reasoning`/`replace` → `TextEvent`, …).
+         * @enum {string}
+         */
+        ChatEventName: "start" | "delta" | "reasoning" | "replace" | "status" | "interactive" | "citation" | "tool" | "usage" | "done" | "error";
         Choice: {
             /** @description `stop`, `length`, `tool_calls` or `content_filter`. */
             finish_reason: string;
@@ -1229,8 +1235,7 @@ export interface components {
         };
         /** @description `citation`: sources of the answer. */
         CitationEvent: {
-            /** @description `[{title, snippet?, url?, score?}]` */
-            items: Record<string, never>[];
+            items: components["schemas"]["Citation"][];
         };
         Component: {
             /** @description How many there are (agents). */
@@ -1353,7 +1358,7 @@ export interface components {
         /** @description `done`: the turn ended and its message is saved with this status. */
         DoneEvent: {
             message_id: string;
-            /** @description `complete`, `stopped` or `failed`. */
+            /** @description `complete`, `stopped`, `failed` or `interrupted` (never `streaming`). */
             status: components["schemas"]["MessageStatus"];
             usage: components["schemas"]["UsageEvent"];
         };
@@ -1390,6 +1395,11 @@ export interface components {
          * @enum {string}
          */
         FailureKind: "connection_refused" | "dns" | "tls" | "timeout" | "unauthorized" | "forbidden" | "not_found" | "rate_limited" | "upstream_error" | "protocol" | "other";
+        /**
+         * @description A user's rating of an answer (stored as 1 or -1).
+         * @enum {string}
+         */
+        Feedback: "up" | "down";
         FeedbackView: {
             comment?: string | null;
             /** @description Whether the agent's app (FastGPT, Dify) received it too. */
@@ -1431,11 +1441,11 @@ export interface components {
         HealthStatus: "ok" | "degraded" | "down";
         /** @description `interactive`: the upstream asks the user (options to pick or a form to fill). */
         InteractiveEvent: {
-            /** @description `[{name, label, kind, required, options}]` */
-            fields: Record<string, never>[];
+            /** @description For `form`: the fields to fill. */
+            fields: components["schemas"]["InteractiveField"][];
             kind: components["schemas"]["InteractiveKind"];
-            /** @description `[{label, value}]` */
-            options: Record<string, never>[];
+            /** @description For `select`: the choices. */
+            options: components["schemas"]["InteractiveOption"][];
             prompt?: string | null;
         };
         InteractiveField: {
@@ -1475,6 +1485,12 @@ export interface components {
             /** @description Username or email. */
             username: string;
         };
+        /** @description Why an answer failed or was interrupted. */
+        MessageError: {
+            /** @description `upstream_timeout`, `interrupted`, … (the codes of the `error` event). */
+            code: string;
+            message: string;
+        };
         MessageList: {
             /** @description The tip of the branch shown. */
             current_message_id?: string | null;
@@ -1496,9 +1512,9 @@ export interface components {
             usage: components["schemas"]["UsageOut"];
         };
         /**
-         * @description One part of a message's content, tagged by `type`. The content is stored and served as
-         *     JSON as it was written (a part type this build does not know is kept), so this type
-         *     documents the parts for the OpenAPI document rather than decoding them.
+         * @description One part of a message's content, tagged by `type`. Answers are built from these; the content
+         *     is stored and served as the JSON it was written as (a part type this build does not know is
+         *     kept), so reading does not decode it into this type.
          */
         MessagePart: {
             text: string;
@@ -1519,7 +1535,7 @@ export interface components {
             /** @enum {string} */
             type: "citation";
         } | {
-            answer?: Record<string, never> | null;
+            answer?: unknown;
             fields?: components["schemas"]["InteractiveField"][] | null;
             kind: components["schemas"]["InteractiveKind"];
             options?: components["schemas"]["InteractiveOption"][] | null;
@@ -1542,6 +1558,11 @@ export interface components {
             type: "attachment";
             upload_id: string;
         };
+        /**
+         * @description Who wrote a stored message.
+         * @enum {string}
+         */
+        MessageRole: "user" | "assistant";
         /** @description `POST /v1/messages`. Fields not listed (`metadata`, `top_k`, …) are accepted and ignored. */
         MessagesRequest: {
             /** Format: uint32 */
@@ -1575,16 +1596,13 @@ export interface components {
             created_at: string;
             /** Format: int64 */
             duration_ms?: number | null;
-            /** @description `{code, message}` when the answer failed or was interrupted. */
-            error?: Record<string, never> | null;
-            /** @description `up`, `down` or null. */
-            feedback?: string | null;
+            error?: components["schemas"]["MessageError"] | null;
+            feedback?: components["schemas"]["Feedback"] | null;
             feedback_comment?: string | null;
             id: string;
             model?: string | null;
             parent_id?: string | null;
-            /** @description `user` or `assistant`. */
-            role: string;
+            role: components["schemas"]["MessageRole"];
             /** @description This message and its alternatives (other answers, edited questions), oldest first. */
             sibling_ids: string[];
             status: components["schemas"]["MessageStatus"];
@@ -1673,7 +1691,7 @@ export interface components {
              * @description The answer to the previous answer's interactive question (an option's value or the
              *     form's fields).
              */
-            interactive_answer?: Record<string, never> | null;
+            interactive_answer?: unknown;
             /**
              * @description Reply under this message; absent: continue the current branch; `null`: a new root
              *     (editing the first question). Edit-and-resend passes the edited message's parent.
@@ -1682,7 +1700,9 @@ export interface components {
             /** @description `false`: wait and answer with the finished message as JSON. Default `true` (SSE). */
             stream?: boolean | null;
             /** @description App input variables (FastGPT `variables`, Dify `inputs`), kept for the conversation. */
-            variables?: Record<string, never>;
+            variables?: {
+                [key: string]: unknown;
+            };
         };
         NewUserRequest: {
             email?: string | null;

@@ -1,6 +1,5 @@
 // Payload types. Everything here comes from the generated schema (schema.d.ts, from the
-// server's OpenAPI document); the chat types below the line follow the chat API contract and
-// move to the generated schema as soon as the server documents those routes.
+// server's OpenAPI document): names for the UI, no refinements.
 import type { components } from './schema';
 
 type Schemas = components['schemas'];
@@ -54,9 +53,7 @@ export interface Page<T> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Chat. Everything comes from the generated schema; where the server documents a field only
-// as a string or an object (roles, feedback, error and event payloads), the type below
-// narrows it to the documented values.
+// Chat. Everything comes from the generated schema.
 
 export type Conversation = Schemas['ConversationView'];
 
@@ -65,41 +62,30 @@ export type Citation = Schemas['Citation'];
 export type Part = Schemas['MessagePart'];
 export type StatusState = Schemas['NodeState'];
 export type MessageStatus = Schemas['MessageStatus'];
-export type Usage = Schemas['UsageEvent'] | (Schemas['MessageUsage'] & { estimated?: boolean });
+export type MessageRole = Schemas['MessageRole'];
+export type Feedback = Schemas['Feedback'];
+export type Usage = Schemas['UsageEvent'] | Schemas['MessageUsage'];
+export type Message = Schemas['MessageView'];
+export type MessageList = Schemas['MessageList'];
+export type SendMessage = Schemas['NewMessage'];
 
-type Refine<T, R> = Omit<T, keyof R> & R;
-
-export type Message = Refine<
-  Schemas['MessageView'],
-  {
-    role: 'user' | 'assistant';
-    error?: { code: string; message: string } | null;
-    feedback?: 'up' | 'down' | null;
-    usage?: Usage | null;
-  }
->;
-
-export type MessageList = Refine<Schemas['MessageList'], { items: Message[] }>;
-
-export type SendMessage = Refine<
-  Schemas['NewMessage'],
-  { content: string; variables?: Record<string, unknown>; interactive_answer?: unknown }
->;
-
-/** The events of a turn's stream, by `event:` name. */
+/** The events of a turn's stream, by `event:` name (`ChatEventName`), with their payloads. */
 export interface ChatEvents {
   start: Schemas['StartEvent'];
   delta: Schemas['TextEvent'];
   reasoning: Schemas['TextEvent'];
   replace: Schemas['TextEvent'];
   status: Schemas['StatusEvent'];
-  interactive: Refine<Schemas['InteractiveEvent'], { options?: InteractiveOption[]; fields?: InteractiveField[] }>;
-  citation: { items: Citation[] };
+  interactive: Schemas['InteractiveEvent'];
+  citation: Schemas['CitationEvent'];
   tool: Schemas['ToolEvent'];
   usage: Schemas['UsageEvent'];
-  done: Refine<Schemas['DoneEvent'], { status: 'complete' | 'stopped' | 'failed'; usage?: Usage | null }>;
+  done: Schemas['DoneEvent'];
   error: Schemas['ErrorEvent'];
 }
+// Compiles only while ChatEvents names exactly the server's event names.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const chatEventsCoverTheServers: Same<keyof ChatEvents, Schemas['ChatEventName']> = true;
 
 export type ChatEvent = { [K in keyof ChatEvents]: { type: K; data: ChatEvents[K]; id?: string } }[keyof ChatEvents];
 
@@ -112,11 +98,10 @@ export type RegistrationInfo = Schemas['RegistrationInfo'];
 /** `GET/PATCH /api/admin/settings`. */
 export type AdminSettings = Schemas['ServerSettingsView'];
 
-export type InvitationStatus = 'pending' | 'used' | 'expired' | 'revoked';
-/** An invitation; the server documents `status` as a string of these four. */
-export type Invitation = Refine<Schemas['InvitationView'], { status: InvitationStatus }>;
+export type InvitationStatus = Schemas['InvitationStatus'];
+export type Invitation = Schemas['InvitationView'];
 /** The answer to creating an invitation: the only one that carries the code. */
-export type CreatedInvitation = Invitation & { code: string };
+export type CreatedInvitation = Schemas['CreatedInvitation'];
 export type NewInvitation = Schemas['NewInvitationRequest'];
 
 /** `POST /api/admin/agents/models`. */

@@ -93,7 +93,7 @@ describe('useChat', () => {
       handlers.onEvent({ type: 'delta', data: { text: 'lo!' } });
       await new Promise((r) => setTimeout(r, 50));
       duringStream = useChat.getState().messages;
-      handlers.onEvent({ type: 'done', data: { message_id: 'a1', status: 'complete', usage: null } });
+      handlers.onEvent({ type: 'done', data: { message_id: 'a1', status: 'complete', usage: { prompt_tokens: 3, completion_tokens: 2, estimated: false } } });
       return 'finished';
     });
     useChat.setState({ conversationId: 'c1' });
