@@ -66,6 +66,7 @@ impl App {
         let runtime = Runtime::load(&settings)
             .map_err(|report| anyhow::anyhow!("the agents are not valid:\n{report}"))?;
         let (usage, usage_queue) = crate::usage::UsageRecorder::new();
+        let hub = hub(&settings, redis.as_ref(), &db);
         let state = AppState::new(crate::state::Services {
             auth: Arc::new(Auth::new(&settings, &jwt_secret)),
             limiter: RateLimiter::from_settings(
@@ -83,7 +84,7 @@ impl App {
             lifecycle: Arc::new(Lifecycle::new()),
             usage,
             in_flight: Arc::default(),
-            hub: crate::chat::hub::Hub::new(),
+            hub,
             instance_id: uuid::Uuid::now_v7().to_string().into(),
             tasks: TaskTracker::new(),
         });
@@ -95,6 +96,7 @@ impl App {
             state.lifecycle.shutdown.clone(),
         ));
         spawn_reload_on_sighup(&state);
+        crate::cluster::listen(&state);
         spawn_metrics_upkeep(&state);
         state.tasks.spawn(crate::chat::recovery::run(state.clone()));
         state.tasks.spawn(crate::uploads::expire(state.clone()));
@@ -319,6 +321,20 @@ async fn schema_step(state: &AppState) -> anyhow::Result<Option<String>> {
         ))),
         Err(e) if store::is_unreachable(&e) => Ok(Some(format!("database unreachable: {e}"))),
         Err(e) => Err(anyhow::anyhow!(e).context("database migrations failed")),
+    }
+}
+
+/// The stream hub; with Redis, every replica can read every turn's events.
+fn hub(settings: &Settings, redis: Option<&Arc<Redis>>, db: &Db) -> crate::chat::hub::Hub {
+    use crate::chat::hub::{Hub, Shared};
+    match redis {
+        Some(redis) => Hub::with_shared(Shared::new(
+            redis.clone(),
+            &settings.redis.key_prefix,
+            db.clone(),
+            settings.chat.replay_retention,
+        )),
+        None => Hub::new(),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod build_info;
 pub mod chat;
 pub mod cli;
+pub mod cluster;
 pub mod compat;
 pub mod config;
 pub mod content;

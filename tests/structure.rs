@@ -49,7 +49,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "domain",
         &[
             "state", "runtime", "auth", "audit", "usage", "reports", "chat", "compat", "reload",
-            "uploads",
+            "uploads", "cluster",
         ],
     ),
     ("web", &["http", "routes", "ui", "serve"]),

@@ -117,6 +117,11 @@ impl KeyCache {
         self.records.invalidate(hash);
     }
 
+    /// Forgets every key on this instance (after another replica revoked some).
+    pub fn forget_all(&self) {
+        self.records.invalidate_all();
+    }
+
     /// Writes the last-used times gathered since the previous flush in one transaction.
     pub async fn flush(&self, db: &Db) {
         let batch: Vec<(String, i64)> = match self.last_used.lock() {

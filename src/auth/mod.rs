@@ -218,6 +218,13 @@ impl Auth {
         Ok(live)
     }
 
+    /// Drops everything this instance knows about users, sessions and keys.
+    pub fn forget_everyone(&self) {
+        self.users.invalidate_all();
+        self.sessions.invalidate_all();
+        self.keys.forget_all();
+    }
+
     /// Drops what this instance knows about sessions, after some were signed out, so that
     /// their access tokens stop working here at once.
     pub fn forget_sessions(&self) {

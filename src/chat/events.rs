@@ -47,6 +47,24 @@ impl EventName {
             EventName::Error => "error",
         }
     }
+
+    /// The event named `name`, as [`EventName::as_str`] writes it.
+    pub fn parse(name: &str) -> Option<EventName> {
+        const ALL: [EventName; 11] = [
+            EventName::Start,
+            EventName::Delta,
+            EventName::Reasoning,
+            EventName::Replace,
+            EventName::Status,
+            EventName::Interactive,
+            EventName::Citation,
+            EventName::Tool,
+            EventName::Usage,
+            EventName::Done,
+            EventName::Error,
+        ];
+        ALL.into_iter().find(|n| n.as_str() == name)
+    }
 }
 
 /// `start`: the turn began; the ids to reattach and to show.

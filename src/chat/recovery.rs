@@ -56,11 +56,19 @@ async fn beat(state: &AppState, timeout: Duration) {
     }
     let cutoff = now_ms() - timeout.as_millis() as i64;
     match instances::interrupt_orphans(&state.db, cutoff).await {
-        Ok(0) => {}
-        Ok(n) => tracing::warn!(
-            turns = n,
-            "marked turns of stopped instances as interrupted"
-        ),
+        Ok(ids) if ids.is_empty() => {}
+        Ok(ids) => {
+            tracing::warn!(
+                turns = ids.len(),
+                "marked turns of stopped instances as interrupted"
+            );
+            // Their readers, on any replica, get the closing events.
+            if let Some(shared) = state.hub.shared() {
+                for id in &ids {
+                    shared.close_orphan(id).await;
+                }
+            }
+        }
         Err(e) => tracing::warn!(error = %e, "cannot check for interrupted turns"),
     }
     if let Err(e) = crate::store::reservations::sweep(&state.db, cutoff).await {

@@ -248,9 +248,9 @@ async fn update_user(
     users::update_user(&state.db, &id, &changes).await?;
     if patch.disabled == Some(true) || hash.is_some() {
         revoke_user_tokens(&state.db, &id, None).await?;
-        state.auth.forget_sessions();
+        crate::cluster::sessions_ended(&state).await;
     }
-    state.auth.forget_user(&id);
+    crate::cluster::user_changed(&state, &id).await;
     let details = serde_json::json!({
         "role": patch.role,
         "disabled": patch.disabled,
@@ -290,8 +290,8 @@ async fn delete_user(
     }
     users::soft_delete_user(&state.db, &id).await?;
     revoke_user_tokens(&state.db, &id, None).await?;
-    state.auth.forget_sessions();
-    state.auth.forget_user(&id);
+    crate::cluster::sessions_ended(&state).await;
+    crate::cluster::user_changed(&state, &id).await;
     let event = Event::new("admin.user_delete", Some(&admin.id))
         .target("user", &id)
         .details(serde_json::json!({ "username": target.username }));

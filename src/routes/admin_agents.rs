@@ -437,15 +437,17 @@ fn candidate(state: &AppState, stored: Vec<AgentDef>) -> Result<Runtime, Report>
     )
 }
 
+/// Puts the stored agents in force here, then on every other replica.
 async fn swap(state: &AppState) -> Result<()> {
     state
         .reload_agents()
         .await
-        .map(|_| ())
         .map_err(|report| Error::Invalid {
             field: "agents".into(),
             message: report.to_string(),
-        })
+        })?;
+    crate::cluster::announce(state, crate::cluster::Signal::Agents).await;
+    Ok(())
 }
 
 fn invalid(field: &str, message: &str) -> Error {

@@ -271,6 +271,7 @@ async fn reload_agents(
     let event = Event::new("admin.agents_reload", Some(&admin.id));
     match state.reload_agents().await {
         Ok(runtime) => {
+            crate::cluster::announce(&state, crate::cluster::Signal::Agents).await;
             let agents: Vec<String> = runtime.ids().map(String::from).collect();
             let details = serde_json::json!({ "agents": agents });
             record(&state, &client, event.details(details)).await;

@@ -89,7 +89,7 @@ async fn refresh(
         && refresh_tokens::mark_refresh_token_used(&state.db, &row.id).await?;
     if !fresh {
         refresh_tokens::revoke_family(&state.db, &row.family_id).await?;
-        state.auth.forget_sessions();
+        crate::cluster::sessions_ended(&state).await;
         let reuse = Event::new("auth.refresh_reuse", Some(&row.user_id))
             .target("session", &row.family_id)
             .failed();
@@ -103,7 +103,7 @@ async fn refresh(
         Some(user) if !user.is_disabled() => user,
         _ => {
             refresh_tokens::revoke_family(&state.db, &row.family_id).await?;
-            state.auth.forget_sessions();
+            crate::cluster::sessions_ended(&state).await;
             return Err(Error::Unauthorized);
         }
     };
@@ -125,7 +125,7 @@ async fn logout(
             refresh_tokens::find_refresh_token(&state.db, &sha256_hex(&presented)).await?
     {
         refresh_tokens::revoke_family(&state.db, &row.family_id).await?;
-        state.auth.forget_sessions();
+        crate::cluster::sessions_ended(&state).await;
         let event = Event::new("auth.logout", Some(&row.user_id)).target("session", &row.family_id);
         record(&state, &client, event).await;
     }
@@ -149,7 +149,7 @@ async fn logout_everywhere(
 ) -> Result<impl IntoResponse> {
     user.require_session("API keys cannot sign out sessions")?;
     refresh_tokens::revoke_user_tokens(&state.db, &user.id, None).await?;
-    state.auth.forget_sessions();
+    crate::cluster::sessions_ended(&state).await;
     let event = Event::new("auth.logout_all", Some(&user.id)).target("user", &user.id);
     record(&state, &client, event).await;
     Ok((StatusCode::NO_CONTENT, jar.add(expired_cookie(&state))))
@@ -271,7 +271,7 @@ async fn change_password(
     let hash = password::hash(&state.auth.hashing, body.new_password).await?;
     users::update_password(&state.db, &user.id, &hash).await?;
     refresh_tokens::revoke_user_tokens(&state.db, &user.id, session.as_deref()).await?;
-    state.auth.forget_sessions();
+    crate::cluster::sessions_ended(&state).await;
     let revoked_keys = if body.revoke_api_keys {
         crate::routes::keys::revoke_every_key(&state, &user.id).await?
     } else {

@@ -217,7 +217,7 @@ async fn respond(
     message_id: &str,
     stream: Option<bool>,
 ) -> Result<Response> {
-    let subscription = state.hub.subscribe(conversation_id, StartAt::Start);
+    let subscription = state.hub.subscribe(conversation_id, StartAt::Start).await;
     if stream.unwrap_or(true) {
         let Some((message_id, events)) = subscription else {
             return Err(Error::NotFound);
@@ -285,7 +285,7 @@ async fn attach_stream(
         Some((message_id, seq)) => StartAt::After { message_id, seq },
         None => StartAt::Start,
     };
-    match state.hub.subscribe(&id, from) {
+    match state.hub.subscribe(&id, from).await {
         Some((message_id, events)) => Ok(sse(message_id, events)),
         None => Ok(StatusCode::NO_CONTENT.into_response()),
     }
@@ -297,7 +297,7 @@ async fn attach_stream(
     responses(
         (status = 202, description = "stopping; the stream ends with done {status: stopped}", body = Stopped),
         (status = 404, description = "no such conversation of the caller's", body = ErrorResponse),
-        (status = 409, description = "no turn is running (or it runs on another instance)", body = ErrorResponse),
+        (status = 409, description = "no turn is running", body = ErrorResponse),
     ))]
 async fn stop_turn(
     State(state): State<AppState>,
@@ -305,7 +305,7 @@ async fn stop_turn(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, axum::Json<Stopped>)> {
     own_conversation(&state, &user, &id).await?;
-    match state.hub.stop(&id) {
+    match crate::cluster::stop(&state, &id).await? {
         Some(message_id) => Ok((StatusCode::ACCEPTED, axum::Json(Stopped { message_id }))),
         None => Err(Error::Conflict(
             "no reply is being generated in this conversation",

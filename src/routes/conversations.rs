@@ -281,8 +281,13 @@ async fn delete_conversation(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
+    store::get_conversation(&state.db, &user.id, &id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    // Stopped first (on whichever replica runs it), so that no answer is being saved into
+    // the conversation as it goes.
+    crate::cluster::stop(&state, &id).await?;
     store::delete_conversation(&state.db, &user.id, &id).await?;
-    state.hub.stop(&id);
     Ok(StatusCode::NO_CONTENT)
 }
 

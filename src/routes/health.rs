@@ -152,6 +152,12 @@ async fn health(State(state): State<AppState>, headers: HeaderMap) -> Response {
                 if component.status == ComponentStatus::Ok && state.limiter.redis_degraded() {
                     component.status = ComponentStatus::Degraded;
                     component.error = Some("rate limiter is using its fallback".into());
+                } else if component.status == ComponentStatus::Ok
+                    && let Some(trouble) = redis.trouble()
+                {
+                    // Answers a ping, but failed (or was too slow) for real work just now.
+                    component.status = ComponentStatus::Degraded;
+                    component.error = Some(trouble);
                 }
                 component
             }

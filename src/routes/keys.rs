@@ -217,7 +217,7 @@ async fn revoke_key(
 ) -> Result<StatusCode> {
     user.require_session(MANAGE)?;
     let hash = store::revoke_api_key(&state.db, &user.id, &id).await?;
-    state.auth.keys.forget(&hash);
+    crate::cluster::keys_revoked(&state, &[&hash]).await;
     record(
         &state,
         &client,
@@ -234,7 +234,7 @@ pub struct RevokedKeys {
 }
 
 /// Revokes every key of the caller (after a leak, or with a password change); they stop
-/// working at once on this instance and within a second on the others.
+/// working at once on every replica.
 #[utoipa::path(delete, path = "/api/keys", tag = "keys", security(("bearer" = [])),
     responses(
         (status = 200, description = "every key revoked", body = RevokedKeys),
@@ -255,12 +255,11 @@ async fn revoke_all_keys(
     Ok(axum::Json(RevokedKeys { revoked }))
 }
 
-/// Revokes the user's keys in the store and in this instance's cache; returns how many.
+/// Revokes the user's keys in the store and in every replica's cache; returns how many.
 pub(crate) async fn revoke_every_key(state: &AppState, user_id: &str) -> Result<u64> {
     let hashes = store::revoke_user_api_keys(&state.db, user_id).await?;
-    for hash in &hashes {
-        state.auth.keys.forget(hash);
-    }
+    let refs: Vec<&str> = hashes.iter().map(String::as_str).collect();
+    crate::cluster::keys_revoked(state, &refs).await;
     Ok(hashes.len() as u64)
 }
 

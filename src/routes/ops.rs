@@ -67,6 +67,7 @@ async fn reload_config(
     let event = Event::new("admin.config_reload", Some(&admin.id));
     let (message, problems) = match crate::reload::reload(&state, &sources).await {
         Ok(outcome) => {
+            crate::cluster::announce(&state, crate::cluster::Signal::Config).await;
             let details = serde_json::json!({
                 "applied": outcome.applied,
                 "restart_required": outcome.restart_required,

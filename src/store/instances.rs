@@ -40,19 +40,20 @@ pub async fn heartbeat(db: &Db, id: &str) -> Result<()> {
 }
 
 /// Marks as interrupted the streaming turns whose owner has not beaten since `cutoff_ms`, or
-/// that belong to an instance that stopped; returns how many.
-pub async fn interrupt_orphans(db: &Db, cutoff_ms: i64) -> Result<u64> {
-    let result = sqlx::query(
+/// that belong to an instance that stopped; returns their message ids.
+pub async fn interrupt_orphans(db: &Db, cutoff_ms: i64) -> Result<Vec<String>> {
+    let ids = sqlx::query_scalar(
         "UPDATE messages SET status = 'interrupted', updated_at = $2, \
          error = '{\"code\":\"interrupted\",\"message\":\"the server stopped during this answer\"}' \
          WHERE status = 'streaming' AND (heartbeat_at IS NULL OR heartbeat_at < $1 \
-         OR instance_id IN (SELECT id FROM server_instances WHERE stopped_at IS NOT NULL))",
+         OR instance_id IN (SELECT id FROM server_instances WHERE stopped_at IS NOT NULL)) \
+         RETURNING id",
     )
     .bind(cutoff_ms)
     .bind(now_ms())
-    .execute(db.pool())
+    .fetch_all(db.pool())
     .await?;
-    Ok(result.rows_affected())
+    Ok(ids)
 }
 
 /// Marks this instance stopped (after its turns were saved), and forgets long-dead ones.

@@ -161,6 +161,15 @@ pub async fn get_message(db: &Db, user_id: &str, id: &str) -> Result<Option<Mess
         .await?)
 }
 
+/// A message by id, whoever owns it (for the server's own bookkeeping, never a response).
+pub async fn get_message_by_id(db: &Db, id: &str) -> Result<Option<MessageRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM messages m WHERE m.id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?)
+}
+
 /// The streaming message of a conversation (its running turn), if any.
 pub async fn streaming_message(db: &Db, conversation_id: &str) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(

@@ -22,6 +22,7 @@ mod chat_apps;
 mod chat_attachments;
 mod chat_branches;
 mod chat_support;
+mod cluster;
 mod compat_anthropic;
 mod compat_openai;
 mod compat_setup;

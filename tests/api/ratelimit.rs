@@ -163,14 +163,18 @@ async fn two_instances_sharing_redis_share_one_limit() {
 }
 
 /// A private redis-server on a free port, killed on drop: the shared one is never touched.
-struct PrivateRedis {
+pub(crate) struct PrivateRedis {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl PrivateRedis {
-    async fn start() -> PrivateRedis {
-        let port = closed_port();
+    pub(crate) async fn start() -> PrivateRedis {
+        PrivateRedis::start_on(closed_port()).await
+    }
+
+    /// A new server on `port` (the same port after [`PrivateRedis::kill`]: Redis came back).
+    pub(crate) async fn start_on(port: u16) -> PrivateRedis {
         let mut child = Command::new("redis-server")
             .args([
                 "--port",
@@ -199,7 +203,7 @@ impl PrivateRedis {
         panic!("private redis-server did not start on port {port}");
     }
 
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

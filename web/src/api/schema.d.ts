@@ -703,7 +703,7 @@ export interface paths {
         post: operations["create_key"];
         /**
          * Revokes every key of the caller (after a leak, or with a password change); they stop
-         *     working at once on this instance and within a second on the others.
+         *     working at once on every replica.
          */
         delete: operations["revoke_all_keys"];
         options?: never;
@@ -5370,7 +5370,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description no turn is running (or it runs on another instance) */
+            /** @description no turn is running */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -3,19 +3,28 @@
 //! event they already have, so a reconnecting client gets the exact remainder. Finished turns
 //! stay readable for a while so that a late reader still sees the whole answer.
 //!
-//! The hub lives in the process that runs the turn: with several replicas, resuming a stream
-//! or stopping a turn works on that replica only (another answers 204 or 409). A shared
-//! backend is issue #17's.
+//! Every turn's events live in the process that runs it (the owner), which serves its own
+//! readers from memory. With Redis (`REDIS_URL`), the owner also copies each event to a Redis
+//! Stream keyed by the turn (`redis.rs`), so that a reader on any replica replays and follows
+//! it; without Redis, or while Redis fails, a turn's stream is readable on its owner only.
 
 use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use futures_util::Stream;
+use futures_util::{Stream, StreamExt};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use super::events::EventName;
+
+mod redis;
+
+pub use self::redis::Shared;
+
+/// A turn's events as a reader gets them.
+pub type EventStream = Pin<Box<dyn Stream<Item = Arc<HubEvent>> + Send + 'static>>;
 
 /// One event of a turn, its payload already serialised.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,10 +36,13 @@ pub struct HubEvent {
     pub data: String,
 }
 
-/// The in-process hub; cheap to clone.
+/// The hub; cheap to clone.
 #[derive(Clone, Default)]
 pub struct Hub {
+    /// The turns this process runs (or ran, kept for replay).
     turns: Arc<Mutex<HashMap<String, Arc<TurnLog>>>>,
+    /// Where the turns of every replica are copied; `None` without Redis.
+    shared: Option<Arc<Shared>>,
 }
 
 /// One turn's events, by conversation.
@@ -53,6 +65,8 @@ struct TurnEvents {
 pub struct Publisher {
     turn: Arc<TurnLog>,
     next_seq: u64,
+    /// Copies the events to Redis; `None` for a turn kept in this process only.
+    mirror: Option<self::redis::Mirror>,
 }
 
 /// Where a reader starts.
@@ -73,8 +87,22 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Hub {
+    /// A hub of this process only.
     pub fn new() -> Hub {
         Hub::default()
+    }
+
+    /// A hub whose turns every replica sharing `shared` can read.
+    pub fn with_shared(shared: Shared) -> Hub {
+        Hub {
+            turns: Arc::default(),
+            shared: Some(Arc::new(shared)),
+        }
+    }
+
+    /// The shared part, when there is one.
+    pub fn shared(&self) -> Option<&Arc<Shared>> {
+        self.shared.as_ref()
     }
 
     /// Registers a new turn of `conversation_id`; `Err` with the running turn's message id when
@@ -94,7 +122,15 @@ impl Hub {
             cancel: CancellationToken::new(),
         });
         turns.insert(conversation_id.to_string(), turn.clone());
-        Ok(Publisher { turn, next_seq: 1 })
+        let mirror = self
+            .shared
+            .as_ref()
+            .and_then(|shared| shared.mirror(conversation_id, message_id));
+        Ok(Publisher {
+            turn,
+            next_seq: 1,
+            mirror,
+        })
     }
 
     /// Forgets a turn that never started (its message could not be saved).
@@ -117,7 +153,8 @@ impl Hub {
             .map(|t| t.message_id.clone())
     }
 
-    /// Asks the running turn of `conversation_id` to stop; its message id when there was one.
+    /// Asks the turn of `conversation_id` running here to stop; its message id when there was
+    /// one. (`cluster::stop` also reaches turns of other replicas.)
     pub fn stop(&self, conversation_id: &str) -> Option<String> {
         let turns = lock(&self.turns);
         let turn = turns
@@ -129,8 +166,20 @@ impl Hub {
 
     /// The answer's message id and the events of the conversation's current (or last, if
     /// still held) turn from `from`, as a stream that ends after the turn's last event; `None`
-    /// when no turn is held.
-    pub fn subscribe(
+    /// when no turn is held here, nor (with Redis) by any replica.
+    pub async fn subscribe(
+        &self,
+        conversation_id: &str,
+        from: StartAt<'_>,
+    ) -> Option<(String, EventStream)> {
+        if let Some((message_id, events)) = self.subscribe_here(conversation_id, from) {
+            return Some((message_id, events.boxed()));
+        }
+        self.shared.as_ref()?.subscribe(conversation_id, from).await
+    }
+
+    /// Like [`Hub::subscribe`], for turns this process runs or holds.
+    fn subscribe_here(
         &self,
         conversation_id: &str,
         from: StartAt<'_>,
@@ -143,8 +192,12 @@ impl Hub {
         Some((turn.message_id.clone(), read(turn, next)))
     }
 
-    /// Drops finished turns older than `retention`.
+    /// Drops finished turns older than `retention` (the shared copies expire by themselves
+    /// after the same time).
     pub fn sweep(&self, retention: Duration) {
+        if let Some(shared) = &self.shared {
+            shared.set_retention(retention);
+        }
         let mut turns = lock(&self.turns);
         turns.retain(|_, turn| {
             lock(&turn.events)
@@ -219,9 +272,13 @@ impl Publisher {
     pub fn publish(&mut self, name: EventName, data: String) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
+        let event = Arc::new(HubEvent { seq, name, data });
+        if let Some(mirror) = &self.mirror {
+            mirror.send(event.clone());
+        }
         let count = {
             let mut events = lock(&self.turn.events);
-            events.list.push(Arc::new(HubEvent { seq, name, data }));
+            events.list.push(event);
             events.list.len() as u64
         };
         self.turn.published.send_replace(count);
@@ -243,6 +300,9 @@ impl Drop for Publisher {
         };
         // Wakes waiting readers so they see the end.
         self.turn.published.send_replace(count + 1);
+        if let Some(mirror) = self.mirror.take() {
+            mirror.finish(self.next_seq);
+        }
     }
 }
 
@@ -260,7 +320,7 @@ mod tests {
     async fn a_reader_gets_every_event_then_the_end() {
         let hub = Hub::new();
         let mut publisher = hub.begin("c1", "m1").unwrap();
-        let (_, reader) = hub.subscribe("c1", StartAt::Start).unwrap();
+        let (_, reader) = hub.subscribe_here("c1", StartAt::Start).unwrap();
         let collected = tokio::spawn(reader.collect::<Vec<_>>());
         for _ in 0..100 {
             publisher.publish(EventName::Delta, "{}".into());
@@ -280,7 +340,7 @@ mod tests {
         }
         publisher.finish();
         let (_, after) = hub
-            .subscribe(
+            .subscribe_here(
                 "c1",
                 StartAt::After {
                     message_id: "m1",
@@ -290,7 +350,7 @@ mod tests {
             .unwrap();
         assert_eq!(seqs(&after.collect::<Vec<_>>().await), vec![4, 5]);
         let (_, other_turn) = hub
-            .subscribe(
+            .subscribe_here(
                 "c1",
                 StartAt::After {
                     message_id: "m0",
@@ -319,8 +379,8 @@ mod tests {
         let hub = Hub::new();
         hub.begin("c1", "m1").unwrap().finish();
         hub.sweep(Duration::from_secs(60));
-        assert!(hub.subscribe("c1", StartAt::Start).is_some());
+        assert!(hub.subscribe_here("c1", StartAt::Start).is_some());
         hub.sweep(Duration::ZERO);
-        assert!(hub.subscribe("c1", StartAt::Start).is_none());
+        assert!(hub.subscribe_here("c1", StartAt::Start).is_none());
     }
 }
