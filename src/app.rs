@@ -59,7 +59,10 @@ impl App {
         telemetry::metrics();
         let db = Db::connect_lazy(&settings)?;
         let redis = match settings.redis.url.as_deref() {
-            Some(url) => Some(Arc::new(Redis::open(url)?)),
+            Some(url) => Some(Arc::new(Redis::open_with_ca(
+                url,
+                settings.redis.ca_file.as_deref(),
+            )?)),
             None => None,
         };
         let jwt_secret = crate::tokens::jwt_secret(&settings)?;

@@ -34,8 +34,29 @@ pub enum Delivery {
 
 impl Redis {
     pub fn open(url: &str) -> anyhow::Result<Redis> {
-        let client = redis::Client::open(url)
-            .map_err(|_| anyhow::anyhow!("invalid Redis URL: {}", crate::config::mask_url(url)))?;
+        Redis::open_with_ca(url, None)
+    }
+
+    /// Like [`Redis::open`]; a `rediss://` server's certificate must chain to the CA(s) of the
+    /// PEM file `ca_file` when one is given.
+    pub fn open_with_ca(url: &str, ca_file: Option<&std::path::Path>) -> anyhow::Result<Redis> {
+        let invalid = || anyhow::anyhow!("invalid Redis URL: {}", crate::config::mask_url(url));
+        let client = match ca_file {
+            Some(path) => {
+                let pem = std::fs::read(path).map_err(|e| {
+                    anyhow::anyhow!("cannot read redis.ca_file {}: {e}", path.display())
+                })?;
+                if !url.starts_with("rediss://") {
+                    anyhow::bail!("redis.ca_file is set but the Redis URL is not rediss:// (TLS)");
+                }
+                let certificates = redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem),
+                };
+                redis::Client::build_with_tls(url, certificates).map_err(|_| invalid())?
+            }
+            None => redis::Client::open(url).map_err(|_| invalid())?,
+        };
         Ok(Redis {
             client,
             conn: OnceCell::new(),

@@ -104,6 +104,7 @@ impl Default for RedisSettings {
         RedisSettings {
             url: None,
             key_prefix: "llmchat:".into(),
+            ca_file: None,
         }
     }
 }

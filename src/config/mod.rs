@@ -148,6 +148,9 @@ pub struct RedisSettings {
     pub url: Option<String>,
     /// Prefix of every key LLMChat writes, so that deployments can share one Redis.
     pub key_prefix: String,
+    /// A PEM file of the CA(s) that sign a `rediss://` server's certificate, when they are not
+    /// public ones (the compiled-in web roots are used otherwise).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

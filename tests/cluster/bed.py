@@ -450,7 +450,7 @@ error_log {self.dir}/error.log warn;
 pid {self.dir}/nginx.pid;
 events {{ worker_connections 512; }}
 http {{
-    log_format bed '$request_method $uri $status $upstream_addr $upstream_status';
+    log_format bed '$request_method|$uri|$status|$upstream_addr|$upstream_status';
     access_log {self.dir}/access.log bed;
 {temp}
     # Round-robin over the three replicas: no ip_hash, no sticky sessions.
@@ -501,7 +501,7 @@ http {{
         """Access-log lines (method, uri, status, upstream addresses, upstream statuses)."""
         path = self.dir / "access.log"
         lines = path.read_text().splitlines()[since_line:] if path.exists() else []
-        return [line.split(" ", 4) for line in lines]
+        return [line.split("|") for line in lines]
 
 
 class Bed:
@@ -518,6 +518,7 @@ class Bed:
         self.nginx = Nginx(self.tmp, self.replicas)
         self.database_created = False
         self.admin = ""  # the first account's session token: an administrator
+        self.load: Load | None = None  # the rolling restart's load, checked afterwards
 
     def set_up(self) -> None:
         log(f"bed: {self.tmp}, database {self.database}, redis prefix {self.redis_prefix}")
@@ -630,7 +631,10 @@ def reload_everywhere(bed: Bed) -> str:
                                 token=bed.admin), "reload on replica 2")
     check(added in json.dumps(reloaded), "the reload's answer lacks the new agent")
     others = (bed.replicas[0].port, bed.replicas[2].port)
-    listed = lambda: all(added in agent_ids(port, bed.admin)[1] for port in others)  # noqa: E731
+
+    def listed() -> bool:
+        return all(added in agent_ids(port, bed.admin)[1] for port in others)
+
     wait_for(listed, PROPAGATION_LIMIT_S)
     elapsed = time.monotonic() - started
     return f"agent {added} listed on replicas 1 and 3 {elapsed * 1000:.0f} ms after the reload"
@@ -644,7 +648,10 @@ def revoke_everywhere(bed: Bed) -> str:
         check(agent_ids(port, key["key"])[0] == 200, f"the key is refused on port {port}")
     started = time.monotonic()
     expect(204, call(ports[1], "DELETE", f"/api/keys/{key['id']}", token=token), "revoke")
-    refused = lambda: all(agent_ids(port, key["key"])[0] == 401 for port in ports)  # noqa: E731
+
+    def refused() -> bool:
+        return all(agent_ids(port, key["key"])[0] == 401 for port in ports)
+
     wait_for(refused, PROPAGATION_LIMIT_S)
     elapsed = time.monotonic() - started
     return f"the key answered 200 on all three, 401 on all three {elapsed * 1000:.0f} ms after revoking"
@@ -667,8 +674,9 @@ def kill_owner(bed: Bed) -> str:
     on_2.close()
     check(done.data["status"] == "interrupted", f"done status {done.data['status']}")
     check(done.data["message_id"] == message_id, "done names another message")
-    closing = [e for e in on_2.events if e.name == "error"]
-    check(any(e.data.get("code") == "interrupted" for e in closing), "no interrupted error event")
+    before = on_2.events[-2]
+    check(before.name == "error" and before.data.get("code") == "interrupted",
+          f"done is preceded by {before.name} {before.data}, not an interrupted error")
     status, stored = saved_answer(r2.port, token, conversation, message_id)
     streamed = deltas(on_2.events)
     check(status == "interrupted", f"stored status {status}")
@@ -680,6 +688,16 @@ def kill_owner(bed: Bed) -> str:
 
 
 @dataclass
+class Turn:
+    """A load turn whose stream ended `done complete`, as the client received it."""
+
+    token: str
+    conversation: str
+    message_id: str
+    text: str
+
+
+@dataclass
 class Load:
     """Client threads chatting through nginx until stopped; every request is counted."""
 
@@ -688,6 +706,10 @@ class Load:
     requests: collections.Counter = field(default_factory=collections.Counter)
     failures: list[str] = field(default_factory=list)
     interrupted: int = 0
+    completed: list[Turn] = field(default_factory=list)
+    # Requests to an agent (turns, completions) that succeeded, per session token: each
+    # should leave one usage record.
+    answered: collections.Counter = field(default_factory=collections.Counter)
     stopping: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     threads: list[threading.Thread] = field(default_factory=list)
@@ -711,8 +733,9 @@ class Load:
                 conversation = self.attempt("conversation",
                                             lambda: new_conversation(self.port, token, "fast"))
             if conversation is not None:
-                self.attempt("turn", lambda: self.turn(token, conversation, turns))
-            self.attempt("completion", lambda: self.completion(key))
+                turn = self.attempt("turn", lambda: self.turn(token, conversation, turns))
+                self.record(token, turn)
+            self.record(token, self.attempt("completion", lambda: self.completion(key)))
             turns += 1
             self.stopping.wait(LOAD_PAUSE_S)
 
@@ -728,21 +751,31 @@ class Load:
                 self.failures.append(f"{time.strftime('%H:%M:%S')} {kind}: {type(e).__name__}: {e}")
             return None
 
-    def turn(self, token: str, conversation: str, number: int) -> None:
+    def record(self, token: str, answered: Turn | bool | None) -> None:
+        if answered:
+            with self.lock:
+                self.answered[token] += 1
+                if isinstance(answered, Turn):
+                    self.completed.append(answered)
+
+    def turn(self, token: str, conversation: str, number: int) -> Turn:
         reader = send_message(self.port, token, conversation, f"load turn {number}")
         try:
-            status = reader.read_to_done().data["status"]
+            done = reader.read_to_done()
         finally:
             reader.close()
+        status = done.data["status"]
         if status == "interrupted":
             raise Interrupted("the turn ended interrupted")
         check(status == "complete", f"the turn ended {status}")
+        return Turn(token, conversation, done.data["message_id"], deltas(reader.events))
 
-    def completion(self, key: str) -> None:
+    def completion(self, key: str) -> bool:
         body = {"model": "fast", "messages": [{"role": "user", "content": "hi"}]}
         answer = expect(200, call(self.port, "POST", "/v1/chat/completions", body, key, 30),
                         "chat completion")
         check(bool(answer.get("choices")), "a completion without choices")
+        return True
 
 
 def load_clients(bed: Bed) -> list[tuple[str, str]]:
@@ -768,9 +801,20 @@ def restart_each(bed: Bed) -> list[str]:
     return figures
 
 
+def nginx_spread(bed: Bed, since_line: int) -> str:
+    """Which replica answered how many requests, and how many were passed on after an error."""
+    entries = [e for e in bed.nginx.upstream_log(since_line) if len(e) > 3]
+    names = {f"127.0.0.1:{r.port}": r.name for r in bed.replicas}
+    spread = collections.Counter(names.get(e[3].split(",")[-1].strip(), e[3]) for e in entries)
+    retried = sum("," in e[3] for e in entries)
+    shares = ", ".join(f"{name} {n}" for name, n in sorted(spread.items()))
+    return f"nginx: {shares}; {retried} passed to the next upstream"
+
+
 def rolling_restart(bed: Bed) -> str:
     log_start = len(bed.nginx.upstream_log())
     load = Load(bed.nginx.port, load_clients(bed))
+    bed.load = load
     load.start()
     try:
         restarts = restart_each(bed)
@@ -780,14 +824,52 @@ def rolling_restart(bed: Bed) -> str:
     counts = ", ".join(f"{kind} {n}" for kind, n in sorted(load.requests.items()))
     for failure in load.failures[:10]:
         log(f"    {failure}")
-    entries = bed.nginx.upstream_log(log_start)
-    spread = collections.Counter(e[3].split(",")[-1].strip() for e in entries if len(e) > 3)
-    retried = sum("," in e[3] for e in entries if len(e) > 3)
-    check(not load.failures,
-          f"{len(load.failures)} of {total} requests failed ({load.interrupted} interrupted)")
-    return (f"{total} requests ({counts}), 0 failures, 0 interrupted; "
-            f"{'; '.join(restarts)}; nginx served {dict(spread)}, "
-            f"{retried} passed to the next upstream")
+    check(not load.failures, f"{len(load.failures)} of {total} requests failed "
+                             f"({load.interrupted} interrupted); {counts}")
+    return (f"{total} requests ({counts}), 0 failures, 0 interrupted; {'; '.join(restarts)}; "
+            f"{nginx_spread(bed, log_start)}")
+
+
+def stored_mismatches(port: int, turns: list[Turn]) -> list[str]:
+    """The turns whose stored answer is not `complete` with the text the client received."""
+    wrong = []
+    for turn in turns:
+        status, text = saved_answer(port, turn.token, turn.conversation, turn.message_id)
+        if status != "complete" or text != turn.text:
+            wrong.append(f"{turn.message_id}: stored {status} with {len(text)} of "
+                         f"{len(turn.text)} chars")
+    return wrong
+
+
+def usage_shortfall(port: int, load: Load) -> list[str]:
+    """The load users whose usage report counts fewer requests than they were answered."""
+    short = []
+    for token, answered in load.answered.items():
+        body = expect(200, call(port, "GET", "/api/usage", token=token), "usage")
+        if body["totals"]["requests"] != answered:
+            short.append(f"{body['totals']['requests']} usage records for {answered} answers")
+    return short
+
+
+def rolling_restart_kept(bed: Bed) -> str:
+    """Beyond the clients' view: every turn a client saw `done complete` is stored complete
+    with the same text, and every answered request has its usage record."""
+    load = bed.load
+    check(load is not None and bool(load.completed), "no load turns to check")
+    port = bed.nginx.port
+    wrong = stored_mismatches(port, load.completed)
+    try:  # usage is written in batches (every 250 ms): give it a moment
+        wait_for(lambda: not usage_shortfall(port, load), 3, 0.25)
+        short = []
+    except Failure:
+        short = usage_shortfall(port, load)
+    for line in (wrong + short)[:10]:
+        log(f"    {line}")
+    check(not wrong and not short,
+          f"{len(wrong)} of {len(load.completed)} completed turns stored otherwise; "
+          f"usage short for {len(short)} of {len(load.answered)} users")
+    return (f"{len(load.completed)} completed turns stored complete with the streamed text; "
+            f"usage records for all {sum(load.answered.values())} answered requests")
 
 
 def all_exit_cleanly(bed: Bed) -> str:
@@ -801,7 +883,7 @@ def all_exit_cleanly(bed: Bed) -> str:
 
 
 TESTS = [read_through_others, stop_through_another, reload_everywhere, revoke_everywhere,
-         kill_owner, rolling_restart]
+         kill_owner, rolling_restart, rolling_restart_kept]
 
 
 def run_tests(bed: Bed) -> int:
