@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole llmchat test suite: services, fmt, clippy, tests, the official
-# SDK tests in tests/sdk, the API contract check in tests/contract, the web UI's
+# SDK tests in tests/sdk, the API contract check in tests/contract, three replicas
+# behind nginx in tests/cluster, the web UI's
 # checks (lint, type check, unit tests, build, end-to-end in Chromium) and the
 # operations kit (tests/ops/run.sh: the container image, Compose, Kubernetes
 # manifests, monitoring, deploy and backup scripts; needs root and the Debian
@@ -39,7 +40,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-usage() { sed -n '2,36s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,38s/^# \{0,1\}//p' "$0"; }
 
 quick=0
 runner_args=()
@@ -297,6 +298,9 @@ else
         LLMCHAT_MOCK_BIN="$(release_binary)-mock" tests/sdk/run.sh
     step "API contract (tests/contract)" env LLMCHAT_BIN="$(release_binary)" \
         LLMCHAT_MOCK_BIN="$(release_binary)-mock" tests/contract/run.sh
+    # Three replicas on one PostgreSQL and one Redis behind nginx (round-robin): streams,
+    # stop, reloads and revocation across replicas, kill -9 and a rolling restart under load.
+    step "three replicas behind nginx (tests/cluster)" env LLMCHAT_BIN="$(release_binary)" tests/cluster/run.sh
 fi
 
 if [[ -f web/package.json ]]; then

@@ -39,6 +39,8 @@ pub struct App {
     metrics_listener: Option<TcpListener>,
     router: Router,
     state: AppState,
+    /// Writes usage records until every other task has ended (see `wind_down`).
+    usage_writer: tokio::task::JoinHandle<()>,
 }
 
 impl App {
@@ -93,10 +95,12 @@ impl App {
         });
         prepare_schema(&state).await?;
         spawn_key_usage_writer(&state);
-        state.tasks.spawn(crate::usage::run_writer(
+        // Not one of `tasks`: it must outlive them, since requests and turns record usage
+        // until they end.
+        let usage_writer = tokio::spawn(crate::usage::run_writer(
             state.db.clone(),
             usage_queue,
-            state.lifecycle.shutdown.clone(),
+            state.lifecycle.finished.clone(),
         ));
         spawn_reload_on_sighup(&state);
         crate::cluster::listen(&state);
@@ -117,19 +121,13 @@ impl App {
             ),
             None => None,
         };
-        if settings.environment == crate::config::Environment::Production
-            && settings.metrics.token.is_none()
-            && settings.metrics.port.is_none()
-        {
-            tracing::warn!(
-                "/metrics and health details are closed: set METRICS_TOKEN (Prometheus sends it) or METRICS_PORT (an internal port) to read them"
-            );
-        }
+        warn_if_metrics_closed(&settings);
         Ok(App {
             listener,
             metrics_listener,
             router,
             state,
+            usage_writer,
         })
     }
 
@@ -156,6 +154,7 @@ impl App {
             metrics_listener,
             router,
             state,
+            usage_writer,
         } = self;
         if let Some(internal) = metrics_listener {
             serve_internal(internal, &state);
@@ -214,6 +213,7 @@ impl App {
         }
 
         lifecycle.shutdown.cancel();
+        lifecycle.serving_done.cancel();
         // What is left of the grace period, but at least TASKS_MIN (partial answers of streams
         // cut at the deadline are still saved).
         let left = drained_at
@@ -222,7 +222,7 @@ impl App {
                 (*at + grace).saturating_duration_since(tokio::time::Instant::now())
             })
             .max(TASKS_MIN);
-        wind_down(&state, left).await;
+        wind_down(&state, left, usage_writer).await;
         Ok(())
     }
 }
@@ -245,7 +245,7 @@ fn serve_internal(internal: tokio::net::TcpListener, state: &AppState) {
 }
 
 /// After the last request: background tasks get `left` to finish, then the pool closes.
-async fn wind_down(state: &AppState, left: Duration) {
+async fn wind_down(state: &AppState, left: Duration, usage_writer: tokio::task::JoinHandle<()>) {
     state.tasks.close();
     if tokio::time::timeout(left, state.tasks.wait())
         .await
@@ -255,6 +255,13 @@ async fn wind_down(state: &AppState, left: Duration) {
             waited_ms = left.as_millis() as u64,
             "background tasks did not finish within the grace period"
         );
+    }
+    state.lifecycle.finished.cancel();
+    if tokio::time::timeout(Duration::from_secs(5), usage_writer)
+        .await
+        .is_err()
+    {
+        tracing::warn!("usage records still unwritten at exit");
     }
     // Closing waits for every connection to come back; a task still holding one after the
     // grace period (the usage writer retrying against a dead database) must not keep the
@@ -324,6 +331,18 @@ async fn schema_step(state: &AppState) -> anyhow::Result<Option<String>> {
         ))),
         Err(e) if store::is_unreachable(&e) => Ok(Some(format!("database unreachable: {e}"))),
         Err(e) => Err(anyhow::anyhow!(e).context("database migrations failed")),
+    }
+}
+
+/// Production without METRICS_TOKEN or METRICS_PORT: nobody can read `/metrics`.
+fn warn_if_metrics_closed(settings: &Settings) {
+    if settings.environment == crate::config::Environment::Production
+        && settings.metrics.token.is_none()
+        && settings.metrics.port.is_none()
+    {
+        tracing::warn!(
+            "/metrics and health details are closed: set METRICS_TOKEN (Prometheus sends it) or METRICS_PORT (an internal port) to read them"
+        );
     }
 }
 

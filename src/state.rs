@@ -70,6 +70,10 @@ pub struct Lifecycle {
     schema_ready: AtomicBool,
     /// Cancelled when shutdown begins.
     pub shutdown: CancellationToken,
+    /// Cancelled when the HTTP server has finished: no request can start anything any more.
+    pub serving_done: CancellationToken,
+    /// Cancelled when every background task has ended: the usage writer writes what is left.
+    pub finished: CancellationToken,
 }
 
 impl Lifecycle {
@@ -78,6 +82,8 @@ impl Lifecycle {
             started: Instant::now(),
             schema_ready: AtomicBool::new(false),
             shutdown: CancellationToken::new(),
+            serving_done: CancellationToken::new(),
+            finished: CancellationToken::new(),
         }
     }
 

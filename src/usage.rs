@@ -110,9 +110,16 @@ impl UsageRecorder {
     /// Counts the record in the metrics now and queues it for the database.
     pub fn record(&self, record: UsageRecord) {
         count(&record);
-        if self.tx.try_send(record).is_err() {
+        if let Err(e) = self.tx.try_send(record) {
             metrics::counter!("llmchat_usage_dropped_total").increment(1);
-            tracing::warn!("usage queue full; a usage record was dropped");
+            match e {
+                mpsc::error::TrySendError::Full(_) => {
+                    tracing::warn!("usage queue full; a usage record was dropped")
+                }
+                mpsc::error::TrySendError::Closed(_) => {
+                    tracing::warn!("usage writer already stopped; a usage record was dropped")
+                }
+            }
         }
     }
 }

@@ -11,7 +11,6 @@ use crate::store::{instances, now_ms};
 pub async fn run(state: AppState) {
     let hostname = std::env::var("HOSTNAME").unwrap_or_else(|_| "unknown".into());
     let mut registered = false;
-    let mut shutdown_at = None;
     loop {
         let settings = state.settings();
         if state.lifecycle.schema_ready() {
@@ -32,20 +31,39 @@ pub async fn run(state: AppState) {
         }
         state.hub.sweep(settings.chat.replay_retention);
         if state.lifecycle.shutting_down() {
-            let since = *shutdown_at.get_or_insert_with(tokio::time::Instant::now);
-            if state.hub.running_count() == 0 || since.elapsed() > settings.shutdown_grace {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            continue;
+            break;
         }
         tokio::select! {
             () = state.lifecycle.shutdown.cancelled() => {}
             () = tokio::time::sleep(settings.chat.heartbeat_interval) => {}
         }
     }
+    wait_for_turns(&state, registered).await;
     if registered && let Err(e) = instances::stopped(&state.db, &state.instance_id).await {
         tracing::warn!(error = %e, "cannot mark this instance stopped");
+    }
+}
+
+/// Shutting down: the instance keeps its turns (and beats for them) until the server has
+/// stopped serving — during the drain, requests may still start turns — and every turn is
+/// saved, or the drain and grace are over. Marked stopped earlier, its new turns would be
+/// taken for orphans by the other replicas.
+async fn wait_for_turns(state: &AppState, registered: bool) {
+    let settings = state.settings();
+    let give_up = tokio::time::Instant::now() + settings.shutdown_drain + settings.shutdown_grace;
+    let mut next_beat = tokio::time::Instant::now() + settings.chat.heartbeat_interval;
+    loop {
+        let idle = state.lifecycle.serving_done.is_cancelled() && state.hub.running_count() == 0;
+        if idle || tokio::time::Instant::now() >= give_up {
+            return;
+        }
+        if registered && tokio::time::Instant::now() >= next_beat {
+            if let Err(e) = instances::heartbeat(&state.db, &state.instance_id).await {
+                tracing::warn!(error = %e, "heartbeat not written");
+            }
+            next_beat += settings.chat.heartbeat_interval;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -127,13 +127,22 @@ async fn list_conversations(
         limit + 1,
     )
     .await?;
+    // Running here, or (with several replicas) on another one.
+    let running: std::collections::HashMap<String, String> =
+        crate::store::messages::streaming_of_user(&state.db, &user.id)
+            .await?
+            .into_iter()
+            .collect();
     let mut page = page(
         rows,
         limit,
         |r| (r.updated_at, r.id.as_str()),
         |r| {
             let mut view = ConversationView::from(r);
-            view.active_turn = state.hub.running(&r.id);
+            view.active_turn = state
+                .hub
+                .running(&r.id)
+                .or_else(|| running.get(&r.id).cloned());
             view
         },
     );

@@ -170,6 +170,19 @@ pub async fn get_message_by_id(db: &Db, id: &str) -> Result<Option<MessageRow>> 
         .await?)
 }
 
+/// The running turns (conversation id, message id) of the user's conversations, on whichever
+/// replica they run.
+pub async fn streaming_of_user(db: &Db, user_id: &str) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT m.conversation_id, m.id FROM messages m \
+         JOIN conversations c ON c.id = m.conversation_id \
+         WHERE m.status = 'streaming' AND c.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// The streaming message of a conversation (its running turn), if any.
 pub async fn streaming_message(db: &Db, conversation_id: &str) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(

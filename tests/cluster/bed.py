@@ -2,7 +2,8 @@
 PostgreSQL database and one Redis key prefix, behind a real nginx (round-robin, no stickiness),
 and the tests that prove they act as one server: turns read and stopped through any replica,
 reloads and revoked keys reaching every replica, a killed owner's turn closed by another
-replica, and a rolling restart under load without a failed request.
+replica, and a rolling restart under load without a failed request, after which every turn
+a client saw complete is stored complete and every answered request has its usage record.
 
 Run through tests/cluster/run.sh, which checks the prerequisites. Standard library only.
 Environment: LLMCHAT_BIN (required), TEST_DATABASE_URL, TEST_REDIS_URL."""

@@ -3,7 +3,8 @@
 # loopback, sharing a fresh PostgreSQL database and one Redis key prefix, behind a real
 # nginx (round-robin). Checks that turns are read and stopped through any replica, that
 # reloads and revoked API keys reach every replica, that a replica killed mid-turn has its
-# turn closed by another, and that a rolling restart under load fails no request.
+# turn closed by another, and that a rolling restart under load fails no request and
+# loses no stored answer or usage record.
 #
 # Usage: LLMCHAT_BIN=path/to/llmchat tests/cluster/run.sh
 #        tests/cluster/run.sh --help
@@ -21,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 usage() {
-    sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 fail() {
