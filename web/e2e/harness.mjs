@@ -125,9 +125,15 @@ export async function startServer({ agents = AGENTS, admin = true, env = {} } = 
   }
   return {
     url,
+    /** kill -9: the process dies at once, its connections reset. */
+    async kill() {
+      child.kill('SIGKILL');
+      await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
     async stop() {
       child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
       rmSync(dir, { recursive: true, force: true });
     },
   };
