@@ -1,5 +1,5 @@
 //! The `llmchat` command line: `serve` (default), `migrate`, `health`, `version`, `openapi`,
-//! `config check`.
+//! `config check`, `agents validate`, `user create` and `user reset-password`.
 //! Exit codes: 0 success, 1 failure, 2 unusable configuration.
 
 use std::io::Write;

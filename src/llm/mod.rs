@@ -64,7 +64,8 @@ impl ChatRequest {
     /// `asked` (the messages and the caller's own choices) as a request to `agent`: the
     /// agent's model and system prompt; its temperature unless the caller chose one; its
     /// `max_tokens` as a cap (a caller may ask for less, never for more). The one place a
-    /// request for an agent is made: chat turns, titles, `/v1` and the connection test.
+    /// request for an agent is made: chat turns, titles and `/v1` (the connection test sends
+    /// a fixed probe of its own).
     pub fn for_agent(agent: &crate::agents::AgentDef, asked: ChatRequest) -> ChatRequest {
         let max_tokens = match (asked.max_tokens, agent.max_tokens) {
             (Some(asked), Some(cap)) => Some(asked.min(cap)),
