@@ -757,3 +757,48 @@ async fn replicas_share_turns_over_a_tls_redis_with_a_password() {
         "no password in health: {health}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_that_ran_the_previous_turn_follows_the_next_one_run_elsewhere() {
+    let pair = pair().await;
+    let token = pair.user("alternating").await;
+    let conversation = pair.conversation(&token).await;
+    let client = http_client();
+    let send = |base: String| {
+        let client = client.clone();
+        let token = token.clone();
+        let conversation = conversation.clone();
+        async move {
+            SseReader::new(
+                client
+                    .post(format!("{base}/api/conversations/{conversation}/messages"))
+                    .bearer_auth(&token)
+                    .json(&json!({"content": "again"}))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+        }
+    };
+    // The first turn on A, to its end: A keeps it for replay.
+    send(format!("http://{}", pair.a.addr)).await.all().await;
+    // The second on B; a reader on A must follow it, not replay the first.
+    let mut on_b = send(format!("http://{}", pair.b.addr)).await;
+    let start = on_b.next().await.unwrap();
+    let on_a = SseReader::new(
+        client
+            .get(
+                pair.a
+                    .url(&format!("/api/conversations/{conversation}/stream")),
+            )
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .all()
+    .await;
+    assert_eq!(on_a[0].data["message_id"], start.data["message_id"]);
+    let rest_b = on_b.all().await;
+    assert_eq!(on_a.last().unwrap().data, rest_b.last().unwrap().data);
+}

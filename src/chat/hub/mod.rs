@@ -172,10 +172,16 @@ impl Hub {
         conversation_id: &str,
         from: StartAt<'_>,
     ) -> Option<(String, EventStream)> {
-        if let Some((message_id, events)) = self.subscribe_here(conversation_id, from) {
-            return Some((message_id, events.boxed()));
+        // A turn that ended here may have been followed by one on another replica.
+        let ended_here = self.running(conversation_id).is_none();
+        if ended_here
+            && let Some(shared) = &self.shared
+            && let Some(found) = shared.subscribe(conversation_id, from).await
+        {
+            return Some(found);
         }
-        self.shared.as_ref()?.subscribe(conversation_id, from).await
+        self.subscribe_here(conversation_id, from)
+            .map(|(message_id, events)| (message_id, events.boxed()))
     }
 
     /// Like [`Hub::subscribe`], for turns this process runs or holds.
