@@ -83,6 +83,7 @@ async fn beat(state: &AppState, timeout: Duration) {
             // Their readers, on any replica, get the closing events.
             if let Some(shared) = state.hub.shared() {
                 for id in &ids {
+                    keep_streamed_text(state, shared, id).await;
                     shared.close_orphan(id).await;
                 }
             }
@@ -91,5 +92,24 @@ async fn beat(state: &AppState, timeout: Duration) {
     }
     if let Err(e) = crate::store::reservations::sweep(&state.db, cutoff).await {
         tracing::warn!(error = %e, "cannot delete stale quota reservations");
+    }
+}
+
+/// The owner flushed its answer every few seconds; its readers got more. What they got is in
+/// Redis: keep that.
+async fn keep_streamed_text(state: &AppState, shared: &crate::chat::hub::Shared, message_id: &str) {
+    let Some(text) = shared.streamed_text(message_id).await else {
+        return;
+    };
+    match crate::store::messages::complete_interrupted_text(&state.db, message_id, &text).await {
+        Ok(true) => tracing::info!(
+            message_id,
+            chars = text.chars().count(),
+            "kept the text streamed before the owner stopped"
+        ),
+        Ok(false) => {}
+        Err(e) => {
+            tracing::warn!(message_id, error = %e, "cannot keep the streamed text of an interrupted turn")
+        }
     }
 }

@@ -170,6 +170,36 @@ pub async fn get_message_by_id(db: &Db, id: &str) -> Result<Option<MessageRow>> 
         .await?)
 }
 
+/// Puts `text` in place of the last text part of an interrupted answer when the saved one is
+/// the start of it (the owner died before flushing the rest); true when it did.
+pub async fn complete_interrupted_text(db: &Db, id: &str, text: &str) -> Result<bool> {
+    let Some(row) = get_message_by_id(db, id).await? else {
+        return Ok(false);
+    };
+    if row.status() != MessageStatus::Interrupted {
+        return Ok(false);
+    }
+    let mut parts = row.parts();
+    let Some(list) = parts.as_array_mut() else {
+        return Ok(false);
+    };
+    let last_text = list.iter_mut().rev().find(|p| p["type"] == "text");
+    let saved = last_text
+        .as_ref()
+        .and_then(|p| p["text"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    if text.len() <= saved.len() || !text.starts_with(&saved) {
+        return Ok(false);
+    }
+    match last_text {
+        Some(part) => part["text"] = serde_json::Value::String(text.to_string()),
+        None => list.push(serde_json::json!({"type": "text", "text": text})),
+    }
+    set_content(db, id, &parts).await?;
+    Ok(true)
+}
+
 /// The running turns (conversation id, message id) of the user's conversations, on whichever
 /// replica they run.
 pub async fn streaming_of_user(db: &Db, user_id: &str) -> Result<Vec<(String, String)>> {

@@ -185,6 +185,44 @@ impl Shared {
         Some((message_id, events.boxed()))
     }
 
+    /// The answer text a turn's readers were sent (its `delta` and `replace` events), when
+    /// its events are still in Redis.
+    pub async fn streamed_text(&self, message_id: &str) -> Option<String> {
+        let mut range = redis::cmd("XRANGE");
+        range.arg(self.turn_key(message_id)).arg("-").arg("+");
+        let entries: Vec<(String, Vec<String>)> = self
+            .redis
+            .run("read turn", WRITE_TIMEOUT, &range)
+            .await
+            .ok()?;
+        if entries.is_empty() {
+            return None;
+        }
+        let mut text = String::new();
+        for (_, fields) in entries {
+            let field = |key: &str| {
+                fields
+                    .chunks(2)
+                    .find(|pair| pair[0] == key)
+                    .and_then(|pair| pair.get(1))
+            };
+            let (Some(name), Some(payload)) = (field("n"), field("d")) else {
+                continue;
+            };
+            let piece = || {
+                serde_json::from_str::<serde_json::Value>(payload)
+                    .ok()
+                    .and_then(|v| v["text"].as_str().map(str::to_string))
+            };
+            match name.as_str() {
+                "delta" => text.push_str(&piece().unwrap_or_default()),
+                "replace" => text = piece().unwrap_or_default(),
+                _ => {}
+            }
+        }
+        Some(text)
+    }
+
     /// Closes the stream of a turn whose owner died (after the database marked it
     /// `interrupted`): its readers get `error` and `done` and end.
     pub async fn close_orphan(&self, message_id: &str) {
