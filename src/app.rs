@@ -71,7 +71,8 @@ impl App {
         let runtime = Runtime::load(&settings)
             .map_err(|report| anyhow::anyhow!("the agents are not valid:\n{report}"))?;
         let (usage, usage_queue) = crate::usage::UsageRecorder::new();
-        let hub = hub(&settings, redis.as_ref(), &db);
+        let tasks = TaskTracker::new();
+        let hub = hub(&settings, redis.as_ref(), &db, &tasks);
         let state = AppState::new(crate::state::Services {
             auth: Arc::new(Auth::new(&settings, &jwt_secret)),
             limiter: RateLimiter::from_settings(
@@ -91,7 +92,7 @@ impl App {
             in_flight: Arc::default(),
             hub,
             instance_id: uuid::Uuid::now_v7().to_string().into(),
-            tasks: TaskTracker::new(),
+            tasks,
         });
         prepare_schema(&state).await?;
         spawn_key_usage_writer(&state);
@@ -347,7 +348,12 @@ fn warn_if_metrics_closed(settings: &Settings) {
 }
 
 /// The stream hub; with Redis, every replica can read every turn's events.
-fn hub(settings: &Settings, redis: Option<&Arc<Redis>>, db: &Db) -> crate::chat::hub::Hub {
+fn hub(
+    settings: &Settings,
+    redis: Option<&Arc<Redis>>,
+    db: &Db,
+    tasks: &TaskTracker,
+) -> crate::chat::hub::Hub {
     use crate::chat::hub::{Hub, Shared};
     match redis {
         Some(redis) => Hub::with_shared(Shared::new(
@@ -355,6 +361,7 @@ fn hub(settings: &Settings, redis: Option<&Arc<Redis>>, db: &Db) -> crate::chat:
             &settings.redis.key_prefix,
             db.clone(),
             settings.chat.replay_retention,
+            tasks.clone(),
         )),
         None => Hub::new(),
     }

@@ -65,6 +65,8 @@ pub struct Shared {
     db: Db,
     /// How long finished turns stay readable (ms); follows `chat.replay_retention`.
     retention_ms: AtomicU64,
+    /// The server's tasks: shutdown waits for the writers to copy turns' last events.
+    tasks: tokio_util::task::TaskTracker,
 }
 
 /// What the owner's turn task hands its Redis writer.
@@ -91,12 +93,19 @@ impl Mirror {
 }
 
 impl Shared {
-    pub fn new(redis: Arc<Redis>, prefix: &str, db: Db, retention: Duration) -> Shared {
+    pub fn new(
+        redis: Arc<Redis>,
+        prefix: &str,
+        db: Db,
+        retention: Duration,
+        tasks: tokio_util::task::TaskTracker,
+    ) -> Shared {
         Shared {
             redis,
             prefix: prefix.to_string(),
             db,
             retention_ms: AtomicU64::new(retention.as_millis() as u64),
+            tasks,
         }
     }
 
@@ -131,7 +140,7 @@ impl Shared {
             return None;
         }
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(write(
+        self.tasks.spawn(write(
             self.clone(),
             self.conversation_key(conversation_id),
             self.turn_key(message_id),
