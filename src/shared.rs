@@ -131,11 +131,13 @@ impl Redis {
         result
     }
 
-    /// Remembers how the last call went: a failure shows in [`Redis::trouble`] for a while.
+    /// Remembers how the last call went: a failure shows in [`Redis::trouble`] for a while, or
+    /// until a later call succeeds (Redis is back: health says so at once).
     pub fn note<T>(&self, what: &str, result: &anyhow::Result<T>) {
-        if let Err(e) = result {
-            let mut trouble = self.trouble.lock().unwrap_or_else(|p| p.into_inner());
-            *trouble = Some((format!("{what}: {e}"), Instant::now()));
+        let mut trouble = self.trouble.lock().unwrap_or_else(|p| p.into_inner());
+        match result {
+            Err(e) => *trouble = Some((format!("{what}: {e}"), Instant::now())),
+            Ok(_) => *trouble = None,
         }
     }
 
@@ -205,6 +207,7 @@ impl Redis {
                     }
                 };
                 pause = Duration::from_millis(100);
+                self.note("subscribe", &Ok(()));
                 if !first && tx.send(Delivery::Resubscribed).await.is_err() {
                     return;
                 }

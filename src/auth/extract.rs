@@ -12,6 +12,12 @@ use crate::error::Error;
 use crate::extract::RequestId;
 use crate::state::AppState;
 
+/// Left by the rate-limit layer when the caller could not be resolved because something it
+/// needs (the database) is unavailable: the `AuthUser` extractor answers with it at once
+/// instead of waiting for a connection a second time.
+#[derive(Debug, Clone, Copy)]
+pub struct CallerUnknown(pub &'static str);
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = Error;
 
@@ -19,6 +25,9 @@ impl FromRequestParts<AppState> for AuthUser {
         // The rate-limit layer may already have resolved the caller.
         if let Some(user) = parts.extensions.get::<AuthUser>() {
             return Ok(user.clone());
+        }
+        if let Some(CallerUnknown(reason)) = parts.extensions.get::<CallerUnknown>() {
+            return Err(Error::Unavailable(reason));
         }
         let user = state
             .auth

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 pub use crate::roles::Role;
 use crate::store::{Db, users};
 
-pub use extract::{AdminUser, ClientInfo, client_info};
+pub use extract::{AdminUser, CallerUnknown, ClientInfo, client_info};
 
 /// How long a user's status or an API key's record is trusted without asking the database:
 /// disabling a user or revoking a key takes effect within this on other instances (at once

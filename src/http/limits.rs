@@ -15,6 +15,7 @@ use std::task::{Context, Poll};
 use tower::Layer;
 use tower_http::cors::{AllowOrigin, Cors, CorsLayer};
 
+use crate::auth::CallerUnknown;
 use crate::auth::client_info;
 use crate::config::Settings;
 use crate::error::Error;
@@ -35,12 +36,16 @@ pub async fn rate_limit(State(state): State<AppState>, req: Request, next: Next)
     }
     let (mut parts, body) = req.into_parts();
     // Bad credentials are the handler's to reject; here they only mean "limit by address".
-    let user = state
-        .auth
-        .authenticate(&state.db, &parts.headers)
-        .await
-        .ok()
-        .flatten();
+    // An unreachable database is remembered for the handler, which would otherwise wait for a
+    // connection a second time before answering 503.
+    let user = match state.auth.authenticate(&state.db, &parts.headers).await {
+        Ok(user) => user,
+        Err(Error::Unavailable(reason)) => {
+            parts.extensions.insert(CallerUnknown(reason));
+            None
+        }
+        Err(_) => None,
+    };
     let key = match &user {
         Some(user) => user.rate_key(),
         None => {

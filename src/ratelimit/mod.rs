@@ -176,6 +176,14 @@ impl RateLimiter {
         }
     }
 
+    /// While the Redis backend is degraded, tries Redis again (at most once a second), so that
+    /// `/api/health` reports its return without waiting for a limited request.
+    pub async fn recheck(&self) {
+        if let Backend::Redis(redis) = &*self.backend {
+            redis.probe().await;
+        }
+    }
+
     /// True while the Redis backend's last attempt failed (decisions come from the fallback or
     /// are refused); always false for the memory backend. For `/api/health`.
     pub fn redis_degraded(&self) -> bool {

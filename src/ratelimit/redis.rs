@@ -106,6 +106,17 @@ impl RedisLimiter {
         }
     }
 
+    /// While degraded, tries Redis (when a probe is due) with a request of its own, so that an
+    /// idle replica notices Redis is back without waiting for traffic.
+    pub(super) async fn probe(&self) {
+        if self.degraded() && self.should_try(self.fallback.now()) {
+            match self.eval("_probe", Gcra::new(60_000)).await {
+                Ok(_) => self.succeeded(),
+                Err(e) => self.failed(&e),
+            }
+        }
+    }
+
     async fn eval(&self, key: &str, gcra: Gcra) -> anyhow::Result<Decision> {
         let attempt = async {
             let mut conn = self.redis.connection(self.timeout).await?;

@@ -149,6 +149,9 @@ async fn health(State(state): State<AppState>, headers: HeaderMap) -> Response {
         match &state.redis {
             Some(redis) => {
                 let mut component = Component::from_ping(redis.ping(REDIS_TIMEOUT).await);
+                if component.status == ComponentStatus::Ok {
+                    state.limiter.recheck().await;
+                }
                 if component.status == ComponentStatus::Ok && state.limiter.redis_degraded() {
                     component.status = ComponentStatus::Degraded;
                     component.error = Some("rate limiter is using its fallback".into());

@@ -566,6 +566,28 @@ async fn without_redis_turns_stream_from_memory_and_sharing_resumes_when_it_retu
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    // Health says so as soon as Redis does real work again, not after the trouble ages out.
+    let health = || async {
+        let health: Value = client
+            .get(a.url("/api/health"))
+            .bearer_auth("metrics-token")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        health
+    };
+    let back = Instant::now();
+    while health().await["status"] != "ok" {
+        assert!(
+            back.elapsed() < Duration::from_secs(3),
+            "health is ok again once turns are shared: {}",
+            health().await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// A private redis-server that speaks only TLS (certificate from a private CA) and wants a

@@ -222,6 +222,43 @@ async fn an_unreachable_database_is_reported_not_ready_and_down() {
     assert_eq!(app.get("/api/health/live").await.status(), 200);
 }
 
+/// A signed-in request while the database is unreachable answers 503 after one wait for a
+/// connection: the rate-limit layer's lookup of the caller is not repeated by the route.
+#[tokio::test]
+async fn a_signed_in_request_without_a_database_answers_503_after_one_wait() {
+    let port = closed_port();
+    let wait = std::time::Duration::from_millis(1500);
+    let app = spawn_app_with(Backend::Postgres, |s| {
+        s.database.url = Some(format!("postgres://postgres@127.0.0.1:{port}/llmchat"));
+        s.database.acquire_timeout = wait;
+    })
+    .await;
+
+    let started = std::time::Instant::now();
+    let response = app
+        .client
+        .get(app.url("/api/conversations"))
+        .bearer_auth("sk-llmc-0123456789abcdefghijklmnopqrstuv")
+        .send()
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("database is unavailable"),
+        "{body}"
+    );
+    assert!(
+        took < wait * 9 / 5,
+        "answered after {took:?}: the caller was looked up twice (acquire timeout {wait:?})"
+    );
+}
+
 #[tokio::test]
 async fn readiness_waits_for_migrations_when_auto_migrate_is_off() {
     let app = spawn_app_with(Backend::Sqlite, |s| s.database.auto_migrate = false).await;

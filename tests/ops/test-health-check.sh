@@ -190,7 +190,10 @@ note "json: 3 objects; text: $(head -n 1 "$OPS_WORK/watch.txt")"
 # SIGINT; Ctrl-C in a terminal is handled the same way.)
 "$HC" development --url "$URL_pending" --watch --interval 1 --format json >"$OPS_WORK/watch-int.json" &
 WPID=$!
-sleep 1.5
+# Stop it once its first round is out (a loaded machine may take more than a second).
+for _ in $(seq 60); do [[ -s $OPS_WORK/watch-int.json ]] && break; sleep 0.25; done
+[[ -s $OPS_WORK/watch-int.json ]] || { kill -KILL "$WPID"; die "--watch printed nothing within 15 s"; }
+sleep 0.5
 kill -TERM "$WPID"
 for _ in $(seq 20); do kill -0 "$WPID" 2>/dev/null || break; sleep 0.25; done
 if kill -0 "$WPID" 2>/dev/null; then kill -KILL "$WPID"; die "--watch did not stop on SIGTERM"; fi
