@@ -40,6 +40,9 @@ pub enum Error {
         field: &'static str,
         message: &'static str,
     },
+    /// 409 with a code and a message of its own (`group_in_use`, …).
+    #[error("{message}")]
+    InUse { code: &'static str, message: String },
     /// A turn is already running in the conversation; the message names its answer's id.
     #[error(
         "a reply is still being generated in this conversation (message {0}); stop it or wait for it to finish"
@@ -133,9 +136,10 @@ impl Error {
             Error::Unauthorized | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) | Error::Denied { .. } => StatusCode::FORBIDDEN,
             Error::NotFound | Error::NoSuch { .. } => StatusCode::NOT_FOUND,
-            Error::Conflict(_) | Error::Taken { .. } | Error::TurnRunning(_) => {
-                StatusCode::CONFLICT
-            }
+            Error::Conflict(_)
+            | Error::Taken { .. }
+            | Error::TurnRunning(_)
+            | Error::InUse { .. } => StatusCode::CONFLICT,
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -153,7 +157,8 @@ impl Error {
         match self {
             Error::BadRequest { code, .. }
             | Error::LimitReached { code, .. }
-            | Error::Denied { code, .. } => code,
+            | Error::Denied { code, .. }
+            | Error::InUse { code, .. } => code,
             Error::Invalid { .. } => "invalid",
             Error::InvalidCredentials => "invalid_credentials",
             Error::UploadQuota(_) => "upload_quota_exceeded",

@@ -31,12 +31,18 @@ pub struct Agent {
     /// The enabled agents among `def.fallbacks`, in order, resolved when this snapshot was
     /// built (so `llm` tries them without looking anything up).
     pub fallbacks: Vec<AgentDef>,
+    /// The ids of the groups this agent is restricted to (`agent_groups`); empty: everyone.
+    pub groups: Vec<String>,
 }
 
 impl Agent {
-    /// Whether `user` may use this agent: enabled, visible to their role, and on the agent
-    /// list of the API key they called with (if it has one).
+    /// Whether `user` may use this agent: enabled, visible to their role, granted to one of
+    /// their groups when it is restricted to groups (admins pass), and on the agent list of
+    /// the API key they called with (if it has one).
     pub fn usable_by(&self, user: &AuthUser) -> bool {
+        let granted = self.groups.is_empty()
+            || user.role == Role::Admin
+            || self.groups.iter().any(|g| user.groups.contains(g));
         let allowed_by_key = match &user.via {
             Via::ApiKey {
                 allowed_agents: Some(allowed),
@@ -44,7 +50,7 @@ impl Agent {
             } => allowed.contains(&self.def.id),
             _ => true,
         };
-        self.def.enabled && self.def.visible_to.contains(&user.role) && allowed_by_key
+        self.def.enabled && self.def.visible_to.contains(&user.role) && granted && allowed_by_key
     }
 
     /// The provider of this agent or of the fallback `id` (what answered, or failed last).
@@ -82,13 +88,26 @@ impl Runtime {
     ) -> Result<Runtime, Report> {
         let (file, source) = file_agents(settings)?;
         let stored = stored_agents(db, cipher).await?;
-        Runtime::merged(
+        let grants = crate::store::groups::agent_grants(db).await.map_err(|e| {
+            Report::single(agents::Problem {
+                agent: None,
+                field: "database".into(),
+                message: format!("cannot read which groups may use the agents: {e}"),
+            })
+        })?;
+        let mut runtime = Runtime::merged(
             file,
             source,
             stored,
             &|name| settings.placeholders.get(name),
             &settings.agents.allowed_placeholders,
-        )
+        )?;
+        for (agent_id, group_id) in grants {
+            if let Some(agent) = runtime.agents.get_mut(&agent_id) {
+                Arc::make_mut(agent).groups.push(group_id);
+            }
+        }
+        Ok(runtime)
     }
 
     /// `file` agents with `stored` ones replacing those of the same id and added after them.
@@ -203,6 +222,7 @@ impl Runtime {
                     source,
                     overrides_file: false,
                     fallbacks,
+                    groups: Vec::new(),
                 };
                 (agent.def.id.clone(), Arc::new(agent))
             })

@@ -104,6 +104,7 @@ impl KeyCache {
             id: record.user_id,
             username: owner.username,
             role: owner.role,
+            groups: owner.groups,
             via: Via::ApiKey {
                 id: record.id,
                 allowed_agents: record.allowed_agents,

@@ -9,6 +9,7 @@ pub mod login;
 pub mod password;
 pub mod registration;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::HeaderMap;
@@ -20,7 +21,7 @@ use utoipa::ToSchema;
 use crate::config::Settings;
 use crate::error::{Error, Result};
 pub use crate::roles::Role;
-use crate::store::{Db, users};
+use crate::store::{Db, groups, users};
 
 pub use extract::{AdminUser, CallerUnknown, ClientInfo, client_info};
 
@@ -81,6 +82,8 @@ pub struct AuthUser {
     pub id: String,
     pub username: String,
     pub role: Role,
+    /// The ids of the groups the user belongs to (they decide which agents the user may use).
+    pub groups: Arc<[String]>,
     pub via: Via,
 }
 
@@ -123,6 +126,7 @@ impl AuthUser {
 struct ActiveUser {
     username: String,
     role: Role,
+    groups: Arc<[String]>,
 }
 
 pub struct Auth {
@@ -178,6 +182,7 @@ impl Auth {
             id: claims.sub,
             username: user.username,
             role: user.role,
+            groups: user.groups,
             via: Via::Session {
                 session: claims.sid,
             },
@@ -189,14 +194,24 @@ impl Auth {
         let cached = match self.users.get(id) {
             Some(entry) => entry,
             None => {
-                let entry = users::get_user(db, id).await?.and_then(|row| {
+                let entry = match users::get_user(db, id).await? {
                     // A damaged role signs nobody in.
-                    let role = Role::stored("users", &row.id, &row.role)?;
-                    (!row.is_disabled()).then_some(ActiveUser {
-                        username: row.username,
-                        role,
-                    })
-                });
+                    Some(row) if !row.is_disabled() => {
+                        match Role::stored("users", &row.id, &row.role) {
+                            Some(role) => Some(ActiveUser {
+                                username: row.username,
+                                role,
+                                groups: groups::groups_of_user(db, id)
+                                    .await?
+                                    .into_iter()
+                                    .map(|g| g.id)
+                                    .collect(),
+                            }),
+                            None => None,
+                        }
+                    }
+                    _ => None,
+                };
                 self.users.insert(id.to_string(), entry.clone());
                 entry
             }

@@ -49,6 +49,8 @@ pub async fn first_account_is_admin(state: &AppState, mode: Registration) -> Res
 pub struct Admission {
     pub role: Role,
     pub invitation: Option<String>,
+    /// The groups the invitation puts the account in (ids).
+    pub groups: Vec<String>,
 }
 
 /// Decides whether a registration may go ahead, and with which role.
@@ -83,9 +85,13 @@ pub async fn admit(state: &AppState, invite_code: Option<&str>) -> Result<Admiss
         None if first_account_is_admin(state, mode).await? => Role::Admin,
         None => Role::User,
     };
+    let groups = invitation.as_ref().map_or_else(Vec::new, |i| {
+        crate::store::decode_json("invitations.group_ids", &i.id, &i.group_ids, Vec::new())
+    });
     Ok(Admission {
         role,
         invitation: invitation.map(|i| i.id),
+        groups,
     })
 }
 

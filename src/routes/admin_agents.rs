@@ -267,6 +267,11 @@ async fn delete_agent(
     })?;
     store::delete_agent(&state.db, &id).await?;
     swap(&state).await?;
+    if state.runtime.load().agent(&id).is_none() {
+        // Gone (not a file agent's override): its access goes with it, so that it neither
+        // keeps a group from being deleted nor comes back with a new agent of the same id.
+        crate::store::groups::set_agent_groups(&state.db, &id, &[]).await?;
+    }
     let event = Event::new("admin.agent_delete", Some(&admin.id)).target("agent", &id);
     record(&state, &client, event).await;
     Ok(StatusCode::NO_CONTENT)
@@ -438,7 +443,8 @@ fn candidate(state: &AppState, stored: Vec<AgentDef>) -> Result<Runtime, Report>
 }
 
 /// Puts the stored agents in force here, then on every other replica.
-async fn swap(state: &AppState) -> Result<()> {
+/// Loads the agents again here and tells the other replicas to do the same.
+pub(crate) async fn swap(state: &AppState) -> Result<()> {
     state
         .reload_agents()
         .await

@@ -1,6 +1,8 @@
 //! Settings admins change in the console at run time (the registration mode) and the
 //! invitations that let people register. Every change is audited.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -14,8 +16,9 @@ use crate::auth::{AdminUser, ClientInfo, Role};
 use crate::config::Registration;
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::views::{Page, PageQuery, decode_cursor, page, rfc3339};
+use crate::routes::views::{GroupRef, Page, PageQuery, decode_cursor, page, rfc3339};
 use crate::state::AppState;
+use crate::store::groups;
 use crate::store::invitations::{self, InvitationRow, InvitationStatus, NewInvitation};
 use crate::store::now_ms;
 use crate::tokens::{random_token, sha256_hex};
@@ -65,12 +68,16 @@ pub struct NewInvitationRequest {
     /// Up to 200 characters, for the admins (who it is for).
     #[schema(max_length = 200)]
     pub note: Option<String>,
+    /// Ids of the groups the new account joins.
+    pub groups: Option<Vec<String>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationView {
     pub id: String,
     pub role: Role,
+    /// The groups the new account joins (those that still exist).
+    pub groups: Vec<GroupRef>,
     pub note: Option<String>,
     pub created_at: String,
     pub expires_at: String,
@@ -89,11 +96,29 @@ pub struct CreatedInvitation {
     pub code: String,
 }
 
-impl From<&InvitationRow> for InvitationView {
-    fn from(row: &InvitationRow) -> InvitationView {
+/// group id → name, to show invitations' groups.
+async fn group_names(state: &AppState) -> Result<HashMap<String, String>> {
+    Ok(groups::list_groups(&state.db)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect())
+}
+
+impl InvitationView {
+    fn new(row: &InvitationRow, names: &HashMap<String, String>) -> InvitationView {
+        let ids: Vec<String> =
+            crate::store::decode_json("invitations.group_ids", &row.id, &row.group_ids, Vec::new());
         InvitationView {
             id: row.id.clone(),
             role: Role::stored("invitations", &row.id, &row.role).unwrap_or(Role::User),
+            groups: ids
+                .into_iter()
+                .filter_map(|id| {
+                    let name = names.get(&id)?.clone();
+                    Some(GroupRef { id, name })
+                })
+                .collect(),
             note: row.note.clone(),
             created_at: rfc3339(row.created_at),
             expires_at: rfc3339(row.expires_at),
@@ -180,11 +205,12 @@ async fn list_invitations(
     let limit = paging.limit()?;
     let before = cursor.as_ref().map(|(ts, id)| (*ts, id.as_str()));
     let rows = invitations::list_invitations(&state.db, before, limit + 1).await?;
+    let names = group_names(&state).await?;
     Ok(axum::Json(page(
         rows,
         limit,
         |r| (r.created_at, r.id.as_str()),
-        |r| InvitationView::from(r),
+        |r| InvitationView::new(r, &names),
     )))
 }
 
@@ -194,7 +220,7 @@ async fn list_invitations(
     responses(
         (status = 201, description = "created; the code is shown only now", body = CreatedInvitation),
         (status = 403, description = "not an admin", body = ErrorResponse),
-        (status = 422, description = "expiry out of range or note too long", body = ErrorResponse),
+        (status = 422, description = "expiry out of range, note too long, or an unknown group (`field: groups`)", body = ErrorResponse),
     ))]
 async fn create_invitation(
     State(state): State<AppState>,
@@ -215,6 +241,13 @@ async fn create_invitation(
         return Err(invalid("note", "must be at most 200 characters"));
     }
     let role = body.role.unwrap_or(Role::User);
+    let mut group_ids = body.groups.unwrap_or_default();
+    group_ids.sort();
+    group_ids.dedup();
+    let names = group_names(&state).await?;
+    if let Some(unknown) = group_ids.iter().find(|g| !names.contains_key(*g)) {
+        return Err(invalid("groups", &format!("no such group: {unknown}")));
+    }
     let code = random_token();
     let row = invitations::insert_invitation(
         &state.db,
@@ -224,17 +257,22 @@ async fn create_invitation(
             note,
             created_by: &admin.id,
             expires_at: now_ms() + i64::from(days) * 86_400_000,
+            group_ids: &serde_json::to_string(&group_ids).unwrap_or_else(|_| "[]".into()),
         },
     )
     .await?;
     let event = Event::new("admin.invitation_create", Some(&admin.id))
         .target("invitation", &row.id)
-        .details(serde_json::json!({ "role": role.as_str(), "expires_in_days": days }));
+        .details(serde_json::json!({
+            "role": role.as_str(),
+            "expires_in_days": days,
+            "groups": group_ids,
+        }));
     record(&state, &client, event).await;
     Ok((
         StatusCode::CREATED,
         axum::Json(CreatedInvitation {
-            view: InvitationView::from(&row),
+            view: InvitationView::new(&row, &names),
             code,
         }),
     ))

@@ -16,7 +16,7 @@ use crate::auth::{AuthUser, ClientInfo, Role, Scope, Via, password};
 use crate::config::Environment;
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::views::UserView;
+use crate::routes::views::{GroupRef, UserView};
 use crate::state::AppState;
 use crate::store::now_ms;
 use crate::store::refresh_tokens::{self, NewRefreshToken};
@@ -165,17 +165,30 @@ fn expired_cookie(state: &AppState) -> Cookie<'static> {
         .build()
 }
 
+/// The signed-in user and their groups.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    #[serde(flatten)]
+    pub user: UserView,
+    /// The groups the user belongs to, by name.
+    pub groups: Vec<GroupRef>,
+}
+
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
     responses(
-        (status = 200, description = "the current user", body = UserView),
+        (status = 200, description = "the current user", body = MeView),
         (status = 401, description = "not signed in", body = ErrorResponse),
     ))]
-async fn me(State(state): State<AppState>, user: AuthUser) -> Result<axum::Json<UserView>> {
+async fn me(State(state): State<AppState>, user: AuthUser) -> Result<axum::Json<MeView>> {
     let row = users::get_user(&state.db, &user.id)
         .await?
         .ok_or(Error::Unauthorized)?;
-    Ok(axum::Json(UserView::from(&row)))
+    let groups = crate::store::groups::groups_of_user(&state.db, &user.id).await?;
+    Ok(axum::Json(MeView {
+        user: UserView::from(&row),
+        groups: groups.into_iter().map(GroupRef::from).collect(),
+    }))
 }
 
 /// Who the credentials belong to, answered without reading the user's record: the cheapest

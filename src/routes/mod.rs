@@ -3,7 +3,8 @@
 //! a test fails when a route is added any other way.
 
 mod admin;
-mod admin_agents;
+pub(crate) mod admin_agents;
+mod admin_groups;
 mod admin_settings;
 mod agents;
 mod anthropic_compat;
@@ -130,6 +131,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(admin::router())
         .merge(agents::router())
         .merge(admin_agents::router())
+        .merge(admin_groups::router())
         .merge(admin_settings::router())
         .merge(conversations::router())
         .merge(messages::router())

@@ -113,11 +113,23 @@ async fn register(
         users::soft_delete_user(&state.db, &user.id).await?;
         return Err(crate::auth::registration::unknown_code());
     }
+    // The invitation's groups that still exist.
+    let mut joined = Vec::new();
+    for group in &admission.groups {
+        if crate::store::groups::get_group(&state.db, group)
+            .await?
+            .is_some()
+        {
+            crate::store::groups::add_member(&state.db, group, &user.id, "invitation").await?;
+            joined.push(group.as_str());
+        }
+    }
     // Registering signs in: the account's last sign-in is now.
     users::record_login_success(&state.db, &user.id).await?;
     let details = serde_json::json!({
         "role": admission.role.as_str(),
         "invitation": admission.invitation,
+        "groups": joined,
     });
     let event = Event::new("auth.register", Some(&user.id))
         .target("user", &user.id)

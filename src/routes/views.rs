@@ -174,3 +174,19 @@ impl utoipa::PartialSchema for DateOrTimestamp {
 }
 
 impl ToSchema for DateOrTimestamp {}
+
+/// A group's id and name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupRef {
+    pub id: String,
+    pub name: String,
+}
+
+impl From<crate::store::groups::GroupName> for GroupRef {
+    fn from(g: crate::store::groups::GroupName) -> GroupRef {
+        GroupRef {
+            id: g.id,
+            name: g.name,
+        }
+    }
+}

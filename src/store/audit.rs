@@ -79,11 +79,12 @@ pub async fn list_audit(
     Ok(sqlx::query_as(
         "SELECT a.id, a.actor_id, a.action, a.target_type, a.target_id, a.ip, a.user_agent, \
          a.request_id, a.result, a.details, a.created_at, actor.username AS actor_name, \
-         COALESCE(tu.username, k.name) AS target_name \
+         COALESCE(tu.username, k.name, g.name) AS target_name \
          FROM audit_log a \
          LEFT JOIN users actor ON actor.id = a.actor_id \
          LEFT JOIN users tu ON a.target_type = 'user' AND tu.id = a.target_id \
          LEFT JOIN api_keys k ON a.target_type = 'api_key' AND k.id = a.target_id \
+         LEFT JOIN user_groups g ON a.target_type = 'group' AND g.id = a.target_id \
          WHERE ($1 IS NULL OR a.actor_id = $1) AND ($2 IS NULL OR a.action = $2) \
          AND ($3 IS NULL OR a.created_at >= $3) AND ($4 IS NULL OR a.created_at < $4) \
          AND (a.created_at < $5 OR (a.created_at = $5 AND a.id < $6)) \

@@ -27,6 +27,8 @@ pub struct InvitationRow {
     pub used_by_name: Option<String>,
     pub used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The groups the new account joins, a JSON list of ids.
+    pub group_ids: String,
 }
 
 impl InvitationRow {
@@ -45,7 +47,7 @@ impl InvitationRow {
 }
 
 const SELECT: &str = "SELECT i.id, i.role, i.note, i.created_by, i.created_at, i.expires_at, \
-                      i.used_by, u.username AS used_by_name, i.used_at, i.revoked_at \
+                      i.used_by, u.username AS used_by_name, i.used_at, i.revoked_at, i.group_ids \
                       FROM invitations i LEFT JOIN users u ON u.id = i.used_by";
 
 pub struct NewInvitation<'a> {
@@ -54,13 +56,15 @@ pub struct NewInvitation<'a> {
     pub note: Option<&'a str>,
     pub created_by: &'a str,
     pub expires_at: i64,
+    /// A JSON list of group ids.
+    pub group_ids: &'a str,
 }
 
 pub async fn insert_invitation(db: &Db, new: NewInvitation<'_>) -> Result<InvitationRow> {
     let id = uuid::Uuid::now_v7().to_string();
     sqlx::query(
-        "INSERT INTO invitations (id, code_hash, role, note, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO invitations (id, code_hash, role, note, created_by, created_at, expires_at, \
+         group_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(new.code_hash)
@@ -69,6 +73,7 @@ pub async fn insert_invitation(db: &Db, new: NewInvitation<'_>) -> Result<Invita
     .bind(new.created_by)
     .bind(now_ms())
     .bind(new.expires_at)
+    .bind(new.group_ids)
     .execute(db.pool())
     .await?;
     get_invitation(db, &id).await?.ok_or(Error::NotFound)

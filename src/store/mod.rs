@@ -18,6 +18,7 @@ pub mod agents;
 pub mod api_keys;
 pub mod audit;
 pub mod conversations;
+pub mod groups;
 pub mod instances;
 pub mod invitations;
 pub mod login_throttle;

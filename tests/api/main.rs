@@ -29,6 +29,7 @@ mod compat_setup;
 mod config_reload;
 mod conversations;
 mod first_run;
+mod groups;
 mod health;
 mod http_behaviour;
 mod keys;

@@ -19,6 +19,9 @@ const TABLES: &[&str] = &[
     "server_instances",
     "login_throttle",
     "uploads",
+    "user_groups",
+    "group_members",
+    "agent_groups",
 ];
 
 async fn migrations_run_twice_and_create_every_table(backend: Backend) {

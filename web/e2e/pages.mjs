@@ -133,16 +133,49 @@ export class AdminConsole {
     await this.page.getByTestId('registration-apply').click();
     await this.page.locator(`[data-testid=registration-settings][data-mode=${mode}]`).waitFor();
   }
-  /** Creates an invitation on the System page; returns the link shown once. */
-  async createInvitation({ role = 'user', days = '7', note = '' } = {}) {
+  /**
+   * Creates an invitation on the System page; returns the link shown once. `groups` (names)
+   * ticks exactly those groups in the picker, when given.
+   */
+  async createInvitation({ role = 'user', days = '7', note = '', groups } = {}) {
     await this.page.getByTestId('invitation-role').selectOption(role);
     await this.page.getByTestId('invitation-days').fill(days);
     await this.page.getByTestId('invitation-note').fill(note);
+    if (groups !== undefined) {
+      const picker = this.page.getByTestId('invitation-groups-picker');
+      if (groups.length > 0) await picker.waitFor();
+      for (const box of await picker.getByTestId('invitation-group').all()) {
+        await box.setChecked(groups.includes(await box.getAttribute('data-group')));
+      }
+    }
     await this.page.getByTestId('invitation-create').click();
     return this.page.getByTestId('invitation-link').textContent();
   }
   agentRow(id) {
     return this.page.locator(`[data-testid=agent-row][data-agent="${id}"]`);
+  }
+  /**
+   * Sets who may use an agent on the Agents page: `[]` for everyone, else the names of the
+   * groups; waits until the list shows it.
+   */
+  async setAgentAccess(id, groups) {
+    await this.agentRow(id).getByTestId('agent-access-edit').click();
+    const dialog = this.page.getByTestId('access-dialog');
+    if (groups.length === 0) {
+      await dialog.getByTestId('access-everyone').check();
+    } else {
+      await dialog.getByTestId('access-groups').check();
+      for (const box of await dialog.getByTestId('access-group').all()) {
+        await box.setChecked(groups.includes(await box.getAttribute('data-group')));
+      }
+    }
+    await dialog.getByTestId('access-save').click();
+    await dialog.waitFor({ state: 'detached' });
+    const restricted = this.agentRow(id).locator(`[data-testid=agent-access] [data-restricted=${groups.length > 0}]`);
+    await restricted.waitFor();
+  }
+  groupRow(name) {
+    return this.page.locator(`[data-testid=group-row][data-group="${name}"]`);
   }
   /** Waits until Chart.js has drawn something on the chart's canvas. */
   async waitForChart(testId) {

@@ -1,10 +1,12 @@
-// The admin console's API: dashboard figures, agents, users, registration and invitations,
+// The admin console's API: dashboard figures, agents, users, groups, registration and invitations,
 // the audit log and operations.
 import { request, send } from './client';
 import { errorFrom } from './errors';
 import type {
   AdminAgent,
   AdminSettings,
+  AgentAccess,
+  AgentAccessRequest,
   AdminStats,
   AdminUsageReport,
   AgentDefinition,
@@ -12,7 +14,12 @@ import type {
   ConfigReloadOutcome,
   ConnectionTest,
   CreatedInvitation,
+  Group,
+  GroupDetail,
+  GroupList,
+  GroupPatch,
   Invitation,
+  NewGroup,
   NewInvitation,
   ProviderModels,
   RegistrationMode,
@@ -97,6 +104,51 @@ export function createUser(body: NewUser): Promise<User> {
 
 export function updateUser(id: string, patch: UserPatch): Promise<User> {
   return request('PATCH', `/api/admin/users/${enc(id)}`, { body: patch });
+}
+
+// -------------------------------------------------------------------------------- groups
+
+export async function listGroups(signal?: AbortSignal): Promise<Group[]> {
+  const list = await request<GroupList>('GET', '/api/admin/groups', { signal });
+  return list.items;
+}
+
+/** A taken name answers 409 and a bad one 422, both with `field` set. */
+export function createGroup(body: NewGroup): Promise<GroupDetail> {
+  return request('POST', '/api/admin/groups', { body });
+}
+
+export function getGroup(id: string, signal?: AbortSignal): Promise<GroupDetail> {
+  return request('GET', `/api/admin/groups/${enc(id)}`, { signal });
+}
+
+export function updateGroup(id: string, patch: GroupPatch): Promise<GroupDetail> {
+  return request('PATCH', `/api/admin/groups/${enc(id)}`, { body: patch });
+}
+
+/** Refused (409 `group_in_use`, the message naming them) while an agent is restricted to this group alone. */
+export function deleteGroup(id: string): Promise<void> {
+  return request('DELETE', `/api/admin/groups/${enc(id)}`);
+}
+
+/** Adds a user to a group; no change when they are a member already. */
+export function addGroupMember(groupId: string, userId: string): Promise<void> {
+  return request('PUT', `/api/admin/groups/${enc(groupId)}/members/${enc(userId)}`);
+}
+
+export function removeGroupMember(groupId: string, userId: string): Promise<void> {
+  return request('DELETE', `/api/admin/groups/${enc(groupId)}/members/${enc(userId)}`);
+}
+
+/** The groups an agent is restricted to; none means everyone may use it. */
+export function agentGroups(agentId: string, signal?: AbortSignal): Promise<AgentAccess> {
+  return request('GET', `/api/admin/agents/${enc(agentId)}/groups`, { signal });
+}
+
+/** Restricts an agent to these groups (ids), or to nobody in particular (`[]`): everyone. */
+export function setAgentGroups(agentId: string, groups: string[]): Promise<AgentAccess> {
+  const body: AgentAccessRequest = { groups };
+  return request('PUT', `/api/admin/agents/${enc(agentId)}/groups`, { body });
 }
 
 // -------------------------------------------------------------------- registration settings

@@ -1,6 +1,6 @@
 import { request } from './client';
 import { endSession, startSession } from './session';
-import type { PasswordChange, RegistrationInfo, TokenResponse, User } from './types';
+import type { Me, PasswordChange, RegistrationInfo, TokenResponse, User } from './types';
 
 export async function login(username: string, password: string): Promise<User> {
   const tokens = await request<TokenResponse>('POST', '/api/auth/login', { body: { username, password }, auth: false });
@@ -45,8 +45,9 @@ export function changePassword(currentPassword: string, newPassword: string, rev
   return request('POST', '/api/auth/password', { body });
 }
 
-export function me(): Promise<User> {
-  return request<User>('GET', '/api/auth/me');
+/** The signed-in user, with the groups they belong to. */
+export function me(signal?: AbortSignal): Promise<Me> {
+  return request<Me>('GET', '/api/auth/me', { signal });
 }
 
 /** Whether and how accounts can be created here; no sign-in needed. */

@@ -47,6 +47,23 @@ export type ComponentStatus = Schemas['ComponentStatus'];
 export type NewUser = Schemas['NewUserRequest'];
 export type UserPatch = Schemas['UserPatch'];
 
+// Groups: who may use which agent.
+export type Group = Schemas['GroupView'];
+export type GroupList = Schemas['GroupList'];
+/** A group with its members (`GET /api/admin/groups/{id}`). */
+export type GroupDetail = Schemas['GroupDetail'];
+/** One member of a group; `source` says who manages the membership. */
+export type GroupMember = Schemas['MemberView'];
+export type NewGroup = Schemas['NewGroup'];
+export type GroupPatch = Schemas['GroupPatch'];
+/** A group's id and name. */
+export type GroupRef = Schemas['GroupRef'];
+/** `GET/PUT /api/admin/agents/{id}/groups`: no groups means everyone. */
+export type AgentAccess = Schemas['AgentAccess'];
+export type AgentAccessRequest = Schemas['AgentAccessRequest'];
+/** `GET /api/auth/me`: the signed-in user and their groups. */
+export type Me = Schemas['MeView'];
+
 export interface Page<T> {
   items: T[];
   next_cursor?: string | null;

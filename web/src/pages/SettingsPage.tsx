@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { authApi } from '../api';
+import { authApi, isAbort, type GroupRef } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { PasswordField } from '../components/PasswordField';
 import { Preferences } from '../components/Preferences';
@@ -51,6 +51,42 @@ export default function SettingsPage() {
   );
 }
 
+/** The groups the user belongs to (from /api/auth/me: the session's user does not carry them). */
+function MyGroups() {
+  const { t } = useTranslation();
+  const [groups, setGroups] = useState<GroupRef[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    authApi.me(controller.signal).then(
+      (me) => setGroups(me.groups ?? []),
+      (e: unknown) => !isAbort(e) && !controller.signal.aborted && setError(describeError(t, e)),
+    );
+    return () => controller.abort();
+  }, [t]);
+  return (
+    <div className="my-groups" data-testid="settings-groups">
+      <h3>{t('settings.groups')}</h3>
+      <p className="hint">{t('settings.groupsIntro')}</p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {groups && groups.length === 0 && <p data-testid="settings-no-groups">{t('settings.noGroups')}</p>}
+      {groups && groups.length > 0 && (
+        <ul className="chips" aria-label={t('settings.groups')}>
+          {groups.map((g) => (
+            <li key={g.id} className="chip" data-testid="settings-group">
+              {g.name}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
 function AccountSection({ onKeysRevoked }: { onKeysRevoked: () => void }) {
   const { t } = useTranslation();
   const user = useAuth((s) => s.user);
@@ -92,6 +128,7 @@ function AccountSection({ onKeysRevoked }: { onKeysRevoked: () => void }) {
     <section className="card" aria-labelledby="settings-account">
       <h2 id="settings-account">{t('settings.account')}</h2>
       <p>{t('settings.signedInAs', { name: user?.username ?? '' })}</p>
+      <MyGroups />
       <form className="form" onSubmit={change} aria-labelledby="settings-password" data-testid="password-form">
         <h3 id="settings-password">{t('settings.changePassword')}</h3>
         <PasswordField label={t('settings.currentPassword')} value={current} onChange={setCurrent} autoComplete="current-password" testId="password-current" />

@@ -1,9 +1,9 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router';
 import i18n from '../../i18n';
 import '../../i18n/admin';
-import { ApiError, type AdminSettings } from '../../api';
+import { ApiError, type AdminSettings, type Group } from '../../api';
 
 const api = vi.hoisted(() => ({
   getAgent: vi.fn(),
@@ -15,6 +15,7 @@ const api = vi.hoisted(() => ({
   listInvitations: vi.fn(),
   createInvitation: vi.fn(),
   revokeInvitation: vi.fn(),
+  listGroups: vi.fn(),
 }));
 vi.mock('../../api', async (original) => {
   const actual = await original<typeof import('../../api')>();
@@ -26,7 +27,10 @@ const { RegistrationSection } = await import('./RegistrationSection');
 const { InvitationsSection } = await import('./InvitationsSection');
 
 beforeAll(() => i18n.changeLanguage('en'));
-beforeEach(() => vi.resetAllMocks());
+beforeEach(() => {
+  vi.resetAllMocks();
+  api.listGroups.mockResolvedValue([]);
+});
 
 function editor() {
   return render(
@@ -160,8 +164,9 @@ describe('invitations', () => {
       used_at: null,
       used_by: null,
       used_by_name: null,
+      groups: [],
     });
-    const pending = { id: 'i1', role: 'admin', note: 'for Dana', created_at: '2026-12-02T00:00:00Z', expires_at: '2026-12-05T00:00:00Z', status: 'pending', used_at: null, used_by: null, used_by_name: null };
+    const pending = { id: 'i1', role: 'admin', note: 'for Dana', groups: [], created_at: '2026-12-02T00:00:00Z', expires_at: '2026-12-05T00:00:00Z', status: 'pending', used_at: null, used_by: null, used_by_name: null };
     api.listInvitations.mockResolvedValue({ items: [pending, { ...pending, id: 'i2', note: null, role: 'user', status: 'used', used_by_name: 'erin' }] });
     fireEvent.change(screen.getByTestId('invitation-role'), { target: { value: 'admin' } });
     fireEvent.change(screen.getByTestId('invitation-days'), { target: { value: '3' } });
@@ -186,5 +191,131 @@ describe('invitations', () => {
     fireEvent.click(screen.getByTestId('invitation-create'));
     await screen.findByText('Enter a whole number of days from 1 to 90.');
     expect(api.createInvitation).not.toHaveBeenCalled();
+  });
+});
+
+describe('invitations with groups', () => {
+  const group = (id: string, name: string): Group => ({
+    id,
+    name,
+    description: '',
+    member_count: 0,
+    agents: [],
+    created_at: '2026-12-01T00:00:00Z',
+    updated_at: '2026-12-01T00:00:00Z',
+  });
+  const invitation = (id: string, groups: { id: string; name: string }[], extra: Record<string, unknown> = {}) => ({
+    id,
+    role: 'user',
+    note: null,
+    groups,
+    created_at: '2026-12-02T00:00:00Z',
+    expires_at: '2026-12-09T00:00:00Z',
+    status: 'pending',
+    used_at: null,
+    used_by: null,
+    used_by_name: null,
+    ...extra,
+  });
+
+  it('sends the ticked groups’ ids, and says which groups the link joins', async () => {
+    api.listGroups.mockResolvedValue([group('g1', 'engineering'), group('g2', 'sales'), group('g3', 'research')]);
+    api.listInvitations.mockResolvedValue({ items: [] });
+    render(<InvitationsSection />);
+    await screen.findByTestId('invitation-groups-picker');
+    const boxes = screen.getAllByTestId('invitation-group');
+    expect(boxes.map((b) => b.getAttribute('data-group'))).toEqual(['engineering', 'sales', 'research']);
+    // Ticked, unticked again: only what stays ticked is sent, in the order it was ticked.
+    fireEvent.click(boxes[2]!);
+    fireEvent.click(boxes[1]!);
+    fireEvent.click(boxes[0]!);
+    fireEvent.click(boxes[1]!);
+    api.createInvitation.mockResolvedValue({
+      ...invitation('i1', [
+        { id: 'g3', name: 'research' },
+        { id: 'g1', name: 'engineering' },
+      ]),
+      code: 'INV-9',
+    });
+    fireEvent.click(screen.getByTestId('invitation-create'));
+    await screen.findByTestId('invitation-link');
+    expect(api.createInvitation).toHaveBeenCalledWith({ role: 'user', expires_in_days: 7, groups: ['g3', 'g1'] });
+    expect(screen.getByTestId('invitation-created-groups').textContent).toBe('The account joins: research, engineering.');
+  });
+
+  it('sends no groups when none is ticked', async () => {
+    api.listGroups.mockResolvedValue([group('g1', 'engineering')]);
+    api.listInvitations.mockResolvedValue({ items: [] });
+    render(<InvitationsSection />);
+    await screen.findByTestId('invitation-groups-picker');
+    api.createInvitation.mockResolvedValue({ ...invitation('i1', []), code: 'INV-1' });
+    fireEvent.click(screen.getByTestId('invitation-create'));
+    await screen.findByTestId('invitation-link');
+    expect(api.createInvitation.mock.calls[0]![0]).not.toHaveProperty('groups');
+    expect(screen.queryByTestId('invitation-created-groups')).toBeNull();
+  });
+
+  it('lists each invitation’s groups by name, a dash for none', async () => {
+    api.listGroups.mockResolvedValue([group('g1', 'engineering')]);
+    api.listInvitations.mockResolvedValue({
+      items: [
+        invitation('i1', [
+          { id: 'g1', name: 'engineering' },
+          { id: 'g2', name: 'sales' },
+        ]),
+        invitation('i2', [], { status: 'used', used_by_name: 'erin' }),
+      ],
+    });
+    render(<InvitationsSection />);
+    await waitFor(() => expect(screen.getAllByTestId('invitation-row')).toHaveLength(2));
+    const [first, second] = screen.getAllByTestId('invitation-row');
+    expect(within(first!).getAllByTestId('invitation-group-name').map((g) => g.textContent)).toEqual(['engineering', 'sales']);
+    expect(within(second!).queryAllByTestId('invitation-group-name')).toHaveLength(0);
+    expect(within(second!).getByTestId('invitation-groups').textContent).toBe('—');
+    expect(screen.getByRole('columnheader', { name: 'Groups' })).toBeTruthy();
+  });
+
+  it('shows no group picker when there are no groups', async () => {
+    api.listInvitations.mockResolvedValue({ items: [] });
+    render(<InvitationsSection />);
+    await screen.findByText('No invitations yet.');
+    await waitFor(() => expect(api.listGroups).toHaveBeenCalled());
+    // Let the (empty) answer arrive before looking.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(screen.queryByTestId('invitation-groups-picker')).toBeNull();
+    expect(screen.queryAllByTestId('invitation-group')).toHaveLength(0);
+  });
+
+  it('shows no group picker when the groups cannot be read, and still creates invitations', async () => {
+    api.listGroups.mockRejectedValue(new ApiError(503, 'unavailable', 'down'));
+    api.listInvitations.mockResolvedValue({ items: [] });
+    render(<InvitationsSection />);
+    await screen.findByText('No invitations yet.');
+    expect(screen.queryByTestId('invitation-groups-picker')).toBeNull();
+    api.createInvitation.mockResolvedValue({ ...invitation('i1', []), code: 'INV-2' });
+    fireEvent.click(screen.getByTestId('invitation-create'));
+    await screen.findByTestId('invitation-link');
+    expect(api.createInvitation).toHaveBeenCalledWith({ role: 'user', expires_in_days: 7 });
+  });
+
+  it('shows an unknown group (422, field groups) on the picker and reloads the groups', async () => {
+    api.listGroups.mockResolvedValueOnce([group('g1', 'engineering'), group('g2', 'sales')]).mockResolvedValue([group('g1', 'engineering')]);
+    api.listInvitations.mockResolvedValue({ items: [] });
+    render(<InvitationsSection />);
+    await screen.findByTestId('invitation-groups-picker');
+    for (const box of screen.getAllByTestId('invitation-group')) fireEvent.click(box);
+    const refused = new ApiError(422, 'invalid', 'groups: no such group: g2');
+    refused.field = 'groups';
+    api.createInvitation.mockRejectedValue(refused);
+    fireEvent.click(screen.getByTestId('invitation-create'));
+    expect((await screen.findByTestId('invitation-groups-error')).textContent).toBe('No such group: g2');
+    expect(screen.queryByTestId('admin-notice')).toBeNull();
+    // The deleted group is gone from the picker, and from what the next try sends.
+    await waitFor(() => expect(screen.getAllByTestId('invitation-group').map((b) => b.getAttribute('data-group'))).toEqual(['engineering']));
+    api.createInvitation.mockResolvedValue({ ...invitation('i1', [{ id: 'g1', name: 'engineering' }]), code: 'INV-3' });
+    fireEvent.click(screen.getByTestId('invitation-create'));
+    await screen.findByTestId('invitation-link');
+    expect(api.createInvitation).toHaveBeenLastCalledWith({ role: 'user', expires_in_days: 7, groups: ['g1'] });
+    expect(screen.queryByTestId('invitation-groups-error')).toBeNull();
   });
 });

@@ -11,6 +11,8 @@ import { Loading } from './shared';
 import AgentsPage from './AgentsPage';
 import AgentEditor from './AgentEditor';
 import UsersPage from './UsersPage';
+import GroupsPage from './GroupsPage';
+import GroupPage from './GroupPage';
 import AuditPage from './AuditPage';
 import SystemPage from './SystemPage';
 
@@ -21,6 +23,7 @@ const SECTIONS = [
   { to: '/admin', key: 'dashboard', end: true },
   { to: '/admin/agents', key: 'agents', end: false },
   { to: '/admin/users', key: 'users', end: false },
+  { to: '/admin/groups', key: 'groups', end: false },
   { to: '/admin/audit', key: 'audit', end: false },
   { to: '/admin/system', key: 'system', end: false },
 ] as const;
@@ -58,6 +61,8 @@ export default function AdminConsole() {
             <Route path="agents/new" element={<AgentEditor />} />
             <Route path="agents/:id" element={<AgentEditor />} />
             <Route path="users" element={<UsersPage />} />
+            <Route path="groups" element={<GroupsPage />} />
+            <Route path="groups/:id" element={<GroupPage />} />
             <Route path="audit" element={<AuditPage />} />
             <Route path="system" element={<SystemPage />} />
             <Route path="*" element={<NotFoundPage />} />

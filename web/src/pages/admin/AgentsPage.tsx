@@ -1,14 +1,15 @@
-// Every agent with its source and state: enable or disable, test the connection, edit,
-// delete database agents, and reload the agents file.
+// Every agent with its source, state and who may use it: enable or disable, test the
+// connection, restrict to groups, edit, delete database agents, and reload the agents file.
 import { useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { adminApi, ApiError, type AdminAgent, type ConnectionTest } from '../../api';
+import { adminApi, ApiError, type AdminAgent, type AgentAccess, type ConnectionTest, type Group } from '../../api';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { describeError } from '../../lib/errors';
 import { formatNumber } from '../../lib/format';
 import { useAgents } from '../../stores/agents';
+import { AccessDialog } from './AgentAccess';
 import { LoadError, Loading, NoticeBanner, PageTitle, StatusBadge, type Notice } from './shared';
 import { useLoad } from './useLoad';
 
@@ -17,10 +18,21 @@ export default function AgentsPage() {
   const { t: tc } = useTranslation();
   const location = useLocation();
   const agents = useLoad(() => adminApi.listAgents(), 'agents');
+  // Who may use each agent, in one request: every group names the agents restricted to it.
+  const groups = useLoad((signal) => adminApi.listGroups(signal), 'groups');
   const [notice, setNotice] = useState<Notice | null>((location.state as { notice?: Notice } | null)?.notice ?? null);
   const [tests, setTests] = useState<Record<string, ConnectionTest | 'running' | undefined>>({});
   const [deleting, setDeleting] = useState<AdminAgent | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [access, setAccess] = useState<AdminAgent | null>(null);
+  const groupsOf = (id: string): Group[] | undefined => groups.data?.filter((g) => g.agents.includes(id));
+
+  function accessSaved(agent: AdminAgent, result: AgentAccess) {
+    setAccess(null);
+    const names = result.groups.map((g) => g.name).join(', ');
+    setNotice({ ok: true, text: names ? t('access.savedGroups', { name: agent.name, groups: names }) : t('access.savedEveryone', { name: agent.name }) });
+    groups.reload();
+  }
 
   /** The users' agent picker reads /api/agents: let it load again after a change. */
   const changed = () => {
@@ -93,6 +105,7 @@ export default function AgentsPage() {
                 <th scope="col">{t('agents.provider')}</th>
                 <th scope="col">{t('agents.source')}</th>
                 <th scope="col">{t('agents.status')}</th>
+                <th scope="col">{t('agents.access')}</th>
                 <th scope="col">{t('agents.connection')}</th>
                 <th scope="col">
                   <span className="visually-hidden">{t('agents.actions')}</span>
@@ -119,6 +132,9 @@ export default function AgentsPage() {
                   <td data-label={t('agents.status')}>
                     <StatusBadge tone={agent.enabled ? 'ok' : 'neutral'}>{agent.enabled ? t('agents.enabled') : t('agents.disabled')}</StatusBadge>
                   </td>
+                  <td data-label={t('agents.access')} data-testid="agent-access">
+                    <AccessSummary groups={groupsOf(agent.id)} />
+                  </td>
                   <td aria-live="polite" data-label={t('agents.connection')}>
                     <TestResult result={tests[agent.id]} />
                   </td>
@@ -129,6 +145,16 @@ export default function AgentsPage() {
                       </button>
                       <button type="button" className="button small" onClick={() => void toggle(agent)} disabled={busy === agent.id} data-testid="toggle-agent">
                         {agent.enabled ? t('agents.disable') : t('agents.enable')}
+                      </button>
+                      <button
+                        type="button"
+                        className="button small"
+                        onClick={() => setAccess(agent)}
+                        disabled={!groups.data}
+                        aria-label={t('agents.accessNamed', { name: agent.name })}
+                        data-testid="agent-access-edit"
+                      >
+                        {t('agents.access')}
                       </button>
                       <Link className="button small" to={`/admin/agents/${encodeURIComponent(agent.id)}`} aria-label={t('agents.editNamed', { name: agent.name })}>
                         {t('agents.edit')}
@@ -145,6 +171,9 @@ export default function AgentsPage() {
             </tbody>
           </table>
         </div>
+      )}
+      {access && groups.data && (
+        <AccessDialog agent={access} groups={groups.data} onClose={() => setAccess(null)} onSaved={(result) => accessSaved(access, result)} />
       )}
       {deleting && (
         <ConfirmDialog
@@ -164,6 +193,22 @@ export default function AgentsPage() {
         />
       )}
     </section>
+  );
+}
+
+/** "Everyone", or the groups the agent is restricted to; a dash while (or when not) known. */
+function AccessSummary({ groups }: { groups: Group[] | undefined }) {
+  const { t } = useTranslation('admin');
+  if (!groups) return <span className="hint">—</span>;
+  if (groups.length === 0) return <span data-restricted="false">{t('agents.everyone')}</span>;
+  return (
+    <span className="chips" data-restricted="true">
+      {groups.map((g) => (
+        <span key={g.id} className="chip">
+          {g.name}
+        </span>
+      ))}
+    </span>
   );
 }
 

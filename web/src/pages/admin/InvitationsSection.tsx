@@ -1,11 +1,11 @@
-// Invitations: create one (role, expiry, note) and show its link once; the list with each
-// one's state; revoke.
+// Invitations: create one (role, expiry, note, the groups the new account joins) and show its
+// link once; the list with each one's state and groups; revoke.
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { adminApi, type CreatedInvitation, type Invitation, type Role } from '../../api';
+import { adminApi, type CreatedInvitation, type GroupRef, type Invitation, type Role } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyField } from '../../components/CopyField';
-import { describeError } from '../../lib/errors';
+import { describeError, fieldError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { invitationLink, parseExpiryDays } from '../../lib/invitations';
 import { LoadError, Loading, NoticeBanner, StatusBadge, type Notice } from './shared';
@@ -17,15 +17,22 @@ export function InvitationsSection() {
   const { t, i18n } = useTranslation('admin');
   const { t: tc } = useTranslation();
   const list = useLoad((signal) => adminApi.listInvitations({ limit: 100 }, signal), 'invitations');
+  // Every group, to pick from; without any (or when they cannot be read) there is no picker.
+  const groups = useLoad((signal) => adminApi.listGroups(signal), 'groups');
   const [role, setRole] = useState<Role>('user');
   const [days, setDays] = useState('7');
   const [note, setNote] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [groupsError, setGroupsError] = useState<string | null>(null);
   const [daysError, setDaysError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<CreatedInvitation | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [revoking, setRevoking] = useState<Invitation | null>(null);
-  const ids = { role: useId(), days: useId(), note: useId(), daysError: useId() };
+  const ids = { role: useId(), days: useId(), note: useId(), daysError: useId(), groupsError: useId() };
+  const allGroups = groups.data ?? [];
+  // Only groups that still exist (one may have been deleted since it was ticked).
+  const picked = chosen.filter((id) => allGroups.some((g) => g.id === id));
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -34,13 +41,26 @@ export function InvitationsSection() {
     if (expires === null) return;
     setBusy(true);
     setNotice(null);
+    setGroupsError(null);
     try {
-      const invitation = await adminApi.createInvitation({ role, expires_in_days: expires, ...(note.trim() ? { note: note.trim() } : {}) });
+      const invitation = await adminApi.createInvitation({
+        role,
+        expires_in_days: expires,
+        ...(note.trim() ? { note: note.trim() } : {}),
+        ...(picked.length > 0 ? { groups: picked } : {}),
+      });
       setCreated(invitation);
       setNote('');
       list.reload();
     } catch (error) {
-      setNotice({ ok: false, text: describeError(tc, error) });
+      const found = fieldError(error, ['groups'] as const);
+      if (found) {
+        // A group deleted meanwhile: say so on the picker and show the groups as they are now.
+        setGroupsError(found.message);
+        groups.reload();
+      } else {
+        setNotice({ ok: false, text: describeError(tc, error) });
+      }
     } finally {
       setBusy(false);
     }
@@ -92,6 +112,33 @@ export function InvitationsSection() {
           <label htmlFor={ids.note}>{t('invitations.note')}</label>
           <input id={ids.note} value={note} maxLength={200} placeholder={t('invitations.notePlaceholder')} onChange={(e) => setNote(e.target.value)} data-testid="invitation-note" />
         </div>
+        {allGroups.length > 0 && (
+          <fieldset
+            className={`checkboxes invitation-groups${groupsError ? ' invalid' : ''}`}
+            aria-describedby={groupsError ? ids.groupsError : undefined}
+            data-testid="invitation-groups-picker"
+          >
+            <legend>{t('invitations.groups')}</legend>
+            <p className="hint">{t('invitations.groupsHint')}</p>
+            {allGroups.map((g) => (
+              <label key={g.id} className="check">
+                <input
+                  type="checkbox"
+                  checked={picked.includes(g.id)}
+                  onChange={(e) => setChosen(e.target.checked ? [...picked, g.id] : picked.filter((id) => id !== g.id))}
+                  data-testid="invitation-group"
+                  data-group={g.name}
+                />
+                {g.name}
+              </label>
+            ))}
+            {groupsError && (
+              <span className="form-error" id={ids.groupsError} role="alert" data-testid="invitation-groups-error">
+                {groupsError}
+              </span>
+            )}
+          </fieldset>
+        )}
         <div className="form-actions">
           <button type="submit" className="button primary" disabled={busy} data-testid="invitation-create">
             {busy ? t('invitations.creating') : t('invitations.create')}
@@ -102,6 +149,11 @@ export function InvitationsSection() {
         <div className="new-key" role="status" data-testid="invitation-created">
           <p>{t('invitations.created')}</p>
           <CopyField value={invitationLink(window.location.origin, created.code)} testId="invitation-link" />
+          {created.groups?.length > 0 && (
+            <p className="hint" data-testid="invitation-created-groups">
+              {t('invitations.joins', { groups: created.groups.map((g) => g.name).join(', ') })}
+            </p>
+          )}
         </div>
       )}
       {notice && <NoticeBanner notice={notice} onClose={() => setNotice(null)} />}
@@ -115,6 +167,7 @@ export function InvitationsSection() {
               <tr>
                 <th scope="col">{t('invitations.note')}</th>
                 <th scope="col">{t('invitations.role')}</th>
+                <th scope="col">{t('invitations.groups')}</th>
                 <th scope="col">{t('invitations.status')}</th>
                 <th scope="col">{t('invitations.created_at')}</th>
                 <th scope="col">{t('invitations.expires_at')}</th>
@@ -128,6 +181,9 @@ export function InvitationsSection() {
                 <tr key={inv.id} data-testid="invitation-row" data-status={inv.status}>
                   <td data-label={t('invitations.note')}>{inv.note || '—'}</td>
                   <td data-label={t('invitations.role')}>{t(`roles.${inv.role}`)}</td>
+                  <td data-label={t('invitations.groups')} data-testid="invitation-groups">
+                    <GroupNames groups={inv.groups} />
+                  </td>
                   <td data-label={t('invitations.status')}>
                     <StatusBadge tone={tone[inv.status]}>{t(`invitations.statuses.${inv.status}`)}</StatusBadge>
                     {inv.status === 'used' && inv.used_by_name && <span className="hint"> {t('invitations.usedBy', { name: inv.used_by_name })}</span>}
@@ -158,5 +214,20 @@ export function InvitationsSection() {
         />
       )}
     </section>
+  );
+}
+
+/** The groups an invitation's account joins: their names, or a dash for none. */
+function GroupNames({ groups }: { groups: GroupRef[] | undefined }) {
+  const { t } = useTranslation('admin');
+  if (!groups || groups.length === 0) return <span aria-label={t('invitations.noGroups')}>—</span>;
+  return (
+    <ul className="chips">
+      {groups.map((g) => (
+        <li key={g.id} className="chip" data-testid="invitation-group-name">
+          {g.name}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { ApiError } from '../../api';
 import i18n from '../../i18n';
@@ -7,6 +7,7 @@ import { useAuth } from '../../stores/auth';
 
 const api = vi.hoisted(() => ({
   changePassword: vi.fn(),
+  me: vi.fn(),
   listKeys: vi.fn(),
   createKey: vi.fn(),
   revokeAllKeys: vi.fn(),
@@ -18,7 +19,7 @@ vi.mock('../../api', async (original) => {
   const actual = await original<typeof import('../../api')>();
   return {
     ...actual,
-    authApi: { ...actual.authApi, changePassword: api.changePassword },
+    authApi: { ...actual.authApi, changePassword: api.changePassword, me: api.me },
     keysApi: { ...actual.keysApi, listKeys: api.listKeys, createKey: api.createKey, revokeAllKeys: api.revokeAllKeys },
     agentsApi: { ...actual.agentsApi, listAgents: api.listAgents },
     uploadsApi: { ...actual.uploadsApi, listUploads: api.listUploads, uploadUsage: api.uploadUsage },
@@ -38,6 +39,7 @@ beforeEach(() => {
     { id: 'demo', name: 'Demo', description: '', capabilities: [], provider: 'demo', enabled: true },
     { id: 'gpt', name: 'GPT', description: '', capabilities: [], provider: 'openai', enabled: true },
   ]);
+  api.me.mockResolvedValue({ id: 'u1', username: 'ada', role: 'user', created_at: '2026-12-01T00:00:00Z', disabled: false, groups: [] });
   signInAs('user');
 });
 
@@ -70,6 +72,38 @@ const page = () =>
       <SettingsPage />
     </MemoryRouter>,
   );
+
+describe('the user’s groups', () => {
+  it('lists the groups from /api/auth/me', async () => {
+    api.me.mockResolvedValue({
+      id: 'u1',
+      username: 'ada',
+      role: 'user',
+      created_at: '2026-12-01T00:00:00Z',
+      disabled: false,
+      groups: [
+        { id: 'g1', name: 'engineering' },
+        { id: 'g2', name: 'research' },
+      ],
+    });
+    page();
+    await screen.findAllByTestId('settings-group');
+    expect(screen.getAllByTestId('settings-group').map((g) => g.textContent)).toEqual(['engineering', 'research']);
+    expect(screen.queryByTestId('settings-no-groups')).toBeNull();
+    expect(api.me).toHaveBeenCalledTimes(1);
+  });
+
+  it('says so when the user is in no group', async () => {
+    page();
+    expect((await screen.findByTestId('settings-no-groups')).textContent).toBe('You are in no groups.');
+  });
+
+  it('shows why the groups could not be loaded', async () => {
+    api.me.mockRejectedValue(new ApiError(503, 'unavailable', 'down'));
+    page();
+    await waitFor(() => expect(screen.getByTestId('settings-groups').textContent).toContain('The service is unavailable right now.'));
+  });
+});
 
 describe('changing the password', () => {
   it('refuses a confirmation that differs, before sending', async () => {
