@@ -18,6 +18,10 @@ pub enum Error {
     Unauthorized,
     #[error("invalid username or password")]
     InvalidCredentials,
+    /// 401 `sign_in_required`: what the caller asked for is for signed-in users only; the
+    /// message says what.
+    #[error("{0}")]
+    SignInRequired(&'static str),
     #[error("{0}")]
     Forbidden(&'static str),
     /// 403 with a code of its own (`registration_closed`, …).
@@ -133,7 +137,9 @@ impl Error {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::Unauthorized | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Error::Unauthorized | Error::InvalidCredentials | Error::SignInRequired(_) => {
+                StatusCode::UNAUTHORIZED
+            }
             Error::Forbidden(_) | Error::Denied { .. } => StatusCode::FORBIDDEN,
             Error::NotFound | Error::NoSuch { .. } => StatusCode::NOT_FOUND,
             Error::Conflict(_)
@@ -161,6 +167,7 @@ impl Error {
             | Error::InUse { code, .. } => code,
             Error::Invalid { .. } => "invalid",
             Error::InvalidCredentials => "invalid_credentials",
+            Error::SignInRequired(_) => "sign_in_required",
             Error::UploadQuota(_) => "upload_quota_exceeded",
             Error::TurnRunning(_) => "turn_running",
             Error::BadGateway(_) => "upstream_error",

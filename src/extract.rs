@@ -11,6 +11,17 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+/// For `#[serde(default, deserialize_with = "crate::extract::some_or_null")]` on an
+/// `Option<Option<T>>`: tells an explicit `null` (`Some(None)`: clear or reset) from an absent
+/// field (`None`: unchanged).
+pub fn some_or_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// The request's id, put in the request's extensions by `http::edge`: the client's
 /// `x-request-id` when sane, a fresh UUIDv7 otherwise.
 #[derive(Debug, Clone)]

@@ -42,19 +42,9 @@ pub struct ServerSettingsView {
 #[serde(deny_unknown_fields)]
 pub struct ServerSettingsPatch {
     /// A mode, or `null` to go back to the configuration's. Absent: unchanged.
-    #[serde(default, deserialize_with = "some_or_null")]
+    #[serde(default, deserialize_with = "crate::extract::some_or_null")]
     #[schema(value_type = Option<Registration>)]
     pub registration: Option<Option<Registration>>,
-}
-
-/// Tells an explicit `null` (reset) from an absent field.
-fn some_or_null<'de, D>(
-    deserializer: D,
-) -> std::result::Result<Option<Option<Registration>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-{
-    Option::<Registration>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -60,7 +60,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refresh))
         .routes(routes!(logout))
         .routes(routes!(logout_everywhere))
-        .routes(routes!(me))
+        .routes(routes!(me, patch_me))
         .routes(routes!(session))
         .routes(routes!(change_password))
 }
@@ -172,7 +172,22 @@ pub struct MeView {
     pub user: UserView,
     /// The groups the user belongs to, by name.
     pub groups: Vec<GroupRef>,
+    /// Added to the system prompt of the user's chat turns (not to `/v1` requests).
+    pub custom_instructions: Option<String>,
 }
+
+/// Changes to the signed-in user's profile.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MePatch {
+    /// Up to 4000 characters; `null` or empty clears them. Absent: unchanged.
+    #[serde(default, deserialize_with = "crate::extract::some_or_null")]
+    #[schema(value_type = Option<String>, max_length = 4000)]
+    pub custom_instructions: Option<Option<String>>,
+}
+
+/// The longest custom instructions, in characters.
+const MAX_INSTRUCTIONS: usize = 4000;
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
@@ -184,11 +199,48 @@ async fn me(State(state): State<AppState>, user: AuthUser) -> Result<axum::Json<
     let row = users::get_user(&state.db, &user.id)
         .await?
         .ok_or(Error::Unauthorized)?;
-    let groups = crate::store::groups::groups_of_user(&state.db, &user.id).await?;
-    Ok(axum::Json(MeView {
-        user: UserView::from(&row),
+    me_view(&state, &row).await.map(axum::Json)
+}
+
+async fn me_view(state: &AppState, row: &users::UserRow) -> Result<MeView> {
+    let groups = crate::store::groups::groups_of_user(&state.db, &row.id).await?;
+    Ok(MeView {
+        user: UserView::from(row),
         groups: groups.into_iter().map(GroupRef::from).collect(),
-    }))
+        custom_instructions: users::custom_instructions(&state.db, &row.id).await?,
+    })
+}
+
+/// Changes the signed-in user's custom instructions.
+#[utoipa::path(patch, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+    request_body = MePatch,
+    responses(
+        (status = 200, description = "the user as changed", body = MeView),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 422, description = "instructions too long", body = ErrorResponse),
+    ))]
+async fn patch_me(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(patch): Json<MePatch>,
+) -> Result<axum::Json<MeView>> {
+    if let Some(instructions) = patch.custom_instructions {
+        let text = instructions
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        if text.is_some_and(|t| t.chars().count() > MAX_INSTRUCTIONS) {
+            return Err(Error::Invalid {
+                field: "custom_instructions".into(),
+                message: "must be at most 4000 characters".into(),
+            });
+        }
+        users::set_custom_instructions(&state.db, &user.id, text).await?;
+    }
+    let row = users::get_user(&state.db, &user.id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    me_view(&state, &row).await.map(axum::Json)
 }
 
 /// Who the credentials belong to, answered without reading the user's record: the cheapest

@@ -19,7 +19,9 @@ mod messages;
 mod openai_compat;
 mod openapi;
 mod ops;
+mod presets;
 mod registration;
+mod shares;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 mod uploads;
@@ -135,6 +137,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(admin_settings::router())
         .merge(conversations::router())
         .merge(messages::router())
+        .merge(shares::router())
+        .merge(presets::router())
         .merge(chat::router())
         .merge(uploads::router())
         .merge(usage::router())

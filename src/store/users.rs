@@ -226,3 +226,31 @@ pub fn escape_like(text: &str) -> String {
     }
     out
 }
+
+/// The user's custom instructions (added to the system prompt of their chat turns).
+pub async fn custom_instructions(db: &Db, id: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar::<_, Option<String>>(
+        "SELECT custom_instructions FROM users WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?
+    .flatten())
+}
+
+/// Sets (or with `None` clears) the user's custom instructions.
+pub async fn set_custom_instructions(db: &Db, id: &str, text: Option<&str>) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE users SET custom_instructions = $2, updated_at = $3 \
+         WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .bind(text)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}

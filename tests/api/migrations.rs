@@ -22,6 +22,8 @@ const TABLES: &[&str] = &[
     "user_groups",
     "group_members",
     "agent_groups",
+    "shares",
+    "prompt_presets",
 ];
 
 async fn migrations_run_twice_and_create_every_table(backend: Backend) {

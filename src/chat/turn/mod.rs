@@ -84,9 +84,20 @@ pub async fn start(
     ensure_idle(state, &conversation.id).await?;
     let all = messages::list_messages(&state.db, &conversation.id).await?;
     let plan = Plan::new(conversation, &all, &kind)?;
-    let history = provider_messages(state, user, &agent, conversation, &all, &plan).await?;
+    let instructions = crate::store::users::custom_instructions(&state.db, &user.id).await?;
+    let system = with_instructions(agent.def.system_prompt.as_deref(), instructions.as_deref());
+    let history = provider_messages(
+        state,
+        user,
+        &agent,
+        conversation,
+        &all,
+        &plan,
+        system.as_deref(),
+    )
+    .await?;
     let upstream_before: UpstreamIds = conversation.upstream_ids();
-    let request = ChatRequest::for_agent(
+    let mut request = ChatRequest::for_agent(
         &agent.def,
         ChatRequest {
             messages: history,
@@ -97,6 +108,7 @@ pub async fn start(
             ..ChatRequest::default()
         },
     );
+    request.system = system;
     let settings = state.settings();
     let output_estimate = request
         .max_tokens
@@ -239,6 +251,7 @@ async fn provider_messages(
     conversation: &ConversationRow,
     all: &[MessageRow],
     plan: &Plan,
+    system: Option<&str>,
 ) -> Result<Vec<ChatMessage>> {
     let mut history: Vec<MessageRow> = all.to_vec();
     if let Some((id, content)) = &plan.user_message {
@@ -275,11 +288,18 @@ async fn provider_messages(
             to_chat_message(row, extra)
         })
         .collect();
-    Ok(trim(
-        agent.def.system_prompt.as_deref(),
-        messages,
-        agent.def.context_window,
-    ))
+    Ok(trim(system, messages, agent.def.context_window))
+}
+
+/// The agent's system prompt followed by the user's custom instructions, when there are any.
+fn with_instructions(agent: Option<&str>, instructions: Option<&str>) -> Option<String> {
+    match (agent, instructions) {
+        (Some(agent), Some(mine)) => Some(format!(
+            "{agent}\n\nThe user's custom instructions:\n{mine}"
+        )),
+        (None, Some(mine)) => Some(format!("The user's custom instructions:\n{mine}")),
+        (agent, None) => agent.map(str::to_string),
+    }
 }
 
 /// The upstream ids this turn sends: the conversation's, and for FastGPT the ids we choose
