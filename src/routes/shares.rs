@@ -51,8 +51,15 @@ pub struct ShareView {
     pub created_at: String,
     pub expires_at: Option<String>,
     pub revoked_at: Option<String>,
-    /// `live`, `expired` or `revoked`.
-    pub status: &'static str,
+    pub status: ShareStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ShareStatus {
+    Live,
+    Expired,
+    Revoked,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -64,7 +71,8 @@ pub struct ShareList {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SharedMessage {
     pub role: MessageRole,
-    /// The message's parts; attachments keep only their name, type and size.
+    /// The message's parts; attachments keep only their name, type and size (`upload_id` is
+    /// empty: a visitor cannot open the file).
     #[schema(value_type = Vec<MessagePart>)]
     pub content: serde_json::Value,
     pub status: MessageStatus,
@@ -97,11 +105,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 fn view(row: &ShareRow, now: i64) -> ShareView {
     let status = if row.revoked_at.is_some() {
-        "revoked"
+        ShareStatus::Revoked
     } else if row.is_live(now) {
-        "live"
+        ShareStatus::Live
     } else {
-        "expired"
+        ShareStatus::Expired
     };
     ShareView {
         path: format!("/share/{}", row.id),
@@ -126,7 +134,9 @@ fn snapshot_of(row: &MessageRow) -> SharedMessage {
             MessagePart::Attachment {
                 name, mime, size, ..
             } => {
-                serde_json::json!({"type": "attachment", "name": name, "mime": mime, "size": size})
+                serde_json::json!({
+                    "type": "attachment", "upload_id": "", "name": name, "mime": mime, "size": size,
+                })
             }
             other => serde_json::to_value(other).unwrap_or_default(),
         })

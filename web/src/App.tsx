@@ -11,6 +11,8 @@ import { NotFoundPage } from './pages/NotFoundPage';
 const ChatPage = lazy(() => import('./pages/ChatPage'));
 const SettingsPage = lazy(() => import('./pages/SettingsPage'));
 const UsagePage = lazy(() => import('./pages/UsagePage'));
+// A shared conversation: public (no sign-in needed), light (no sidebar).
+const SharePage = lazy(() => import('./pages/SharePage'));
 // The admin console (charts included) is its own chunk, fetched by admins only.
 const AdminConsole = lazy(() => import('./pages/admin/AdminConsole'));
 
@@ -59,6 +61,8 @@ export function App() {
       <Routes>
         <Route path="/login" element={<PublicOnly><LoginPage /></PublicOnly>} />
         <Route path="/register" element={<PublicOnly><RegisterPage /></PublicOnly>} />
+        {/* For everyone, signed in or not: the page itself waits for the session to be known. */}
+        <Route path="/share/:id" element={<Suspense fallback={<Splash />}><SharePage /></Suspense>} />
         <Route element={<RequireAuth><Layout /></RequireAuth>}>
           <Route index element={<Suspense fallback={<Splash />}><ChatPage /></Suspense>} />
           <Route path="c/:id" element={<Suspense fallback={<Splash />}><ChatPage /></Suspense>} />

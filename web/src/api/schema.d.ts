@@ -2452,7 +2452,10 @@ export interface components {
         /** @description One message of a shared conversation. */
         SharedMessage: {
             agent_id?: string | null;
-            /** @description The message's parts; attachments keep only their name, type and size. */
+            /**
+             * @description The message's parts; attachments keep only their name, type and size (`upload_id` is
+             *     empty: a visitor cannot open the file).
+             */
             content: components["schemas"]["MessagePart"][];
             created_at: string;
             role: components["schemas"]["MessageRole"];
@@ -2461,6 +2464,8 @@ export interface components {
         ShareList: {
             items: components["schemas"]["ShareView"][];
         };
+        /** @enum {string} */
+        ShareStatus: "live" | "expired" | "revoked";
         /** @description A share link as its owner sees it. */
         ShareView: {
             conversation_id: string;
@@ -2477,8 +2482,7 @@ export interface components {
             /** @description The page's path, to put after the server's origin. */
             path: string;
             revoked_at?: string | null;
-            /** @description `live`, `expired` or `revoked`. */
-            status: string;
+            status: components["schemas"]["ShareStatus"];
             title: string;
         };
         /**

@@ -129,3 +129,13 @@ export type ConnectionErrorKind = Schemas['FailureKind'];
 export type UsageReport = Schemas['UsageReport'];
 export type UsageDay = Schemas['UsageDay'];
 export type UsageTotals = Schemas['UsageTotals'];
+
+// Share links: a read-only snapshot of a conversation at `/share/{id}`.
+/** A link as its owner sees it; `status` is `live`, `expired` or `revoked`. */
+export type Share = Schemas['ShareView'];
+export type ShareList = Schemas['ShareList'];
+/** `POST /api/conversations/{id}/shares`. */
+export type NewShare = Schemas['NewShareRequest'];
+/** `GET /api/shared/{id}`: what the link shows, to anyone (or to members only). */
+export type SharedConversation = Schemas['SharedConversation'];
+export type SharedMessage = Schemas['SharedMessage'];

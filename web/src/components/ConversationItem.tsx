@@ -7,7 +7,8 @@ import { useConversations } from '../stores/conversations';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Highlighted } from './Highlighted';
 import { Menu } from './Menu';
-import { ArchiveIcon, DownloadIcon, EditIcon, MoreIcon, PinIcon, TrashIcon } from './icons';
+import { ShareDialog } from './ShareDialog';
+import { ArchiveIcon, DownloadIcon, EditIcon, MoreIcon, PinIcon, ShareIcon, TrashIcon } from './icons';
 
 export function ConversationItem({ conversation, query = '' }: { conversation: Conversation; query?: string }) {
   const { t } = useTranslation();
@@ -16,6 +17,7 @@ export function ConversationItem({ conversation, query = '' }: { conversation: C
   const { update, remove } = useConversations();
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const title = conversation.title || t('sidebar.untitled');
   // In search results: the newest matching message, cut around the match (none when only the title matched).
@@ -85,6 +87,7 @@ export function ConversationItem({ conversation, query = '' }: { conversation: C
               onSelect: () => void update(conversation.id, { archived: !conversation.archived }).catch(report),
               testId: 'menu-archive',
             },
+            { label: t('share.action'), icon: <ShareIcon />, onSelect: () => setSharing(true), testId: 'menu-share' },
             { label: t('sidebar.exportMarkdown'), icon: <DownloadIcon />, onSelect: () => void download('markdown') },
             { label: t('sidebar.exportJson'), icon: <DownloadIcon />, onSelect: () => void download('json') },
             { label: t('sidebar.delete'), icon: <TrashIcon />, danger: true, onSelect: () => setConfirming(true), testId: 'menu-delete' },
@@ -96,6 +99,7 @@ export function ConversationItem({ conversation, query = '' }: { conversation: C
           {error}
         </p>
       )}
+      {sharing && <ShareDialog conversationId={conversation.id} title={title} onClose={() => setSharing(false)} />}
       {confirming && (
         <ConfirmDialog
           title={t('sidebar.deleteTitle')}

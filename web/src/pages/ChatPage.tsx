@@ -7,7 +7,8 @@ import { AgentPicker } from '../components/AgentPicker';
 import { Composer, type ComposerHandle } from '../components/Composer';
 import { MessageList } from '../components/MessageList';
 import { NewChat } from '../components/NewChat';
-import { MenuIcon, SidebarIcon } from '../components/icons';
+import { ShareDialog } from '../components/ShareDialog';
+import { MenuIcon, ShareIcon, SidebarIcon } from '../components/icons';
 import { describeError } from '../lib/errors';
 import { agentById, useAgents } from '../stores/agents';
 import { useChat } from '../stores/chat';
@@ -43,6 +44,8 @@ export default function ChatPage() {
   // The input variables filled in on the new-conversation screen, for this page only.
   const [filled, setFilled] = useState<{ page: string | null; values: Record<string, string> }>({ page: null, values: {} });
   const variables = filled.page === id ? filled.values : {};
+  // The conversation whose share dialog is open.
+  const [sharing, setSharing] = useState<string | null>(null);
   const setVariables = (values: Record<string, string>) => setFilled({ page: id, values });
 
   useEffect(() => {
@@ -113,7 +116,13 @@ export default function ChatPage() {
         )}
         <AgentPicker agents={agents} value={agentId} onChange={changeAgent} disabled={chat.streaming} />
         <h1 className="chat-title" data-testid="chat-title">{id ? title : ''}</h1>
+        {id && (
+          <button type="button" className="icon-button" onClick={() => setSharing(id)} aria-label={t('share.action')} title={t('share.action')} data-testid="share-open">
+            <ShareIcon />
+          </button>
+        )}
       </header>
+      {sharing && sharing === id && <ShareDialog conversationId={id} title={title} onClose={() => setSharing(null)} />}
 
       {loaded && agents.length === 0 && !agentsError && <p className="banner">{t('agents.none')}</p>}
 

@@ -10,6 +10,7 @@ import { describeError } from '../lib/errors';
 import { useAuth } from '../stores/auth';
 import { FilesSection } from './settings/FilesSection';
 import { KeysSection } from './settings/KeysSection';
+import { SharesSection } from './settings/SharesSection';
 import { useUi } from '../stores/ui';
 
 export default function SettingsPage() {
@@ -45,6 +46,7 @@ export default function SettingsPage() {
           </Link>
         </section>
         <FilesSection />
+        <SharesSection />
         <KeysSection key={keysVersion} />
       </div>
     </main>

@@ -4,6 +4,6 @@ import type { Message, Part } from '../../api';
 export type PartOf<T extends Part['type']> = Extract<Part, { type: T }>;
 
 /** The message's parts of one type, in order. */
-export function partsOf<T extends Part['type']>(message: Message, type: T): PartOf<T>[] {
+export function partsOf<T extends Part['type']>(message: Pick<Message, 'content'>, type: T): PartOf<T>[] {
   return message.content.filter((p): p is PartOf<T> => p.type === type);
 }

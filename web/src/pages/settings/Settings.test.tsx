@@ -14,6 +14,8 @@ const api = vi.hoisted(() => ({
   listAgents: vi.fn(),
   listUploads: vi.fn(),
   uploadUsage: vi.fn(),
+  listShares: vi.fn(),
+  revokeShare: vi.fn(),
 }));
 vi.mock('../../api', async (original) => {
   const actual = await original<typeof import('../../api')>();
@@ -23,6 +25,7 @@ vi.mock('../../api', async (original) => {
     keysApi: { ...actual.keysApi, listKeys: api.listKeys, createKey: api.createKey, revokeAllKeys: api.revokeAllKeys },
     agentsApi: { ...actual.agentsApi, listAgents: api.listAgents },
     uploadsApi: { ...actual.uploadsApi, listUploads: api.listUploads, uploadUsage: api.uploadUsage },
+    sharesApi: { ...actual.sharesApi, listShares: api.listShares, revokeShare: api.revokeShare },
   };
 });
 
@@ -35,6 +38,7 @@ beforeEach(() => {
   // The Files section (FilesSection.test.tsx) loads too.
   api.listUploads.mockResolvedValue({ items: [], next_cursor: null });
   api.uploadUsage.mockResolvedValue({ files: 0, used_bytes: 0, quota_bytes: 1 << 30, retention_seconds: null });
+  api.listShares.mockResolvedValue({ items: [] });
   api.listAgents.mockResolvedValue([
     { id: 'demo', name: 'Demo', description: '', capabilities: [], provider: 'demo', enabled: true },
     { id: 'gpt', name: 'GPT', description: '', capabilities: [], provider: 'openai', enabled: true },
@@ -279,5 +283,54 @@ describe('revoking every API key', () => {
     expect(screen.queryByTestId('confirm-dialog')).toBeNull();
     expect(api.revokeAllKeys).not.toHaveBeenCalled();
     expect(screen.getByTestId('key-row')).toBeTruthy();
+  });
+});
+
+describe('shared links', () => {
+  const share = (id: string, title: string, changes: object = {}) => ({
+    id,
+    path: `/share/${id}`,
+    conversation_id: `c-${id}`,
+    title,
+    message_count: 2,
+    members_only: false,
+    created_at: '2026-12-02T10:00:00Z',
+    expires_at: null,
+    revoked_at: null,
+    status: 'live',
+    ...changes,
+  });
+
+  it('lists every link with its conversation, expiry, status and who can open it', async () => {
+    api.listShares.mockResolvedValue({
+      items: [
+        share('tok1', 'Trip to Beijing', { members_only: true, expires_at: '2026-12-09T10:00:00Z' }),
+        share('tok0', 'Old notes', { status: 'expired', expires_at: '2026-12-03T10:00:00Z' }),
+      ],
+    });
+    page();
+    const rows = await screen.findAllByTestId('share-row');
+    expect(rows.map((r) => r.getAttribute('data-status'))).toEqual(['live', 'expired']);
+    expect(rows[0]!.textContent).toContain('Trip to Beijing');
+    expect(rows[0]!.textContent).toContain('Members only');
+    expect(rows[0]!.querySelector('a')?.getAttribute('href')).toBe('/c/c-tok1');
+    expect(rows[1]!.textContent).toContain('Expired');
+    expect(rows[1]!.textContent).toContain('Anyone with the link');
+    expect(rows[1]!.querySelector('[data-testid=share-revoke]')).toBeNull();
+  });
+
+  it('says so when there is none', async () => {
+    page();
+    expect((await screen.findByTestId('shares-empty')).textContent).toBe('You have not shared any conversation.');
+  });
+
+  it('revokes a link after asking', async () => {
+    api.listShares.mockResolvedValue({ items: [share('tok1', 'Trip to Beijing')] });
+    api.revokeShare.mockResolvedValue(undefined);
+    page();
+    fireEvent.click(await screen.findByTestId('share-revoke'));
+    fireEvent.click(screen.getByTestId('confirm-ok'));
+    await waitFor(() => expect(screen.getByTestId('share-row').getAttribute('data-status')).toBe('revoked'));
+    expect(api.revokeShare).toHaveBeenCalledWith('tok1');
   });
 });
