@@ -108,6 +108,7 @@ impl App {
         spawn_metrics_upkeep(&state);
         state.tasks.spawn(crate::chat::recovery::run(state.clone()));
         state.tasks.spawn(crate::uploads::expire(state.clone()));
+        state.tasks.spawn(crate::data_lifecycle::run(state.clone()));
 
         let router = http::app(routes::router().with_state(state.clone()), &state);
         let (host, port) = (&settings.server.host, settings.server.port);

@@ -12,6 +12,7 @@ pub mod compat;
 pub mod config;
 pub mod content;
 pub mod crypto;
+pub mod data_lifecycle;
 pub mod error;
 pub mod extract;
 pub mod http;

@@ -60,8 +60,8 @@ impl FromRequestParts<AppState> for AdminUser {
     }
 }
 
-/// Where a request came from.
-#[derive(Debug, Clone)]
+/// Where a request came from (all unknown for the server's own jobs).
+#[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
     pub ip: Option<IpAddr>,
     pub user_agent: Option<String>,

@@ -124,6 +124,7 @@ impl Default for AuthSettings {
             hash_queue_timeout: Duration::from_secs(5),
             password_changes_per_minute: 5,
             max_api_keys_per_user: 25,
+            deletion_grace: Duration::from_secs(7 * 24 * 3600),
         }
     }
 }

@@ -185,6 +185,10 @@ pub struct AuthSettings {
     pub password_changes_per_minute: u32,
     /// Working (not revoked, not expired) API keys one user may hold.
     pub max_api_keys_per_user: u32,
+    /// How long an account whose owner asked for its deletion waits before it is deleted
+    /// for good (the owner may cancel meanwhile); 0 deletes at once.
+    #[serde(with = "humantime_serde")]
+    pub deletion_grace: Duration,
 }
 
 /// Who may create an account with `POST /api/auth/register`.

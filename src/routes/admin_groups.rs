@@ -35,6 +35,9 @@ pub struct GroupView {
     pub member_count: i64,
     /// The agents restricted to groups that this group may use (ids).
     pub agents: Vec<String>,
+    /// Conversations of members not touched for this many days are deleted by the hourly
+    /// data lifecycle pass (a member of several groups: the shortest); `null` keeps them.
+    pub retention_days: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -70,6 +73,9 @@ pub struct NewGroup {
     pub name: String,
     #[schema(max_length = 500)]
     pub description: Option<String>,
+    /// 1–3650 days; absent: conversations are kept.
+    #[schema(minimum = 1, maximum = 3650)]
+    pub retention_days: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -79,6 +85,10 @@ pub struct GroupPatch {
     pub name: Option<String>,
     #[schema(max_length = 500)]
     pub description: Option<String>,
+    /// 1–3650 days, or `null` to keep conversations. Absent: unchanged.
+    #[serde(default, deserialize_with = "crate::extract::some_or_null")]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 3650)]
+    pub retention_days: Option<Option<i64>>,
 }
 
 /// Which groups may use an agent.
@@ -112,6 +122,7 @@ fn view(row: GroupRow, grants: &HashMap<String, Vec<String>>) -> GroupView {
         name: row.name,
         description: row.description,
         member_count: row.member_count,
+        retention_days: row.retention_days,
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
     }
@@ -159,6 +170,13 @@ fn checked_name(name: &str) -> Result<String> {
     Ok(name.to_string())
 }
 
+fn checked_retention(days: i64) -> Result<i64> {
+    if !(1..=3650).contains(&days) {
+        return Err(invalid("retention_days", "must be between 1 and 3650 days"));
+    }
+    Ok(days)
+}
+
 fn checked_description(description: &str) -> Result<String> {
     let description = description.trim();
     if description.chars().count() > MAX_DESCRIPTION {
@@ -203,10 +221,18 @@ async fn create_group(
 ) -> Result<(StatusCode, axum::Json<GroupDetail>)> {
     let name = checked_name(&body.name)?;
     let description = checked_description(body.description.as_deref().unwrap_or(""))?;
+    let retention = body.retention_days.map(checked_retention).transpose()?;
     let row = store::insert_group(&state.db, &name, &description).await?;
+    if retention.is_some() {
+        let changes = store::GroupChanges {
+            retention_days: Some(retention),
+            ..Default::default()
+        };
+        store::update_group(&state.db, &row.id, &changes).await?;
+    }
     let event = Event::new("admin.group_create", Some(&admin.id))
         .target("group", &row.id)
-        .details(serde_json::json!({ "name": name }));
+        .details(serde_json::json!({ "name": name, "retention_days": retention }));
     record(&state, &client, event).await;
     Ok((
         StatusCode::CREATED,
@@ -254,10 +280,23 @@ async fn patch_group(
         .as_deref()
         .map(checked_description)
         .transpose()?;
-    store::update_group(&state.db, &id, name.as_deref(), description.as_deref()).await?;
+    let retention = body
+        .retention_days
+        .map(|days| days.map(checked_retention).transpose())
+        .transpose()?;
+    let changes = store::GroupChanges {
+        name: name.as_deref(),
+        description: description.as_deref(),
+        retention_days: retention,
+    };
+    store::update_group(&state.db, &id, &changes).await?;
     let event = Event::new("admin.group_update", Some(&admin.id))
         .target("group", &id)
-        .details(serde_json::json!({ "name": name, "description_changed": description.is_some() }));
+        .details(serde_json::json!({
+            "name": name,
+            "description_changed": description.is_some(),
+            "retention_days": retention,
+        }));
     record(&state, &client, event).await;
     Ok(axum::Json(detail(&state, &id).await?))
 }

@@ -16,7 +16,7 @@ use crate::auth::{AuthUser, ClientInfo, Role, Scope, Via, password};
 use crate::config::Environment;
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::views::{GroupRef, UserView};
+use crate::routes::views::{GroupRef, UserView, rfc3339};
 use crate::state::AppState;
 use crate::store::now_ms;
 use crate::store::refresh_tokens::{self, NewRefreshToken};
@@ -174,6 +174,9 @@ pub struct MeView {
     pub groups: Vec<GroupRef>,
     /// Added to the system prompt of the user's chat turns (not to `/v1` requests).
     pub custom_instructions: Option<String>,
+    /// When the account is deleted for good, if its owner asked for its deletion (cancel
+    /// with `POST /api/auth/me/restore`).
+    pub delete_after: Option<String>,
 }
 
 /// Changes to the signed-in user's profile.
@@ -208,6 +211,9 @@ async fn me_view(state: &AppState, row: &users::UserRow) -> Result<MeView> {
         user: UserView::from(row),
         groups: groups.into_iter().map(GroupRef::from).collect(),
         custom_instructions: users::custom_instructions(&state.db, &row.id).await?,
+        delete_after: crate::store::lifecycle::delete_after(&state.db, &row.id)
+            .await?
+            .map(rfc3339),
     })
 }
 

@@ -245,6 +245,26 @@ async fn export_conversation(
         )
             .into_response());
     }
+    let doc = markdown(&title, &rows);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/markdown; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}.md\""),
+            ),
+        ],
+        doc,
+    )
+        .into_response())
+}
+
+/// The messages as a Markdown document titled `title`: who wrote each and when, attachment
+/// names, the text, and the status of an answer that did not complete.
+pub fn markdown(title: &str, rows: &[&MessageRow]) -> String {
     let mut doc = format!("# {title}\n\n");
     for row in rows {
         let who = match row.role() {
@@ -267,18 +287,5 @@ async fn export_conversation(
         }
         doc.push_str("\n\n");
     }
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/markdown; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}.md\""),
-            ),
-        ],
-        doc,
-    )
-        .into_response())
+    doc
 }

@@ -2,6 +2,7 @@
 //! `routes!`, so the OpenAPI document at `/api/openapi.json` lists each one with its schemas;
 //! a test fails when a route is added any other way.
 
+mod account;
 mod admin;
 pub(crate) mod admin_agents;
 mod admin_groups;
@@ -127,6 +128,7 @@ fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::router())
+        .merge(account::router())
         .merge(login::router())
         .merge(registration::router())
         .merge(keys::router())

@@ -251,3 +251,14 @@ pub async fn set_title_if_empty(db: &Db, id: &str, title: &str) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Every conversation of the user's, oldest first (for their data export).
+pub async fn all_of_user(db: &Db, user_id: &str) -> Result<Vec<ConversationRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM conversations c WHERE c.user_id = $1 ORDER BY c.created_at, c.id"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .fetch_all(db.pool())
+        .await?)
+}

@@ -16,6 +16,8 @@ pub struct GroupRow {
     pub updated_at: i64,
     /// Members that are not deleted.
     pub member_count: i64,
+    /// Conversations of members not touched for this many days are deleted.
+    pub retention_days: Option<i64>,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -35,6 +37,7 @@ pub struct GroupName {
 }
 
 const SELECT: &str = "SELECT g.id, g.name, g.description, g.created_at, g.updated_at, \
+     g.retention_days, \
      (SELECT COUNT(*) FROM group_members m JOIN users u ON u.id = m.user_id \
       WHERE m.group_id = g.id AND u.deleted_at IS NULL) AS member_count \
      FROM user_groups g";
@@ -87,21 +90,30 @@ pub async fn insert_group(db: &Db, name: &str, description: &str) -> Result<Grou
     get_group(db, &id).await?.ok_or(Error::NotFound)
 }
 
-/// Renames and/or describes a group; `NotFound` when there is no such group.
-pub async fn update_group(
-    db: &Db,
-    id: &str,
-    name: Option<&str>,
-    description: Option<&str>,
-) -> Result<()> {
+/// What a change to a group sets; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct GroupChanges<'a> {
+    pub name: Option<&'a str>,
+    pub description: Option<&'a str>,
+    /// `Some(None)` removes the retention.
+    pub retention_days: Option<Option<i64>>,
+}
+
+/// Renames, describes or sets the retention of a group; `NotFound` when there is no such
+/// group.
+pub async fn update_group(db: &Db, id: &str, changes: &GroupChanges<'_>) -> Result<()> {
     let done = sqlx::query(
         "UPDATE user_groups SET name = COALESCE($2, name), \
-         description = COALESCE($3, description), updated_at = $4 WHERE id = $1",
+         description = COALESCE($3, description), \
+         retention_days = CASE WHEN $5 = 1 THEN $6 ELSE retention_days END, updated_at = $4 \
+         WHERE id = $1",
     )
     .bind(id)
-    .bind(name)
-    .bind(description)
+    .bind(changes.name)
+    .bind(changes.description)
     .bind(now_ms())
+    .bind(i64::from(changes.retention_days.is_some()))
+    .bind(changes.retention_days.flatten())
     .execute(db.pool())
     .await
     .on_unique_violation(name_taken)?;

@@ -21,6 +21,7 @@ pub mod conversations;
 pub mod groups;
 pub mod instances;
 pub mod invitations;
+pub mod lifecycle;
 pub mod login_throttle;
 pub mod messages;
 pub mod presets;

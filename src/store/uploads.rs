@@ -207,6 +207,17 @@ pub async fn delete_older_than(db: &Db, before: i64, batch: i64) -> Result<u64> 
     .rows_affected())
 }
 
+/// Every upload of the user's, bytes included, oldest first (for their data export).
+pub async fn all_of_user(db: &Db, user_id: &str) -> Result<Vec<UploadRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, user_id, name, mime, size, sha256, data, created_at FROM uploads \
+         WHERE user_id = $1 ORDER BY created_at, id",
+    )
+    .bind(user_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,7 @@ mod groups;
 mod health;
 mod http_behaviour;
 mod keys;
+mod lifecycle;
 mod logs;
 mod migrations;
 mod ops;

@@ -84,18 +84,8 @@ pub async fn start(
     ensure_idle(state, &conversation.id).await?;
     let all = messages::list_messages(&state.db, &conversation.id).await?;
     let plan = Plan::new(conversation, &all, &kind)?;
-    let instructions = crate::store::users::custom_instructions(&state.db, &user.id).await?;
-    let system = with_instructions(agent.def.system_prompt.as_deref(), instructions.as_deref());
-    let history = provider_messages(
-        state,
-        user,
-        &agent,
-        conversation,
-        &all,
-        &plan,
-        system.as_deref(),
-    )
-    .await?;
+    let (history, system) =
+        provider_messages(state, user, &agent, conversation, &all, &plan).await?;
     let upstream_before: UpstreamIds = conversation.upstream_ids();
     let mut request = ChatRequest::for_agent(
         &agent.def,
@@ -243,7 +233,8 @@ impl Plan {
 }
 
 /// The branch up to the new user message as provider messages, with the files of earlier
-/// messages that fit `uploads.max_per_request`, trimmed to the agent's context window.
+/// messages that fit `uploads.max_per_request`, trimmed to the agent's context window; and
+/// the system prompt they go with.
 async fn provider_messages(
     state: &AppState,
     user: &AuthUser,
@@ -251,8 +242,8 @@ async fn provider_messages(
     conversation: &ConversationRow,
     all: &[MessageRow],
     plan: &Plan,
-    system: Option<&str>,
-) -> Result<Vec<ChatMessage>> {
+) -> Result<(Vec<ChatMessage>, Option<String>)> {
+    let system = system_prompt(state, user, agent).await?;
     let mut history: Vec<MessageRow> = all.to_vec();
     if let Some((id, content)) = &plan.user_message {
         history.push(MessageRow::new_user(
@@ -288,7 +279,17 @@ async fn provider_messages(
             to_chat_message(row, extra)
         })
         .collect();
-    Ok(trim(system, messages, agent.def.context_window))
+    let messages = trim(system.as_deref(), messages, agent.def.context_window);
+    Ok((messages, system))
+}
+
+/// The system prompt of the user's turn with the agent.
+async fn system_prompt(state: &AppState, user: &AuthUser, agent: &Agent) -> Result<Option<String>> {
+    let instructions = crate::store::users::custom_instructions(&state.db, &user.id).await?;
+    Ok(with_instructions(
+        agent.def.system_prompt.as_deref(),
+        instructions.as_deref(),
+    ))
 }
 
 /// The agent's system prompt followed by the user's custom instructions, when there are any.

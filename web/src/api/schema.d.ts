@@ -219,6 +219,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the data lifecycle would delete now (a dry run). */
+        get: operations["preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/lifecycle/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs the data lifecycle now (it also runs every hour). */
+        post: operations["run_now"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/settings": {
         parameters: {
             query?: never;
@@ -396,6 +430,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * All of the caller's data in one `.zip`: `account.json` (profile, groups, custom
+         *     instructions, API keys without secrets, presets, share links), each conversation as
+         *     `conversations/<id>.json` (every message, branches included) and `.md` (the branch shown),
+         *     and the uploaded files under `uploads/`.
+         */
+        get: operations["export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -461,11 +517,33 @@ export interface paths {
         get: operations["me"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Asks for the account's deletion: its API keys and other sessions end now, and after
+         *     `auth.deletion_grace` (7 days) everything of it is deleted for good unless its owner signs
+         *     in and cancels. With a grace of 0 it is deleted at once (204).
+         */
+        delete: operations["delete_account"];
         options?: never;
         head?: never;
         /** Changes the signed-in user's custom instructions. */
         patch: operations["patch_me"];
+        trace?: never;
+    };
+    "/api/auth/me/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a scheduled deletion of the caller's account. */
+        post: operations["cancel_deletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/auth/password": {
@@ -1551,6 +1629,14 @@ export interface components {
              */
             tokens: number;
         };
+        DeleteAccountRequest: {
+            /** @description The account's password, again. */
+            password: string;
+        };
+        DeletionScheduled: {
+            /** @description When the account is deleted for good, unless its owner cancels before. */
+            delete_after: string;
+        };
         /** @description The built-in demo: deterministic, local, no network. */
         DemoDef: {
             /**
@@ -1642,11 +1728,27 @@ export interface components {
         GroupPatch: {
             description?: string | null;
             name?: string | null;
+            /**
+             * Format: uint64
+             * @description 1–3650 days, or `null` to keep conversations. Absent: unchanged.
+             */
+            retention_days?: number | null;
         };
         /** @description A group's id and name. */
         GroupRef: {
             id: string;
             name: string;
+        };
+        GroupRetention: {
+            /**
+             * Format: int64
+             * @description Conversations of its members older than that.
+             */
+            conversations_due: number;
+            id: string;
+            name: string;
+            /** Format: int64 */
+            retention_days: number;
         };
         GroupView: {
             /** @description The agents restricted to groups that this group may use (ids). */
@@ -1660,6 +1762,12 @@ export interface components {
              */
             member_count: number;
             name: string;
+            /**
+             * Format: int64
+             * @description Conversations of members not touched for this many days are deleted by the hourly
+             *     data lifecycle pass (a member of several groups: the shortest); `null` keeps them.
+             */
+            retention_days?: number | null;
             updated_at: string;
         };
         Health: {
@@ -1714,6 +1822,26 @@ export interface components {
             used_at?: string | null;
             used_by?: string | null;
             used_by_name?: string | null;
+        };
+        /** @description What the next data lifecycle pass would delete. */
+        LifecyclePreview: {
+            /**
+             * Format: int64
+             * @description Accounts whose grace period is over.
+             */
+            accounts_due: number;
+            /**
+             * Format: int64
+             * @description Conversations past their owner's retention (the shortest of their groups').
+             */
+            conversations_due: number;
+            /** @description The groups with a retention. */
+            groups: components["schemas"]["GroupRetention"][];
+            /**
+             * Format: int64
+             * @description Uploads older than a day that no message uses.
+             */
+            orphan_uploads_due: number;
         };
         LoginRequest: {
             password: string;
@@ -1863,6 +1991,11 @@ export interface components {
         MeView: components["schemas"]["UserView"] & {
             /** @description Added to the system prompt of the user's chat turns (not to `/v1` requests). */
             custom_instructions?: string | null;
+            /**
+             * @description When the account is deleted for good, if its owner asked for its deletion (cancel
+             *     with `POST /api/auth/me/restore`).
+             */
+            delete_after?: string | null;
             /** @description The groups the user belongs to, by name. */
             groups: components["schemas"]["GroupRef"][];
         };
@@ -1932,6 +2065,11 @@ export interface components {
             description?: string | null;
             /** @description 1–64 characters, unique (as identity providers' group claims name them). */
             name: string;
+            /**
+             * Format: uint64
+             * @description 1–3650 days; absent: conversations are kept.
+             */
+            retention_days?: number | null;
         };
         NewInvitationRequest: {
             /**
@@ -2517,6 +2655,15 @@ export interface components {
         StreamOptions: {
             /** @description Send a last chunk with the token counts (and empty `choices`). */
             include_usage?: boolean;
+        };
+        /** @description What a pass deleted. */
+        Swept: {
+            /** Format: uint64 */
+            accounts: number;
+            /** Format: uint64 */
+            conversations: number;
+            /** Format: uint64 */
+            uploads: number;
         };
         /** @description `delta`, `reasoning`, `replace`: text to append (or, for `replace`, the whole answer so far). */
         TextEvent: {
@@ -4272,6 +4419,100 @@ export interface operations {
             };
         };
     };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LifecyclePreview"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    run_now: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description what was deleted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Swept"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_settings: {
         parameters: {
             query?: never;
@@ -5093,6 +5334,53 @@ export interface operations {
             };
         };
     };
+    export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the archive */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": number[];
+                };
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description an API key (the export takes a signed-in session) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -5349,6 +5637,109 @@ export interface operations {
             };
         };
     };
+    delete_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description scheduled */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionScheduled"];
+                };
+            };
+            /** @description deleted at once (no grace period configured) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not signed in, or the password is wrong */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description an API key (deleting the account takes a signed-in session) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the last active admin */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the JSON body does not match the documented schema */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     patch_me: {
         parameters: {
             query?: never;
@@ -5409,6 +5800,51 @@ export interface operations {
             };
             /** @description instructions too long */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    cancel_deletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the account stays */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no deletion was scheduled */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

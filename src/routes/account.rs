@@ -1,0 +1,317 @@
+//! A user's own data: the export of all of it in one archive, and the deletion of the account
+//! (after `auth.deletion_grace`, during which its owner may cancel). Admins see and run the
+//! data lifecycle (accounts due, retention, orphaned uploads).
+
+use std::io::Write;
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::audit::{Event, record};
+use crate::auth::{AdminUser, AuthUser, ClientInfo, Via, password};
+use crate::data_lifecycle::{self, ORPHAN_GRACE_MS, Swept};
+use crate::error::{Error, ErrorResponse, Result};
+use crate::extract::Json;
+use crate::routes::conversations::ConversationView;
+use crate::routes::keys::ApiKeyView;
+use crate::routes::messages::{active_branch, markdown, views};
+use crate::routes::views::rfc3339;
+use crate::state::AppState;
+use crate::store::{api_keys, uploads, users};
+use crate::store::{conversations, groups, lifecycle, messages, now_ms, presets, shares};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccountRequest {
+    /// The account's password, again.
+    #[schema(max_length = 1024)]
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletionScheduled {
+    /// When the account is deleted for good, unless its owner cancels before.
+    pub delete_after: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GroupRetention {
+    pub id: String,
+    pub name: String,
+    pub retention_days: i64,
+    /// Conversations of its members older than that.
+    pub conversations_due: i64,
+}
+
+/// What the next data lifecycle pass would delete.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LifecyclePreview {
+    /// Accounts whose grace period is over.
+    pub accounts_due: i64,
+    /// Conversations past their owner's retention (the shortest of their groups').
+    pub conversations_due: i64,
+    /// Uploads older than a day that no message uses.
+    pub orphan_uploads_due: i64,
+    /// The groups with a retention.
+    pub groups: Vec<GroupRetention>,
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(export))
+        .routes(routes!(delete_account))
+        .routes(routes!(cancel_deletion))
+        .routes(routes!(preview))
+        .routes(routes!(run_now))
+}
+
+/// Account pages need a signed-in session: a leaked API key cannot take the account's data
+/// away in one request or delete it.
+fn session_only(user: &AuthUser, what: &'static str) -> Result<()> {
+    match user.via {
+        Via::Session { .. } => Ok(()),
+        Via::ApiKey { .. } => Err(Error::Forbidden(what)),
+    }
+}
+
+/// All of the caller's data in one `.zip`: `account.json` (profile, groups, custom
+/// instructions, API keys without secrets, presets, share links), each conversation as
+/// `conversations/<id>.json` (every message, branches included) and `.md` (the branch shown),
+/// and the uploaded files under `uploads/`.
+#[utoipa::path(get, path = "/api/auth/export", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the archive", content_type = "application/zip", body = Vec<u8>),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 403, description = "an API key (the export takes a signed-in session)", body = ErrorResponse),
+    ))]
+async fn export(
+    State(state): State<AppState>,
+    user: AuthUser,
+    client: ClientInfo,
+) -> Result<Response> {
+    session_only(
+        &user,
+        "exporting your data takes a signed-in session, not an API key",
+    )?;
+    let row = users::get_user(&state.db, &user.id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let json = |value: &serde_json::Value| serde_json::to_vec_pretty(value).unwrap_or_default();
+    let keys = api_keys::list_api_keys(&state.db, &user.id, None, 1000).await?;
+    let account = serde_json::json!({
+        "exported_at": rfc3339(now_ms()),
+        "user": crate::routes::views::UserView::from(&row),
+        "groups": groups::groups_of_user(&state.db, &user.id).await?
+            .into_iter().map(|g| serde_json::json!({"id": g.id, "name": g.name})).collect::<Vec<_>>(),
+        "custom_instructions": users::custom_instructions(&state.db, &user.id).await?,
+        "api_keys": keys.iter().map(ApiKeyView::from).collect::<Vec<_>>(),
+        "presets": presets::visible_to(&state.db, &user.id).await?.into_iter()
+            .filter(|p| p.user_id.is_some())
+            .map(|p| serde_json::json!({"title": p.title, "content": p.content, "agent_id": p.agent_id}))
+            .collect::<Vec<_>>(),
+        "shares": shares::list_shares(&state.db, &user.id, None).await?.into_iter()
+            .map(|s| serde_json::json!({"id": s.id, "conversation_id": s.conversation_id,
+                "title": s.title, "created_at": rfc3339(s.created_at)}))
+            .collect::<Vec<_>>(),
+    });
+    files.push(("account.json".into(), json(&account)));
+    let all = conversations::all_of_user(&state.db, &user.id).await?;
+    for conversation in &all {
+        let rows = messages::list_messages(&state.db, &conversation.id).await?;
+        let every: Vec<_> = rows.iter().collect();
+        let doc = serde_json::json!({
+            "conversation": ConversationView::from(conversation),
+            "messages": views(&rows, &every),
+        });
+        let name = format!("conversations/{}", conversation.id);
+        files.push((format!("{name}.json"), json(&doc)));
+        let title = if conversation.title.is_empty() {
+            "Conversation"
+        } else {
+            &conversation.title
+        };
+        let shown = active_branch(&rows, conversation.current_message_id.as_deref());
+        files.push((format!("{name}.md"), markdown(title, &shown).into_bytes()));
+    }
+    for upload in uploads::all_of_user(&state.db, &user.id).await? {
+        let name = crate::uploads::clean_name(&upload.name).unwrap_or_else(|_| "file".into());
+        files.push((format!("uploads/{}-{name}", upload.id), upload.data));
+    }
+    let count = files.len();
+    let archive = tokio::task::spawn_blocking(move || zip_of(files))
+        .await
+        .map_err(anyhow::Error::from)??;
+    let event = Event::new("user.export", Some(&user.id))
+        .target("user", &user.id)
+        .details(serde_json::json!({ "conversations": all.len(), "files": count }));
+    record(&state, &client, event).await;
+    let filename = format!(
+        "llmchat-export-{}-{}.zip",
+        row.username,
+        &rfc3339(now_ms())[..10]
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                crate::uploads::content_disposition(&filename).replacen("inline", "attachment", 1),
+            ),
+        ],
+        archive,
+    )
+        .into_response())
+}
+
+fn zip_of(files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in files {
+        zip.start_file(name, options).map_err(anyhow::Error::from)?;
+        zip.write_all(&data).map_err(anyhow::Error::from)?;
+    }
+    Ok(zip.finish().map_err(anyhow::Error::from)?.into_inner())
+}
+
+/// Asks for the account's deletion: its API keys and other sessions end now, and after
+/// `auth.deletion_grace` (7 days) everything of it is deleted for good unless its owner signs
+/// in and cancels. With a grace of 0 it is deleted at once (204).
+#[utoipa::path(delete, path = "/api/auth/me", tag = "auth", security(("bearer" = [])),
+    request_body = DeleteAccountRequest,
+    responses(
+        (status = 202, description = "scheduled", body = DeletionScheduled),
+        (status = 204, description = "deleted at once (no grace period configured)"),
+        (status = 401, description = "not signed in, or the password is wrong", body = ErrorResponse),
+        (status = 403, description = "an API key (deleting the account takes a signed-in session)", body = ErrorResponse),
+        (status = 409, description = "the last active admin", body = ErrorResponse),
+    ))]
+async fn delete_account(
+    State(state): State<AppState>,
+    user: AuthUser,
+    client: ClientInfo,
+    Json(body): Json<DeleteAccountRequest>,
+) -> Result<Response> {
+    session_only(
+        &user,
+        "deleting the account takes a signed-in session, not an API key",
+    )?;
+    let Via::Session { session } = &user.via else {
+        return Err(Error::Unauthorized);
+    };
+    let row = users::get_user(&state.db, &user.id)
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    if !password::verify(&state.auth.hashing, body.password, row.password_hash).await? {
+        let event = Event::new("user.delete_request", Some(&user.id)).target("user", &user.id);
+        record(&state, &client, event.failed()).await;
+        return Err(Error::InvalidCredentials);
+    }
+    if row.role == "admin" && users::count_active_admins(&state.db).await? <= 1 {
+        return Err(Error::Conflict(
+            "the last active admin cannot delete their account: make another admin first",
+        ));
+    }
+    let grace = state.settings().auth.deletion_grace;
+    if grace.is_zero() {
+        data_lifecycle::purge(&state, &user.id, Some(&client)).await?;
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    let at = now_ms() + i64::try_from(grace.as_millis()).unwrap_or(i64::MAX / 2);
+    lifecycle::set_delete_after(&state.db, &user.id, Some(at)).await?;
+    crate::store::refresh_tokens::revoke_user_tokens(&state.db, &user.id, session.as_deref())
+        .await?;
+    crate::cluster::sessions_ended(&state).await;
+    crate::routes::keys::revoke_every_key(&state, &user.id).await?;
+    let event = Event::new("user.delete_request", Some(&user.id))
+        .target("user", &user.id)
+        .details(serde_json::json!({ "delete_after": rfc3339(at) }));
+    record(&state, &client, event).await;
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(DeletionScheduled {
+            delete_after: rfc3339(at),
+        }),
+    )
+        .into_response())
+}
+
+/// Cancels a scheduled deletion of the caller's account.
+#[utoipa::path(post, path = "/api/auth/me/restore", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 204, description = "the account stays"),
+        (status = 401, description = "not signed in", body = ErrorResponse),
+        (status = 409, description = "no deletion was scheduled", body = ErrorResponse),
+    ))]
+async fn cancel_deletion(
+    State(state): State<AppState>,
+    user: AuthUser,
+    client: ClientInfo,
+) -> Result<StatusCode> {
+    session_only(&user, "this takes a signed-in session, not an API key")?;
+    if lifecycle::delete_after(&state.db, &user.id)
+        .await?
+        .is_none()
+    {
+        return Err(Error::Conflict("the account is not scheduled for deletion"));
+    }
+    lifecycle::set_delete_after(&state.db, &user.id, None).await?;
+    let event = Event::new("user.delete_cancel", Some(&user.id)).target("user", &user.id);
+    record(&state, &client, event).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What the data lifecycle would delete now (a dry run).
+#[utoipa::path(get, path = "/api/admin/lifecycle", tag = "admin", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "the counts", body = LifecyclePreview),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+    ))]
+async fn preview(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+) -> Result<axum::Json<LifecyclePreview>> {
+    let now = now_ms();
+    let mut with_retention = Vec::new();
+    for group in groups::list_groups(&state.db).await? {
+        if let Some(days) = group.retention_days {
+            with_retention.push(GroupRetention {
+                conversations_due: lifecycle::group_due(&state.db, &group.id, days, now).await?,
+                id: group.id,
+                name: group.name,
+                retention_days: days,
+            });
+        }
+    }
+    Ok(axum::Json(LifecyclePreview {
+        accounts_due: i64::try_from(lifecycle::accounts_due(&state.db, now).await?.len())
+            .unwrap_or(i64::MAX),
+        conversations_due: lifecycle::retention_due(&state.db, now).await?,
+        orphan_uploads_due: lifecycle::orphan_uploads_due(&state.db, now - ORPHAN_GRACE_MS).await?,
+        groups: with_retention,
+    }))
+}
+
+/// Runs the data lifecycle now (it also runs every hour).
+#[utoipa::path(post, path = "/api/admin/lifecycle/run", tag = "admin", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "what was deleted", body = Swept),
+        (status = 403, description = "not an admin", body = ErrorResponse),
+    ))]
+async fn run_now(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    client: ClientInfo,
+) -> Result<axum::Json<Swept>> {
+    let swept = data_lifecycle::pass(&state).await?;
+    let event = Event::new("admin.lifecycle_run", Some(&admin.id))
+        .details(serde_json::to_value(swept).unwrap_or_default());
+    record(&state, &client, event).await;
+    Ok(axum::Json(swept))
+}
