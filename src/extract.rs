@@ -50,6 +50,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                     message: other.body_text(),
                 },
             })?;
+        // Every request body of this API is an object; serde would also take a struct from
+        // an array of its fields (`[null, null]`), which the schema does not allow.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+            return Err(Error::BadRequest {
+                code: "bad_request",
+                message: "the request body must be a JSON object".into(),
+            });
+        }
         match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Json(value)),
             Err(JsonRejection::JsonDataError(e)) => serde_json::from_slice(&bytes)

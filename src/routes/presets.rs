@@ -98,10 +98,11 @@ fn checked<'a>(field: &str, text: &'a str, max: usize) -> Result<&'a str> {
 }
 
 /// Whether the caller may see the preset: their own, or a shared one for an agent they may
-/// use.
+/// use; admins see every shared one (also of agents disabled or gone, to delete them).
 fn visible(state: &AppState, user: &AuthUser, row: &PresetRow) -> bool {
     match (&row.user_id, &row.agent_id) {
         (Some(owner), _) => *owner == user.id,
+        (None, Some(_)) if user.acts_as_admin() => true,
         (None, Some(agent)) => state
             .runtime
             .load()

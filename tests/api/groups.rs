@@ -275,6 +275,22 @@ async fn group_changes_are_checked_and_a_group_an_agent_depends_on_is_kept(backe
         assert_eq!(status, 403, "{method} {path}");
     }
 
+    // A body must be an object (serde alone would read `[name, description]` as the struct).
+    let (status, body) = org
+        .admin(
+            Method::PATCH,
+            &format!("/api/admin/groups/{sales}"),
+            Some(json!([null, null])),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("JSON object")
+    );
+
     // Renamed and described; the list shows members and agents.
     org.add(&sales, &user_id).await;
     org.add(&sales, &user_id).await;

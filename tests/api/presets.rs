@@ -238,4 +238,23 @@ async fn presets_are_the_users_own_or_shared_by_admins_for_an_agent(backend: Bac
     );
     let (_, all) = send(&user, Method::GET, "/api/presets", None).await;
     assert_eq!(titles(&all), ["Fast only"]);
+
+    // A shared preset of an agent that is gone stays in reach of admins, to delete it.
+    let runtime_gone =
+        json!({"title": "Orphan", "content": "x", "agent_id": "other", "shared": true});
+    let (_, orphan) = send(&admin, Method::POST, "/api/presets", Some(runtime_gone)).await;
+    sqlx::query("UPDATE prompt_presets SET agent_id = 'retired' WHERE id = $1")
+        .bind(orphan["id"].as_str().unwrap())
+        .execute(chat.app.store().pool())
+        .await
+        .unwrap();
+    let (_, listed) = send(&admin, Method::GET, "/api/presets", None).await;
+    assert!(titles(&listed).contains(&"Orphan".to_string()), "{listed}");
+    let (_, listed) = send(&user, Method::GET, "/api/presets", None).await;
+    assert!(!titles(&listed).contains(&"Orphan".to_string()), "{listed}");
+    let orphan_path = format!("/api/presets/{}", orphan["id"].as_str().unwrap());
+    assert_eq!(
+        send(&admin, Method::DELETE, &orphan_path, None).await.0,
+        204
+    );
 }
