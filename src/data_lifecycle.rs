@@ -19,8 +19,11 @@ const BATCH: i64 = 500;
 /// What a pass deleted.
 #[derive(Debug, Default, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
 pub struct Swept {
+    /// Accounts past their deletion grace (with all their data).
     pub accounts: u64,
+    /// Conversations past their owner's retention (not those of the deleted accounts).
     pub conversations: u64,
+    /// Uploads no message uses.
     pub uploads: u64,
 }
 

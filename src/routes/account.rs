@@ -7,6 +7,7 @@ use std::io::Write;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -187,7 +188,7 @@ fn zip_of(files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
     request_body = DeleteAccountRequest,
     responses(
         (status = 202, description = "scheduled", body = DeletionScheduled),
-        (status = 204, description = "deleted at once (no grace period configured)"),
+        (status = 204, description = "deleted at once (no grace period configured); the refresh cookie is cleared"),
         (status = 401, description = "not signed in, or the password is wrong", body = ErrorResponse),
         (status = 403, description = "an API key (deleting the account takes a signed-in session)", body = ErrorResponse),
         (status = 409, description = "the last active admin", body = ErrorResponse),
@@ -196,6 +197,7 @@ async fn delete_account(
     State(state): State<AppState>,
     user: AuthUser,
     client: ClientInfo,
+    jar: CookieJar,
     Json(body): Json<DeleteAccountRequest>,
 ) -> Result<Response> {
     session_only(
@@ -221,7 +223,8 @@ async fn delete_account(
     let grace = state.settings().auth.deletion_grace;
     if grace.is_zero() {
         data_lifecycle::purge(&state, &user.id, Some(&client)).await?;
-        return Ok(StatusCode::NO_CONTENT.into_response());
+        let jar = jar.add(crate::routes::auth::expired_cookie(&state));
+        return Ok((StatusCode::NO_CONTENT, jar).into_response());
     }
     let at = now_ms() + i64::try_from(grace.as_millis()).unwrap_or(i64::MAX / 2);
     lifecycle::set_delete_after(&state.db, &user.id, Some(at)).await?;

@@ -155,7 +155,7 @@ async fn logout_everywhere(
     Ok((StatusCode::NO_CONTENT, jar.add(expired_cookie(&state))))
 }
 
-fn expired_cookie(state: &AppState) -> Cookie<'static> {
+pub(crate) fn expired_cookie(state: &AppState) -> Cookie<'static> {
     Cookie::build((REFRESH_COOKIE, ""))
         .http_only(true)
         .same_site(SameSite::Strict)

@@ -360,11 +360,20 @@ async fn retention_and_orphaned_uploads_are_previewed_then_deleted(backend: Back
     );
 
     // With no grace period, an account goes at once.
-    let body = Some(json!({ "password": PASSWORD }));
-    let (status, _) = chat
+    let response = chat
         .app
-        .send(Method::DELETE, "/api/auth/me", &chat.token, body)
-        .await;
-    assert_eq!(status, 204);
+        .client
+        .delete(chat.app.url("/api/auth/me"))
+        .bearer_auth(&chat.token)
+        .json(&json!({ "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let cleared = crate::helpers::refresh_cookie(&response).unwrap_or_default();
+    assert!(
+        cleared.contains("Max-Age=0"),
+        "the refresh cookie is cleared: {cleared}"
+    );
     assert_eq!(chat.app.login("chatter", PASSWORD).await.status(), 401);
 }

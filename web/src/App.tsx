@@ -26,11 +26,14 @@ export function Splash() {
   );
 }
 
-function RequireAuth({ children }: { children: ReactNode }) {
+export function RequireAuth({ children }: { children: ReactNode }) {
   const status = useAuth((s) => s.status);
+  const ended = useAuth((s) => s.ended);
   const location = useLocation();
   if (status === 'loading') return <Splash />;
   if (status === 'signed_out') {
+    // A deleted account has nothing to come back to.
+    if (ended === 'deleted') return <Navigate to="/login" replace />;
     const next = location.pathname + location.search;
     return <Navigate to={`/login${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} replace />;
   }

@@ -24,6 +24,8 @@ import type {
   ProviderModels,
   RegistrationMode,
   Health,
+  LifecyclePreview,
+  LifecycleSwept,
   NewUser,
   Page,
   ReloadResult,
@@ -214,4 +216,16 @@ export function version(): Promise<Version> {
 /** Reloads the configuration; a 422 carries the validation report (`ApiError.problems`). */
 export function reloadConfig(): Promise<ConfigReloadOutcome> {
   return request('POST', '/api/config/reload');
+}
+
+// ------------------------------------------------------------------------ data lifecycle
+
+/** What the data lifecycle would delete now (a dry run): accounts due, conversations past retention, orphaned uploads. */
+export function lifecyclePreview(signal?: AbortSignal): Promise<LifecyclePreview> {
+  return request('GET', '/api/admin/lifecycle', { signal });
+}
+
+/** Runs the data lifecycle now (it also runs every hour); answers what it deleted. */
+export function runLifecycle(): Promise<LifecycleSwept> {
+  return request('POST', '/api/admin/lifecycle/run');
 }

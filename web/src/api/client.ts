@@ -53,13 +53,26 @@ export async function send(method: string, path: string, options: RequestOptions
   };
   if (auth && !getSession()) await refreshSession().catch(() => null);
   let response = await attempt();
-  if (auth && response.status === 401) {
+  // A wrong password in the body (password change, account deletion) is no expired token:
+  // refreshing would not help, and the retry's 401 would end the session.
+  if (auth && response.status === 401 && !(await wrongCredentials(response))) {
     const renewed = await refreshSession().catch(() => null);
     if (!renewed) return response;
     response = await attempt();
     if (response.status === 401) endSession('expired');
   }
   return response;
+}
+
+/** Whether a 401 is the server's `invalid_credentials` (a wrong password sent), not a token refused. */
+async function wrongCredentials(response: Response): Promise<boolean> {
+  if (!(response.headers.get('content-type') ?? '').includes('json')) return false;
+  try {
+    const body = (await response.clone().json()) as { error?: { code?: string } };
+    return body.error?.code === 'invalid_credentials';
+  } catch {
+    return false;
+  }
 }
 
 /** A request whose answer is JSON (or nothing, for 204). */

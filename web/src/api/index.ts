@@ -5,6 +5,7 @@ export * as agentsApi from './agents';
 export * as chatApi from './chat';
 export * as conversationsApi from './conversations';
 export * as keysApi from './keys';
+export * as presetsApi from './presets';
 export * as sharesApi from './shares';
 export * as uploadsApi from './uploads';
 export * as usageApi from './usage';

@@ -2658,11 +2658,20 @@ export interface components {
         };
         /** @description What a pass deleted. */
         Swept: {
-            /** Format: uint64 */
+            /**
+             * Format: uint64
+             * @description Accounts past their deletion grace (with all their data).
+             */
             accounts: number;
-            /** Format: uint64 */
+            /**
+             * Format: uint64
+             * @description Conversations past their owner's retention (not those of the deleted accounts).
+             */
             conversations: number;
-            /** Format: uint64 */
+            /**
+             * Format: uint64
+             * @description Uploads no message uses.
+             */
             uploads: number;
         };
         /** @description `delta`, `reasoning`, `replace`: text to append (or, for `replace`, the whole answer so far). */
@@ -5659,7 +5668,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeletionScheduled"];
                 };
             };
-            /** @description deleted at once (no grace period configured) */
+            /** @description deleted at once (no grace period configured); the refresh cookie is cleared */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -11,8 +11,11 @@ export interface Session {
   user: User;
 }
 
-/** `expired`: a session was lost (refresh refused); `signed_out`: the user left. */
-export type SessionEnd = 'expired' | 'signed_out';
+/**
+ * `expired`: a session was lost (refresh refused); `signed_out`: the user left; `deleted`: the
+ * user deleted their account (at once, no grace period).
+ */
+export type SessionEnd = 'expired' | 'signed_out' | 'deleted';
 type Listener = (session: Session | null, why?: SessionEnd) => void;
 
 let current: Session | null = null;
@@ -55,7 +58,7 @@ export function endSession(why: SessionEnd) {
   clearTimeout(timer);
   const had = current !== null;
   current = null;
-  if (had || why === 'signed_out') emit(why);
+  if (had || why !== 'expired') emit(why);
 }
 
 function schedule(expiresIn: number) {

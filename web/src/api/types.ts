@@ -63,6 +63,19 @@ export type AgentAccess = Schemas['AgentAccess'];
 export type AgentAccessRequest = Schemas['AgentAccessRequest'];
 /** `GET /api/auth/me`: the signed-in user and their groups. */
 export type Me = Schemas['MeView'];
+/** `PATCH /api/auth/me`: the custom instructions (null or empty clears them). */
+export type MePatch = Schemas['MePatch'];
+/** `DELETE /api/auth/me`: the password again. */
+export type DeleteAccountRequest = Schemas['DeleteAccountRequest'];
+/** The answer to `DELETE /api/auth/me` when the server keeps the account for a grace period. */
+export type DeletionScheduled = Schemas['DeletionScheduled'];
+
+// The data lifecycle (admin): accounts due, group retention, orphaned uploads.
+/** `GET /api/admin/lifecycle`: what a pass would delete now. */
+export type LifecyclePreview = Schemas['LifecyclePreview'];
+export type GroupRetention = Schemas['GroupRetention'];
+/** `POST /api/admin/lifecycle/run`: what a pass deleted. */
+export type LifecycleSwept = Schemas['Swept'];
 
 export interface Page<T> {
   items: T[];
@@ -139,3 +152,12 @@ export type NewShare = Schemas['NewShareRequest'];
 /** `GET /api/shared/{id}`: what the link shows, to anyone (or to members only). */
 export type SharedConversation = Schemas['SharedConversation'];
 export type SharedMessage = Schemas['SharedMessage'];
+
+// Prompt presets, picked from the composer.
+/** `shared`: an admin's preset for everyone who uses its agent; `agent_id` null: any agent. */
+export type Preset = Schemas['PresetView'];
+export type PresetList = Schemas['PresetList'];
+/** `POST /api/presets`. */
+export type NewPreset = Schemas['NewPresetRequest'];
+/** `PATCH /api/presets/{id}`. */
+export type PresetPatch = Schemas['PresetPatch'];

@@ -2,16 +2,21 @@ import { forwardRef, useEffect, useId, useImperativeHandle, useRef, useState } f
 import { useTranslation } from 'react-i18next';
 import { uploadsApi } from '../api';
 import { describeError } from '../lib/errors';
+import { withPreset } from '../lib/presets';
 import { loadDraft, saveDraft } from '../stores/drafts';
 import { PendingAttachments, type PendingFile } from './Attachments';
 import { PaperclipIcon, SendIcon, StopIcon } from './icons';
+import { PresetMenu } from './PresetMenu';
 
 export interface ComposerHandle {
   focus: () => void;
   setText: (text: string) => void;
 }
 
-/** The message box: Enter sends, Shift+Enter is a new line; Stop while an answer streams. */
+/**
+ * The message box: Enter sends, Shift+Enter is a new line; Stop while an answer streams. The
+ * preset menu fills it with a saved text.
+ */
 export const Composer = forwardRef<ComposerHandle, {
   draftKey: string;
   placeholder: string;
@@ -25,7 +30,9 @@ export const Composer = forwardRef<ComposerHandle, {
   onStop: () => void;
   /** ↑ in an empty box: edit the last message. */
   onEditLast?: () => void;
-}>(function Composer({ draftKey, placeholder, streaming, disabled, onSend, onStop, onEditLast, acceptsImages, agentName }, ref) {
+  /** The conversation's agent: the preset menu lists the presets for it. */
+  agentId?: string | null;
+}>(function Composer({ draftKey, placeholder, streaming, disabled, onSend, onStop, onEditLast, acceptsImages, agentName, agentId = null }, ref) {
   const { t } = useTranslation();
   const [files, setFiles] = useState<PendingFile[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
@@ -71,6 +78,8 @@ export const Composer = forwardRef<ComposerHandle, {
   // The text being sent stays saved until the server took it: a session that expired
   // meanwhile sends the user to the login page, and the draft must survive that.
   const sending = useRef<string | null>(null);
+  // Set when a preset was put in: the box then takes the focus, the cursor at the end.
+  const focusEnd = useRef(false);
   const hintId = useId();
   const labelId = useId();
 
@@ -89,7 +98,17 @@ export const Composer = forwardRef<ComposerHandle, {
     if (!element) return;
     element.style.height = 'auto';
     element.style.height = `${Math.min(element.scrollHeight, 240)}px`;
+    if (focusEnd.current) {
+      focusEnd.current = false;
+      element.focus();
+      element.setSelectionRange(element.value.length, element.value.length);
+    }
   }, [text]);
+
+  function insertPreset(content: string) {
+    focusEnd.current = true;
+    setText((current) => withPreset(current, content));
+  }
 
   async function submit() {
     const message = text.trim();
@@ -158,6 +177,7 @@ export const Composer = forwardRef<ComposerHandle, {
       >
         <PaperclipIcon />
       </button>
+      <PresetMenu agentId={agentId} disabled={disabled} onPick={insertPreset} />
       <label id={labelId} className="visually-hidden" htmlFor={`${labelId}-input`}>
         {t('chat.composerLabel')}
       </label>

@@ -1,7 +1,10 @@
 import { useEffect } from 'react';
-import { Outlet, useLocation } from 'react-router';
+import { Outlet, useLocation, useMatch } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { useAuth } from '../stores/auth';
+import { useDeletion } from '../stores/deletion';
 import { useUi } from '../stores/ui';
+import { DeletionBanner } from './DeletionBanner';
 import { Shortcuts } from './Shortcuts';
 import { Sidebar } from './Sidebar';
 
@@ -10,6 +13,14 @@ export function Layout() {
   const { t } = useTranslation();
   const { collapsed, drawerOpen, setDrawer, toggleCollapsed } = useUi();
   const location = useLocation();
+  const userId = useAuth((s) => s.user?.id);
+  // Settings shows the banner in its own column.
+  const inSettings = useMatch('/settings') !== null;
+
+  // Whether the user asked for their account's deletion: a banner offers to cancel it.
+  useEffect(() => {
+    if (userId) void useDeletion.getState().check(userId);
+  }, [userId]);
 
   // Following a link closes the drawer.
   useEffect(() => setDrawer(false), [location.pathname, setDrawer]);
@@ -36,6 +47,7 @@ export function Layout() {
       <Sidebar />
       {drawerOpen && <div className="scrim" onClick={() => setDrawer(false)} aria-hidden="true" />}
       <div className="page">
+        {!inSettings && <DeletionBanner />}
         <Outlet />
       </div>
     </div>

@@ -110,6 +110,11 @@ export function LoginPage() {
   return (
     <AuthFrame title={info && !info.has_accounts ? t('auth.firstRunTitle') : t('auth.welcomeBack')}>
       {ended === 'expired' && <p className="notice" role="status">{t('auth.sessionExpired')}</p>}
+      {ended === 'deleted' && (
+        <p className="notice" role="status" data-testid="account-deleted">
+          {t('auth.accountDeleted')}
+        </p>
+      )}
       {needsAdmin && <NeedsAdmin />}
       <form onSubmit={submit} className="form" aria-busy={busy} data-testid="login-form">
         <div className="field">

@@ -158,6 +158,7 @@ export default function ChatPage() {
           onStop={() => void useChat.getState().stop()}
           acceptsImages={agent?.capabilities.includes('vision') ?? false}
           agentName={agent?.name ?? t('app.name')}
+          agentId={agentId}
           onEditLast={() => {
             const { messages, streaming, setEditing } = useChat.getState();
             const last = [...messages].reverse().find((m) => m.role === 'user' && !m.id.startsWith('local-'));

@@ -1,15 +1,20 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { authApi, isAbort, type GroupRef } from '../api';
+import { authApi, isAbort, type Me } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { DeletionBanner } from '../components/DeletionBanner';
 import { PasswordField } from '../components/PasswordField';
 import { Preferences } from '../components/Preferences';
 import { ChartIcon, MenuIcon } from '../components/icons';
 import { describeError } from '../lib/errors';
 import { useAuth } from '../stores/auth';
+import { useDeletion } from '../stores/deletion';
+import { DataSection } from './settings/DataSection';
 import { FilesSection } from './settings/FilesSection';
+import { InstructionsSection } from './settings/InstructionsSection';
 import { KeysSection } from './settings/KeysSection';
+import { PresetsSection } from './settings/PresetsSection';
 import { SharesSection } from './settings/SharesSection';
 import { useUi } from '../stores/ui';
 
@@ -18,9 +23,30 @@ export default function SettingsPage() {
   const setDrawer = useUi((s) => s.setDrawer);
   // Bumped when the password change revoked the API keys: the key list then loads afresh.
   const [keysVersion, setKeysVersion] = useState(0);
+  const { hash } = useLocation();
+  // The signed-in user from /api/auth/me (the session's user carries neither the groups nor
+  // the custom instructions), loaded once for both sections.
+  const [me, setMe] = useState<Me | null>(null);
+  const [meError, setMeError] = useState<string | null>(null);
   useEffect(() => {
     document.title = `${t('settings.title')} · ${t('app.name')}`;
   }, [t]);
+  useEffect(() => {
+    const controller = new AbortController();
+    authApi.me(controller.signal).then(
+      (loaded) => {
+        setMe(loaded);
+        // Also for the banner that offers to cancel a scheduled deletion.
+        useDeletion.getState().set(loaded.id, loaded.delete_after ?? null);
+      },
+      (e: unknown) => !isAbort(e) && !controller.signal.aborted && setMeError(describeError(t, e)),
+    );
+    return () => controller.abort();
+  }, [t]);
+  // Links such as /settings#presets (from the composer's preset menu) open at their section.
+  useEffect(() => {
+    if (hash) document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView?.();
+  }, [hash]);
   return (
     <main className="settings" id="main" tabIndex={-1}>
       <header className="chat-header">
@@ -33,11 +59,14 @@ export default function SettingsPage() {
         </Link>
       </header>
       <div className="settings-body">
+        <DeletionBanner />
         <section className="card" aria-labelledby="settings-general">
           <h2 id="settings-general">{t('settings.general')}</h2>
           <Preferences />
         </section>
-        <AccountSection onKeysRevoked={() => setKeysVersion((v) => v + 1)} />
+        <AccountSection me={me} meError={meError} onKeysRevoked={() => setKeysVersion((v) => v + 1)} />
+        <InstructionsSection key={me ? 'loaded' : 'loading'} saved={me ? (me.custom_instructions ?? null) : undefined} loadError={meError} />
+        <PresetsSection />
         <section className="card" aria-labelledby="settings-usage">
           <h2 id="settings-usage">{t('usage.title')}</h2>
           <p className="hint">{t('usage.settingsIntro')}</p>
@@ -48,24 +77,16 @@ export default function SettingsPage() {
         <FilesSection />
         <SharesSection />
         <KeysSection key={keysVersion} />
+        <DataSection />
       </div>
     </main>
   );
 }
 
 /** The groups the user belongs to (from /api/auth/me: the session's user does not carry them). */
-function MyGroups() {
+function MyGroups({ me, error }: { me: Me | null; error: string | null }) {
   const { t } = useTranslation();
-  const [groups, setGroups] = useState<GroupRef[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const controller = new AbortController();
-    authApi.me(controller.signal).then(
-      (me) => setGroups(me.groups ?? []),
-      (e: unknown) => !isAbort(e) && !controller.signal.aborted && setError(describeError(t, e)),
-    );
-    return () => controller.abort();
-  }, [t]);
+  const groups = me ? (me.groups ?? []) : null;
   return (
     <div className="my-groups" data-testid="settings-groups">
       <h3>{t('settings.groups')}</h3>
@@ -89,7 +110,7 @@ function MyGroups() {
   );
 }
 
-function AccountSection({ onKeysRevoked }: { onKeysRevoked: () => void }) {
+function AccountSection({ me, meError, onKeysRevoked }: { me: Me | null; meError: string | null; onKeysRevoked: () => void }) {
   const { t } = useTranslation();
   const user = useAuth((s) => s.user);
   const [current, setCurrent] = useState('');
@@ -130,7 +151,7 @@ function AccountSection({ onKeysRevoked }: { onKeysRevoked: () => void }) {
     <section className="card" aria-labelledby="settings-account">
       <h2 id="settings-account">{t('settings.account')}</h2>
       <p>{t('settings.signedInAs', { name: user?.username ?? '' })}</p>
-      <MyGroups />
+      <MyGroups me={me} error={meError} />
       <form className="form" onSubmit={change} aria-labelledby="settings-password" data-testid="password-form">
         <h3 id="settings-password">{t('settings.changePassword')}</h3>
         <PasswordField label={t('settings.currentPassword')} value={current} onChange={setCurrent} autoComplete="current-password" testId="password-current" />

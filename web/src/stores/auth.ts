@@ -3,6 +3,7 @@ import { onSessionChange, refreshSession, type SessionEnd, type User } from '../
 import { useAgents } from './agents';
 import { useChat } from './chat';
 import { useConversations } from './conversations';
+import { useDeletion } from './deletion';
 
 interface AuthState {
   /** `loading` until the first refresh answered. */
@@ -26,6 +27,7 @@ function forgetUserData() {
   void useChat.getState().open(null);
   useConversations.setState({ items: [], nextCursor: null, query: '', archived: false, error: null });
   useAgents.setState({ agents: [], loaded: false, error: null });
+  useDeletion.getState().reset();
 }
 
 /** Restores the session from the refresh cookie, once at start. */

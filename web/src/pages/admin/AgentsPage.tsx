@@ -1,5 +1,6 @@
 // Every agent with its source, state and who may use it: enable or disable, test the
-// connection, restrict to groups, edit, delete database agents, and reload the agents file.
+// connection, restrict to groups, give its users shared prompt presets, edit, delete database
+// agents, and reload the agents file.
 import { useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +11,7 @@ import { describeError } from '../../lib/errors';
 import { formatNumber } from '../../lib/format';
 import { useAgents } from '../../stores/agents';
 import { AccessDialog } from './AgentAccess';
+import { SharedPresetsDialog } from './AgentPresets';
 import { LoadError, Loading, NoticeBanner, PageTitle, StatusBadge, type Notice } from './shared';
 import { useLoad } from './useLoad';
 
@@ -25,6 +27,7 @@ export default function AgentsPage() {
   const [deleting, setDeleting] = useState<AdminAgent | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [access, setAccess] = useState<AdminAgent | null>(null);
+  const [presets, setPresets] = useState<AdminAgent | null>(null);
   const groupsOf = (id: string): Group[] | undefined => groups.data?.filter((g) => g.agents.includes(id));
 
   function accessSaved(agent: AdminAgent, result: AgentAccess) {
@@ -156,6 +159,15 @@ export default function AgentsPage() {
                       >
                         {t('agents.access')}
                       </button>
+                      <button
+                        type="button"
+                        className="button small"
+                        onClick={() => setPresets(agent)}
+                        aria-label={t('agents.presetsNamed', { name: agent.name })}
+                        data-testid="agent-presets"
+                      >
+                        {t('agents.presets')}
+                      </button>
                       <Link className="button small" to={`/admin/agents/${encodeURIComponent(agent.id)}`} aria-label={t('agents.editNamed', { name: agent.name })}>
                         {t('agents.edit')}
                       </Link>
@@ -175,6 +187,7 @@ export default function AgentsPage() {
       {access && groups.data && (
         <AccessDialog agent={access} groups={groups.data} onClose={() => setAccess(null)} onSaved={(result) => accessSaved(access, result)} />
       )}
+      {presets && <SharedPresetsDialog agent={presets} onClose={() => setPresets(null)} />}
       {deleting && (
         <ConfirmDialog
           title={deleting.overrides_file ? t('agents.revertTitle') : t('agents.deleteTitle')}

@@ -7,6 +7,8 @@ import { adminApi, ApiError, type AdminAgent, type GroupDetail, type GroupMember
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { describeError, fieldError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
+import { parseRetention } from '../../lib/retention';
+import { RetentionField } from './RetentionField';
 import { LoadError, Loading, NoticeBanner, PageTitle, StatusBadge, type Notice } from './shared';
 import { useLoad } from './useLoad';
 
@@ -169,24 +171,36 @@ function Group({ initial }: { initial: GroupDetail }) {
   );
 }
 
-/** Renames the group or changes its description; sends only what changed. */
+const retentionText = (days: number | null | undefined) => (days === null || days === undefined ? '' : String(days));
+
+/**
+ * Renames the group, changes its description or its retention; sends only what changed (an
+ * emptied retention as null: conversations are kept again).
+ */
 function Details({ group, onSaved }: { group: GroupDetail; onSaved: (group: GroupDetail) => void }) {
   const { t } = useTranslation('admin');
   const { t: tc } = useTranslation();
   const [name, setName] = useState(group.name);
   const [description, setDescription] = useState(group.description);
-  const [errors, setErrors] = useState<{ name?: string; description?: string }>({});
+  const [retention, setRetention] = useState(retentionText(group.retention_days));
+  const [errors, setErrors] = useState<{ name?: string; description?: string; retention_days?: string }>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const ids = { name: useId(), description: useId() };
+  const days = parseRetention(retention);
   const patch = {
     ...(name.trim() !== group.name ? { name: name.trim() } : {}),
     ...(description.trim() !== group.description ? { description: description.trim() } : {}),
+    ...(days !== undefined && days !== (group.retention_days ?? null) ? { retention_days: days } : {}),
   };
-  const changed = Object.keys(patch).length > 0;
+  const changed = Object.keys(patch).length > 0 || days === undefined;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (days === undefined) {
+      setErrors({ retention_days: t('groups.retentionRange') });
+      return;
+    }
     if (!changed) return;
     setBusy(true);
     setErrors({});
@@ -195,9 +209,10 @@ function Details({ group, onSaved }: { group: GroupDetail; onSaved: (group: Grou
       const saved = await adminApi.updateGroup(group.id, patch);
       setName(saved.name);
       setDescription(saved.description);
+      setRetention(retentionText(saved.retention_days));
       onSaved(saved);
     } catch (e) {
-      const found = fieldError(e, ['name', 'description'] as const);
+      const found = fieldError(e, ['name', 'description', 'retention_days'] as const);
       if (found) setErrors({ [found.field]: found.message });
       else setError(describeError(tc, e));
     } finally {
@@ -247,6 +262,7 @@ function Details({ group, onSaved }: { group: GroupDetail; onSaved: (group: Grou
           )}
         </div>
       </div>
+      <RetentionField value={retention} onChange={setRetention} error={errors.retention_days} testId="group-edit-retention" />
       {error && (
         <p className="form-error" role="alert">
           {error}

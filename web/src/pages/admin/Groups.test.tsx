@@ -120,6 +120,17 @@ describe('the groups list', () => {
     expect(within(sales!).getByTestId('group-agents').textContent).toBe('None');
   });
 
+  it('shows each group’s retention: after how many days conversations are deleted, or kept', async () => {
+    on('GET', '/api/admin/agents', () => json(200, AGENTS));
+    on('GET', '/api/admin/groups', () =>
+      json(200, { items: [group('g1', 'engineering', { retention_days: 30 }), group('g2', 'sales', { retention_days: 1 }), group('g3', 'ops')] }),
+    );
+    at('/admin/groups');
+    await waitFor(() => expect(screen.getAllByTestId('group-row')).toHaveLength(3));
+    expect(screen.getAllByTestId('group-retention').map((cell) => cell.textContent)).toEqual(['Deleted after 30 days', 'Deleted after 1 day', 'Kept']);
+    expect(screen.getAllByTestId('group-retention')[0]!.getAttribute('data-days')).toBe('30');
+  });
+
   it('says when there are no groups yet', async () => {
     on('GET', '/api/admin/agents', () => json(200, AGENTS));
     on('GET', '/api/admin/groups', () => json(200, { items: [] }));
@@ -156,6 +167,28 @@ describe('creating a group', () => {
     expect((await screen.findByTestId('field-error')).textContent).toBe('Must be at most 500 characters');
     expect(screen.getByTestId('group-description').getAttribute('aria-invalid')).toBe('true');
     expect(sent('POST', '/api/admin/groups')[0]!.body).toEqual({ name: 'ops', description: null });
+  });
+
+  it('sends retention_days when the retention is filled in, and shows its 422 on the field', async () => {
+    on('POST', '/api/admin/groups', () => refusal(422, 'invalid', 'retention_days: must be between 1 and 3650', 'retention_days'));
+    at('/admin/groups');
+    fireEvent.click(await screen.findByTestId('new-group'));
+    fireEvent.change(screen.getByTestId('group-name'), { target: { value: 'interns' } });
+    fireEvent.change(screen.getByTestId('group-retention-input'), { target: { value: '30' } });
+    fireEvent.click(screen.getByTestId('group-create'));
+    expect((await screen.findByTestId('field-error')).textContent).toBe('Must be between 1 and 3650');
+    expect(screen.getByTestId('group-retention-input').getAttribute('aria-invalid')).toBe('true');
+    expect(sent('POST', '/api/admin/groups').map((c) => c.body)).toEqual([{ name: 'interns', description: null, retention_days: 30 }]);
+  });
+
+  it('refuses a retention that is not 1–3650 whole days before sending anything', async () => {
+    at('/admin/groups');
+    fireEvent.click(await screen.findByTestId('new-group'));
+    fireEvent.change(screen.getByTestId('group-name'), { target: { value: 'interns' } });
+    fireEvent.change(screen.getByTestId('group-retention-input'), { target: { value: '4000' } });
+    fireEvent.submit(screen.getByTestId('create-group'));
+    expect((await screen.findByTestId('field-error')).textContent).toBe('Enter a whole number of days from 1 to 3650, or leave it empty.');
+    expect(sent('POST', '/api/admin/groups')).toHaveLength(0);
   });
 
   it('opens the new group’s page once created', async () => {
@@ -239,6 +272,51 @@ describe('a group’s page', () => {
     const name = await screen.findByTestId('group-edit-name');
     expect((screen.getByTestId('group-save') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.change(name, { target: { value: 'platform' } });
+    fireEvent.click(screen.getByTestId('group-save'));
+    await screen.findByText('Group platform saved.');
+    expect(sent('PATCH', '/api/admin/groups/g1')[0]!.body).toEqual({ name: 'platform' });
+  });
+});
+
+describe('a group’s retention', () => {
+  beforeEach(() => on('GET', '/api/admin/agents', () => json(200, AGENTS)));
+
+  it('sets one on the group’s page with retention_days, and clearing it sends null', async () => {
+    const engineering = group('g1', 'engineering');
+    on('GET', '/api/admin/groups/g1', () => json(200, detail(engineering)));
+    on(
+      'PATCH',
+      '/api/admin/groups/g1',
+      () => json(200, detail({ ...engineering, retention_days: 90 })),
+      () => json(200, detail({ ...engineering, retention_days: null })),
+    );
+    at('/admin/groups/g1');
+    const field = (await screen.findByTestId('group-edit-retention')) as HTMLInputElement;
+    expect(field.value).toBe('');
+    expect(field.getAttribute('placeholder')).toBe('Keep');
+    expect((screen.getByTestId('group-save') as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.change(field, { target: { value: '90' } });
+    fireEvent.click(screen.getByTestId('group-save'));
+    await screen.findByText('Group engineering saved.');
+    expect(field.value).toBe('90');
+    expect((screen.getByTestId('group-save') as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.change(field, { target: { value: '' } });
+    fireEvent.click(screen.getByTestId('group-save'));
+    await waitFor(() => expect(sent('PATCH', '/api/admin/groups/g1')).toHaveLength(2));
+    expect(sent('PATCH', '/api/admin/groups/g1').map((c) => c.body)).toEqual([{ retention_days: 90 }, { retention_days: null }]);
+    await waitFor(() => expect((screen.getByTestId('group-save') as HTMLButtonElement).disabled).toBe(true));
+    expect(field.value).toBe('');
+  });
+
+  it('shows the group’s retention, and sends only what changed with it', async () => {
+    on('GET', '/api/admin/groups/g1', () => json(200, detail(group('g1', 'engineering', { retention_days: 30 }))));
+    on('PATCH', '/api/admin/groups/g1', () => json(200, detail(group('g1', 'platform', { retention_days: 30 }))));
+    at('/admin/groups/g1');
+    const field = (await screen.findByTestId('group-edit-retention')) as HTMLInputElement;
+    expect(field.value).toBe('30');
+    fireEvent.change(screen.getByTestId('group-edit-name'), { target: { value: 'platform' } });
     fireEvent.click(screen.getByTestId('group-save'));
     await screen.findByText('Group platform saved.');
     expect(sent('PATCH', '/api/admin/groups/g1')[0]!.body).toEqual({ name: 'platform' });

@@ -6,6 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { adminApi, type AdminAgent, type GroupDetail } from '../../api';
 import { describeError, fieldError } from '../../lib/errors';
 import { formatNumber } from '../../lib/format';
+import { parseRetention } from '../../lib/retention';
+import { RetentionField, RetentionText } from './RetentionField';
 import { LoadError, Loading, NoticeBanner, PageTitle, type Notice } from './shared';
 import { useLoad } from './useLoad';
 
@@ -53,12 +55,13 @@ export default function GroupsPage() {
                   {t('groups.members')}
                 </th>
                 <th scope="col">{t('groups.agents')}</th>
+                <th scope="col">{t('groups.retentionColumn')}</th>
               </tr>
             </thead>
             <tbody>
               {groups.data.length === 0 && (
                 <tr>
-                  <td colSpan={4}>{t('groups.none')}</td>
+                  <td colSpan={5}>{t('groups.none')}</td>
                 </tr>
               )}
               {groups.data.map((group) => (
@@ -85,6 +88,9 @@ export default function GroupsPage() {
                       </span>
                     )}
                   </td>
+                  <td data-label={t('groups.retentionColumn')} data-testid="group-retention" data-days={group.retention_days ?? ''}>
+                    <RetentionText days={group.retention_days} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -95,13 +101,17 @@ export default function GroupsPage() {
   );
 }
 
-/** Name and description; the server's refusal (a taken or bad name) shows on its field. */
+/**
+ * Name, description and retention; the server's refusal (a taken or bad name) shows on its
+ * field. An empty retention is left out: conversations are kept.
+ */
 function CreateGroup({ onCreated }: { onCreated: (group: GroupDetail) => void }) {
   const { t } = useTranslation('admin');
   const { t: tc } = useTranslation();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [errors, setErrors] = useState<{ name?: string; description?: string }>({});
+  const [retention, setRetention] = useState('');
+  const [errors, setErrors] = useState<{ name?: string; description?: string; retention_days?: string }>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const ids = { name: useId(), description: useId() };
@@ -110,13 +120,24 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupDetail) => void })
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    const days = parseRetention(retention);
+    if (days === undefined) {
+      setErrors({ retention_days: t('groups.retentionRange') });
+      return;
+    }
     setBusy(true);
     setErrors({});
     setError(null);
     try {
-      onCreated(await adminApi.createGroup({ name: name.trim(), description: description.trim() || null }));
+      onCreated(
+        await adminApi.createGroup({
+          name: name.trim(),
+          description: description.trim() || null,
+          ...(days !== null ? { retention_days: days } : {}),
+        }),
+      );
     } catch (e) {
-      const found = fieldError(e, ['name', 'description'] as const);
+      const found = fieldError(e, ['name', 'description', 'retention_days'] as const);
       if (found) {
         setErrors({ [found.field]: found.message });
         if (found.field === 'name') first.current?.focus();
@@ -171,6 +192,7 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupDetail) => void })
           )}
         </div>
       </div>
+      <RetentionField value={retention} onChange={setRetention} error={errors.retention_days} testId="group-retention-input" />
       {error && (
         <p className="form-error" role="alert">
           {error}

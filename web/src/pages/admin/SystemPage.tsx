@@ -1,12 +1,13 @@
 // Operations: the health of each component, the build, who can register (and invitations),
-// and a configuration reload that shows what changed, or the validation report when the new
-// configuration is refused.
+// the data lifecycle (what it would delete, and running it now), and a configuration reload
+// that shows what changed, or the validation report when the new configuration is refused.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, ApiError, type ComponentStatus, type ConfigReloadOutcome } from '../../api';
 import { describeError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { InvitationsSection } from './InvitationsSection';
+import { LifecycleSection } from './LifecycleSection';
 import { RegistrationSection } from './RegistrationSection';
 import { LoadError, Loading, NoticeBanner, PageTitle, StatusBadge, type Notice } from './shared';
 import { useLoad } from './useLoad';
@@ -128,6 +129,7 @@ export default function SystemPage() {
         <RegistrationSection />
         <InvitationsSection />
       </div>
+      <LifecycleSection />
       <section className="card reload-card" aria-labelledby="system-reload">
         <h3 id="system-reload">{t('system.reload')}</h3>
         <p className="hint">{t('system.reloadIntro')}</p>

@@ -16,6 +16,7 @@ const api = vi.hoisted(() => ({
   uploadUsage: vi.fn(),
   listShares: vi.fn(),
   revokeShare: vi.fn(),
+  listPresets: vi.fn(),
 }));
 vi.mock('../../api', async (original) => {
   const actual = await original<typeof import('../../api')>();
@@ -26,6 +27,8 @@ vi.mock('../../api', async (original) => {
     agentsApi: { ...actual.agentsApi, listAgents: api.listAgents },
     uploadsApi: { ...actual.uploadsApi, listUploads: api.listUploads, uploadUsage: api.uploadUsage },
     sharesApi: { ...actual.sharesApi, listShares: api.listShares, revokeShare: api.revokeShare },
+    // Presets.test.tsx tests the Prompt presets section.
+    presetsApi: { ...actual.presetsApi, listPresets: api.listPresets },
   };
 });
 
@@ -39,6 +42,7 @@ beforeEach(() => {
   api.listUploads.mockResolvedValue({ items: [], next_cursor: null });
   api.uploadUsage.mockResolvedValue({ files: 0, used_bytes: 0, quota_bytes: 1 << 30, retention_seconds: null });
   api.listShares.mockResolvedValue({ items: [] });
+  api.listPresets.mockResolvedValue({ items: [] });
   api.listAgents.mockResolvedValue([
     { id: 'demo', name: 'Demo', description: '', capabilities: [], provider: 'demo', enabled: true },
     { id: 'gpt', name: 'GPT', description: '', capabilities: [], provider: 'openai', enabled: true },
