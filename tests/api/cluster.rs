@@ -1,7 +1,6 @@
-//! Replicas sharing one PostgreSQL and one Redis act as one server: a turn's stream is read and
-//! resumed through any replica, stopped through any replica, and reloads, agent edits and
-//! revoked keys reach every replica at once; when the replica running a turn dies, another
-//! one closes the turn for every reader.
+//! Replicas sharing one PostgreSQL and one Redis act as one server: a turn is read, resumed
+//! and stopped through any replica, reloads and revoked keys reach every replica at once, and
+//! when the replica running a turn dies another closes it (Redis trouble: `cluster_redis`).
 
 use std::time::{Duration, Instant};
 
@@ -15,7 +14,7 @@ use crate::helpers::{
 };
 use crate::process::{signal, start_server, wait_with_timeout};
 
-const AGENTS: &str =
+pub(crate) const AGENTS: &str =
     "agents:\n  - {id: slow, name: Slow, provider: {type: demo, chars_per_second: 400}}\n";
 
 /// Two replicas on one PostgreSQL database and one Redis (with a prefix of the test's own),
@@ -77,10 +76,6 @@ impl Pair {
     }
 }
 
-fn texts(events: &[Ev]) -> String {
-    answer_text(events)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_turn_started_on_one_replica_is_resumed_and_stopped_through_another() {
     let pair = pair().await;
@@ -100,7 +95,7 @@ async fn a_turn_started_on_one_replica_is_resumed_and_stopped_through_another() 
             .unwrap(),
     );
     let mut seen = vec![on_a.next().await.unwrap()];
-    while texts(&seen).len() < 30 {
+    while answer_text(&seen).len() < 30 {
         seen.push(on_a.next().await.unwrap());
     }
     let last = seen.last().unwrap().clone();
@@ -119,7 +114,7 @@ async fn a_turn_started_on_one_replica_is_resumed_and_stopped_through_another() 
             .unwrap(),
     );
     let mut resumed = Vec::new();
-    while texts(&resumed).len() < 30 {
+    while answer_text(&resumed).len() < 30 {
         let event = on_b
             .next()
             .await
@@ -173,7 +168,7 @@ async fn a_turn_started_on_one_replica_is_resumed_and_stopped_through_another() 
         .chain(&rest_b)
         .cloned()
         .collect();
-    assert_eq!(texts(&all_a), texts(&all_b));
+    assert_eq!(answer_text(&all_a), answer_text(&all_b));
     let seqs: Vec<u64> = all_b.iter().map(Ev::seq).collect();
     assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>());
 
@@ -191,7 +186,7 @@ async fn a_turn_started_on_one_replica_is_resumed_and_stopped_through_another() 
     )
     .all()
     .await;
-    assert_eq!(texts(&replay), texts(&all_a));
+    assert_eq!(answer_text(&replay), answer_text(&all_a));
     assert_eq!(replay.first().unwrap().event, "start");
 }
 
@@ -412,7 +407,7 @@ async fn when_the_owner_is_killed_another_replica_closes_the_turn_for_its_reader
             .unwrap(),
     );
     let mut from_b = Vec::new();
-    while texts(&from_b).len() < 40 {
+    while answer_text(&from_b).len() < 40 {
         from_b.push(on_b.next().await.unwrap());
     }
     tokio::time::sleep(Duration::from_millis(300)).await; // past a flush
@@ -453,330 +448,10 @@ async fn when_the_owner_is_killed_another_replica_closes_the_turn_for_its_reader
         .unwrap_or_default();
     // Everything the reader was sent is kept, not only what the owner had flushed.
     let streamed: Vec<Ev> = from_b.iter().chain(&rest).cloned().collect();
-    assert_eq!(kept, texts(&streamed));
+    assert_eq!(kept, answer_text(&streamed));
     assert!(kept.len() > 40, "{kept:?}");
     signal(&other.child, "TERM");
     wait_with_timeout(&mut other.child, Duration::from_secs(15));
-}
-
-/// Redis dies: turns go on from memory on the replica that runs them, health says degraded,
-/// nothing answers 5xx; Redis comes back: turns are shared again, without a restart.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_redis_turns_stream_from_memory_and_sharing_resumes_when_it_returns() {
-    let mut redis = crate::ratelimit::PrivateRedis::start().await;
-    let port = redis.port;
-    let dir = tempfile::tempdir().unwrap();
-    let agents = dir.path().join("agents.yaml");
-    std::fs::write(&agents, AGENTS).unwrap();
-    let configure = |s: &mut llmchat::config::Settings| {
-        s.agents.config = agents.clone();
-        s.redis.url = Some(format!("redis://127.0.0.1:{port}"));
-        s.auth.jwt_secret = Some(llmchat::config::Secret::new(JWT_SECRET));
-        s.metrics.token = Some(llmchat::config::Secret::new("metrics-token"));
-    };
-    let a = spawn_app_with(Backend::Postgres, configure).await;
-    let b = a.spawn_replica(configure).await;
-    let token = a.register("patient", PASSWORD).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let client = http_client();
-    let turn = |conversation: String| {
-        let client = client.clone();
-        let url = a.url(&format!("/api/conversations/{conversation}/messages"));
-        let token = token.clone();
-        async move {
-            let response = client
-                .post(url)
-                .bearer_auth(&token)
-                .json(&json!({"content": "hello"}))
-                .send()
-                .await
-                .unwrap();
-            SseReader::new(response).all().await
-        }
-    };
-    let new_conversation = || async {
-        let (status, body) = a
-            .send(
-                Method::POST,
-                "/api/conversations",
-                &token,
-                Some(json!({"agent_id": "slow"})),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
-        body["id"].as_str().unwrap().to_string()
-    };
-
-    redis.kill();
-    let first = new_conversation().await;
-    let events = turn(first.clone()).await;
-    assert_eq!(events.last().unwrap().data["status"], "complete");
-    let health: Value = client
-        .get(a.url("/api/health"))
-        .bearer_auth("metrics-token")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(health["status"], "degraded", "{health}");
-    assert!(
-        health["components"]["redis"]["error"].as_str().is_some(),
-        "the reason is given: {health}"
-    );
-    // The owner still replays it; another replica has nothing to offer (204, not 5xx).
-    let here = client
-        .get(a.url(&format!("/api/conversations/{first}/stream")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(here.status(), 200);
-    let there = client
-        .get(b.url(&format!("/api/conversations/{first}/stream")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(there.status(), 204);
-
-    let _back = crate::ratelimit::PrivateRedis::start_on(port).await;
-    let started = Instant::now();
-    loop {
-        let conversation = new_conversation().await;
-        let events = turn(conversation.clone()).await;
-        assert_eq!(events.last().unwrap().data["status"], "complete");
-        let there = client
-            .get(b.url(&format!("/api/conversations/{conversation}/stream")))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap();
-        if there.status() == 200 {
-            let replay = SseReader::new(there).all().await;
-            assert_eq!(texts(&replay), texts(&events));
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(15),
-            "turns are shared again once Redis is back"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    // Health says so as soon as Redis does real work again, not after the trouble ages out.
-    let health = || async {
-        let health: Value = client
-            .get(a.url("/api/health"))
-            .bearer_auth("metrics-token")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        health
-    };
-    let back = Instant::now();
-    while health().await["status"] != "ok" {
-        assert!(
-            back.elapsed() < Duration::from_secs(3),
-            "health is ok again once turns are shared: {}",
-            health().await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// A private redis-server that speaks only TLS (certificate from a private CA) and wants a
-/// password, as managed Redis services do; killed on drop.
-struct TlsRedis {
-    child: std::process::Child,
-    port: u16,
-    ca: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl TlsRedis {
-    async fn start(password: &str) -> TlsRedis {
-        let dir = tempfile::tempdir().unwrap();
-        let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
-        let openssl = |args: &[&str]| {
-            let status = std::process::Command::new("openssl")
-                .args(args)
-                .stderr(std::process::Stdio::null())
-                .status()
-                .expect("openssl must be installed (apt-get install -y openssl)");
-            assert!(status.success(), "openssl {args:?}");
-        };
-        let ec = [
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ];
-        openssl(
-            &[
-                &["req", "-x509"][..],
-                &ec,
-                &["-keyout", &path("ca.key"), "-out", &path("ca.pem")],
-            ]
-            .concat()
-            .into_iter()
-            .chain(["-days", "1", "-subj", "/CN=llmchat test CA"])
-            .collect::<Vec<_>>(),
-        );
-        openssl(
-            &[
-                &["req"][..],
-                &ec,
-                &["-keyout", &path("server.key"), "-out", &path("server.csr")],
-            ]
-            .concat()
-            .into_iter()
-            .chain(["-subj", "/CN=127.0.0.1"])
-            .collect::<Vec<_>>(),
-        );
-        std::fs::write(path("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            &path("server.csr"),
-            "-CA",
-            &path("ca.pem"),
-            "-CAkey",
-            &path("ca.key"),
-            "-CAcreateserial",
-            "-out",
-            &path("server.pem"),
-            "-days",
-            "1",
-            "-extfile",
-            &path("san.ext"),
-        ]);
-        let port = crate::helpers::closed_port();
-        let child = std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                "0",
-                "--tls-port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--tls-cert-file",
-                &path("server.pem"),
-                "--tls-key-file",
-                &path("server.key"),
-                "--tls-ca-cert-file",
-                &path("ca.pem"),
-                "--tls-auth-clients",
-                "no",
-                "--requirepass",
-                password,
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("redis-server must be installed (apt-get install -y redis-server)");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        TlsRedis {
-            child,
-            port,
-            ca: dir.path().join("ca.pem"),
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for TlsRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn replicas_share_turns_over_a_tls_redis_with_a_password() {
-    let redis = TlsRedis::start("s3cret-redis-pass").await;
-    let dir = tempfile::tempdir().unwrap();
-    let agents = dir.path().join("agents.yaml");
-    std::fs::write(&agents, AGENTS).unwrap();
-    let url = format!("rediss://:s3cret-redis-pass@127.0.0.1:{}/0", redis.port);
-    let configure = |s: &mut llmchat::config::Settings| {
-        s.agents.config = agents.clone();
-        s.redis.url = Some(url.clone());
-        s.redis.ca_file = Some(redis.ca.clone());
-        s.auth.jwt_secret = Some(llmchat::config::Secret::new(JWT_SECRET));
-        s.metrics.token = Some(llmchat::config::Secret::new("metrics-token"));
-    };
-    let a = spawn_app_with(Backend::Postgres, configure).await;
-    let b = a.spawn_replica(configure).await;
-    let token = a.register("managed", PASSWORD).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let (_, conversation) = a
-        .send(
-            Method::POST,
-            "/api/conversations",
-            &token,
-            Some(json!({"agent_id": "slow"})),
-        )
-        .await;
-    let conversation = conversation["id"].as_str().unwrap().to_string();
-    let client = http_client();
-    let events = SseReader::new(
-        client
-            .post(a.url(&format!("/api/conversations/{conversation}/messages")))
-            .bearer_auth(&token)
-            .json(&json!({"content": "over TLS"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .all()
-    .await;
-    let there = client
-        .get(b.url(&format!("/api/conversations/{conversation}/stream")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        there.status(),
-        200,
-        "B reads A's turn through the TLS Redis"
-    );
-    assert_eq!(texts(&SseReader::new(there).all().await), texts(&events));
-    let health = client
-        .get(b.url("/api/health"))
-        .bearer_auth("metrics-token")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(health.contains(r#""status":"ok""#), "{health}");
-    assert!(
-        !health.contains("s3cret"),
-        "no password in health: {health}"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -23,6 +23,7 @@ mod chat_attachments;
 mod chat_branches;
 mod chat_support;
 mod cluster;
+mod cluster_redis;
 mod compat_anthropic;
 mod compat_openai;
 mod compat_setup;
