@@ -23,45 +23,14 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
 /// Bottom to top. `lib` and `main` are not listed: they only declare and start the rest.
+#[rustfmt::skip] // one row per layer, its modules packed
 const LAYERS: &[(&str, &[&str])] = &[
-    (
-        "leaf",
-        &[
-            "error",
-            "build_info",
-            "config",
-            "content",
-            "crypto",
-            "tls",
-            "extract",
-            "tokens",
-            "timestamps",
-            "roles",
-            "policy",
-        ],
-    ),
+    ("leaf", &["error", "build_info", "config", "content", "crypto", "tls", "extract", "tokens",
+        "timestamps", "roles", "policy"]),
     ("definitions", &["agents"]),
-    (
-        "infrastructure",
-        &["store", "llm", "telemetry", "shared", "ratelimit"],
-    ),
-    (
-        "domain",
-        &[
-            "state",
-            "runtime",
-            "auth",
-            "audit",
-            "usage",
-            "reports",
-            "chat",
-            "compat",
-            "reload",
-            "uploads",
-            "cluster",
-            "data_lifecycle",
-        ],
-    ),
+    ("infrastructure", &["store", "llm", "telemetry", "shared", "ratelimit"]),
+    ("domain", &["state", "runtime", "auth", "audit", "usage", "reports", "chat", "compat",
+        "reload", "uploads", "cluster", "data_lifecycle"]),
     ("web", &["http", "routes", "ui", "serve"]),
     ("entry", &["app", "cli"]),
 ];
