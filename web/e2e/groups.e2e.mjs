@@ -146,7 +146,8 @@ describe('groups in Chromium', () => {
     await chat.waitForAnswer('complete');
 
     await user.goto(`${server.url}/settings`);
-    await user.getByTestId('settings-groups').waitFor();
+    // The section shows before /api/auth/me answers: wait for the group itself.
+    await user.getByTestId('settings-group').first().waitFor();
     assert.deepEqual(await user.getByTestId('settings-group').allTextContents(), ['engineering']);
     await screenshot(user, 'settings-groups-light-desktop');
   });
