@@ -266,6 +266,14 @@ else
     step "cargo clippy" cargo clippy --all-targets --all-features --locked -- -D warnings
 fi
 
+# The real OpenID provider (npm's oidc-provider) that tests/api/oidc.rs and the web UI's
+# single sign-on test sign in through; its own self-test first.
+have node || die "node is not installed: install Node.js 20 and npm (tests/oidc runs an OpenID provider)"
+if [[ ! -d tests/oidc/node_modules || tests/oidc/package-lock.json -nt tests/oidc/node_modules/.package-lock.json ]]; then
+    step "tests/oidc: npm ci" npm --prefix tests/oidc ci --no-audit --no-fund
+fi
+step "OpenID provider self-test (tests/oidc)" node --test tests/oidc/
+
 if cargo nextest --version >/dev/null 2>&1; then
     # Most tests wait on sockets, subprocesses and timers rather than the CPU: two per core
     # finish in about 60% of the time of one per core (170 s against 97 s on 2 cores here).

@@ -74,7 +74,11 @@ impl App {
         let tasks = TaskTracker::new();
         let hub = hub(&settings, redis.as_ref(), &db, &tasks);
         let state = AppState::new(crate::state::Services {
-            auth: Arc::new(Auth::new(&settings, &jwt_secret)),
+            auth: Arc::new(Auth::new(
+                &settings,
+                &jwt_secret,
+                crate::auth::oidc::Providers::new(&settings)?,
+            )),
             limiter: RateLimiter::from_settings(
                 &settings.rate_limit,
                 redis.clone(),
@@ -103,12 +107,7 @@ impl App {
             usage_queue,
             state.lifecycle.finished.clone(),
         ));
-        spawn_reload_on_sighup(&state);
-        crate::cluster::listen(&state);
-        spawn_metrics_upkeep(&state);
-        state.tasks.spawn(crate::chat::recovery::run(state.clone()));
-        state.tasks.spawn(crate::uploads::expire(state.clone()));
-        state.tasks.spawn(crate::data_lifecycle::run(state.clone()));
+        spawn_background(&state);
 
         let router = http::app(routes::router().with_state(state.clone()), &state);
         let (host, port) = (&settings.server.host, settings.server.port);
@@ -456,4 +455,15 @@ fn spawn_reload_on_sighup(state: &AppState) {
             }
         });
     }
+}
+
+/// The work that runs beside the requests: reloads on SIGHUP, the cluster's signals, metrics
+/// upkeep, recovery of interrupted turns, expiry of uploads, the data lifecycle.
+fn spawn_background(state: &AppState) {
+    spawn_reload_on_sighup(state);
+    crate::cluster::listen(state);
+    spawn_metrics_upkeep(state);
+    state.tasks.spawn(crate::chat::recovery::run(state.clone()));
+    state.tasks.spawn(crate::uploads::expire(state.clone()));
+    state.tasks.spawn(crate::data_lifecycle::run(state.clone()));
 }

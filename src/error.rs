@@ -159,7 +159,8 @@ impl Error {
         }
     }
 
-    fn code(&self) -> &'static str {
+    /// The `code` of the error's JSON body.
+    pub fn code(&self) -> &'static str {
         match self {
             Error::BadRequest { code, .. }
             | Error::LimitReached { code, .. }

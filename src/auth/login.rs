@@ -123,3 +123,15 @@ fn delayed(until: i64, now: i64) -> Error {
         retry_after_s: u64::try_from(seconds).unwrap_or(1).max(1),
     }
 }
+
+/// Refuses with 403 `password_login_disabled` when passwords are switched off
+/// (`auth.password_login: false`): single sign-on is then the only way in.
+pub fn passwords_allowed(state: &AppState) -> Result<()> {
+    if state.settings().auth.password_login {
+        return Ok(());
+    }
+    Err(Error::Denied {
+        code: "password_login_disabled",
+        message: "passwords are switched off on this server: sign in with single sign-on".into(),
+    })
+}

@@ -6,6 +6,7 @@ pub mod api_keys;
 mod extract;
 pub mod jwt;
 pub mod login;
+pub mod oidc;
 pub mod password;
 pub mod registration;
 
@@ -140,11 +141,14 @@ pub struct Auth {
     sessions: Cache<String, bool>,
     /// Bounds concurrent password hashing.
     pub hashing: password::Gate,
+    /// The OpenID Connect providers people may sign in with.
+    pub oidc: oidc::Providers,
 }
 
 impl Auth {
-    pub fn new(settings: &Settings, jwt_secret: &[u8]) -> Auth {
+    pub fn new(settings: &Settings, jwt_secret: &[u8], oidc: oidc::Providers) -> Auth {
         Auth {
+            oidc,
             jwt: jwt::JwtKeys::new(jwt_secret, settings.auth.access_token_ttl),
             users: Cache::builder()
                 .time_to_live(CACHE_TTL)

@@ -84,6 +84,7 @@ impl Default for ServerSettings {
             header_read_timeout: Duration::from_secs(75),
             body_read_timeout: Duration::from_secs(30),
             max_connections: 10_000,
+            public_url: None,
         }
     }
 }
@@ -125,6 +126,8 @@ impl Default for AuthSettings {
             password_changes_per_minute: 5,
             max_api_keys_per_user: 25,
             deletion_grace: Duration::from_secs(7 * 24 * 3600),
+            password_login: true,
+            oidc: Vec::new(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod error;
 mod list;
 mod placeholders;
 mod secret;
+mod sso;
 mod validate;
 
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ pub use env::Sources;
 pub use error::ConfigError;
 pub use placeholders::Placeholders;
 pub use secret::{Secret, mask_url};
+pub use sso::{NewAccounts, OidcProvider};
 
 /// The deployment environment, chosen by `LLMCHAT_ENV` (aliases `DEPLOYMENT_ENV`, `NODE_ENV`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -125,6 +127,9 @@ pub struct ServerSettings {
     pub body_read_timeout: Duration,
     /// Connections served at once; more wait in the listen queue until one closes.
     pub max_connections: usize,
+    /// The address people reach the server at (`https://chat.example.com`), for links the
+    /// server hands out, such as single sign-on's redirect URI; unset: the request's `Host`.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -189,6 +194,11 @@ pub struct AuthSettings {
     /// for good (the owner may cancel meanwhile); 0 deletes at once.
     #[serde(with = "humantime_serde")]
     pub deletion_grace: Duration,
+    /// Whether accounts may sign in (and register) with a password; false leaves single
+    /// sign-on as the only way in.
+    pub password_login: bool,
+    /// OpenID Connect providers people may sign in with.
+    pub oidc: Vec<OidcProvider>,
 }
 
 /// Who may create an account with `POST /api/auth/register`.

@@ -10,6 +10,7 @@ impl Settings {
         self.check_secrets()?;
         self.check_uploads()?;
         self.check_limits()?;
+        self.check_sso()?;
         self.check_formats()
     }
 

@@ -312,6 +312,7 @@ async fn change_password(
     let Via::Session { session } = &user.via else {
         return Err(Error::Forbidden("API keys cannot change passwords"));
     };
+    crate::auth::login::passwords_allowed(&state)?;
     // Each attempt costs an argon2 verification: bounded per user, so one account cannot
     // keep the hashing slots busy.
     let per_user = state

@@ -36,7 +36,7 @@ pub struct LoginRequest {
     responses(
         (status = 200, description = "signed in; the refresh token is also set as an httpOnly cookie", body = TokenResponse),
         (status = 401, description = "invalid username or password", body = ErrorResponse),
-        (status = 403, description = "the account is disabled", body = ErrorResponse),
+        (status = 403, description = "the account is disabled, or passwords are switched off on this server (`password_login_disabled`)", body = ErrorResponse),
         (status = 423, description = "too many failed logins on this account from this address: wait `Retry-After` seconds (other addresses are not affected)", body = ErrorResponse),
         (status = 422, description = "a username longer than 254 characters or a password longer than 1024 characters (`field` says which)", body = ErrorResponse),
         (status = 429, description = "too many attempts from this address", body = ErrorResponse),
@@ -48,6 +48,7 @@ async fn login(
     jar: CookieJar,
     Json(body): Json<LoginRequest>,
 ) -> Result<impl IntoResponse> {
+    crate::auth::login::passwords_allowed(&state)?;
     crate::auth::login::limit_address(&state, &client).await?;
     let login = body.username.trim().to_string();
     // No account has a longer name, email or password: refused before they reach the store,

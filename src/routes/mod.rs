@@ -23,6 +23,7 @@ mod ops;
 mod presets;
 mod registration;
 mod shares;
+mod sso;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 mod uploads;
@@ -131,6 +132,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(account::router())
         .merge(login::router())
         .merge(registration::router())
+        .merge(sso::router())
         .merge(keys::router())
         .merge(admin::router())
         .merge(agents::router())

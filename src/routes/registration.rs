@@ -44,6 +44,19 @@ pub struct RegistrationInfo {
     pub needs_admin: bool,
     /// Whether any account exists (false on a fresh install).
     pub has_accounts: bool,
+    /// Whether accounts sign in and register with passwords (false: single sign-on only).
+    pub password_login: bool,
+    /// The single sign-on providers, in the order of their buttons.
+    pub providers: Vec<SsoProvider>,
+}
+
+/// A single sign-on provider as the sign-in page shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SsoProvider {
+    /// Start signing in at `/api/auth/oidc/{id}/start`.
+    pub id: String,
+    /// The button's label: "Sign in with {name}".
+    pub name: String,
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -63,6 +76,16 @@ async fn registration_info(State(state): State<AppState>) -> Result<axum::Json<R
         first_account_admin: registration::first_account_is_admin(&state, mode).await?,
         needs_admin,
         has_accounts: users::any_user(&state.db).await?,
+        password_login: state.settings().auth.password_login,
+        providers: state
+            .auth
+            .oidc
+            .iter()
+            .map(|p| SsoProvider {
+                id: p.settings.id.clone(),
+                name: p.settings.name.clone(),
+            })
+            .collect(),
     }))
 }
 
@@ -71,7 +94,7 @@ async fn registration_info(State(state): State<AppState>) -> Result<axum::Json<R
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, description = "account created and signed in", body = TokenResponse),
-        (status = 403, description = "registration is closed (`registration_closed`)", body = ErrorResponse),
+        (status = 403, description = "registration is closed (`registration_closed`), or passwords are switched off (`password_login_disabled`: sign in with single sign-on)", body = ErrorResponse),
         (status = 409, description = "username or email taken (`field` says which)", body = ErrorResponse),
         (status = 404, description = "no usable invitation has this code (`field`: `invite_code`)", body = ErrorResponse),
         (status = 422, description = "invalid username, email or password, or no code where registration is by invitation (`field` says which)", body = ErrorResponse),
@@ -83,6 +106,7 @@ async fn register(
     jar: CookieJar,
     Json(body): Json<RegisterRequest>,
 ) -> Result<impl IntoResponse> {
+    crate::auth::login::passwords_allowed(&state)?;
     let admission = registration::admit(&state, body.invite_code.as_deref()).await?;
     let username = body.username.trim();
     check_username(username)?;

@@ -181,6 +181,34 @@ pub async fn remove_member(db: &Db, group_id: &str, user_id: &str) -> Result<boo
     Ok(done.rows_affected() == 1)
 }
 
+/// Makes the memberships of `user_id` that `source` manages (an identity provider's) exactly
+/// `group_ids`: those no longer listed are removed, new ones added. Memberships from other
+/// sources (an admin, an invitation) are left as they are. Returns whether anything changed.
+pub async fn sync_memberships(
+    db: &Db,
+    user_id: &str,
+    source: &str,
+    group_ids: &[String],
+) -> Result<bool> {
+    let current: Vec<(String, String)> =
+        sqlx::query_as("SELECT group_id, source FROM group_members WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(db.pool())
+            .await?;
+    let mut changed = false;
+    for (group_id, from) in &current {
+        if from == source && !group_ids.contains(group_id) {
+            changed |= remove_member(db, group_id, user_id).await?;
+        }
+    }
+    for group_id in group_ids {
+        if !current.iter().any(|(g, _)| g == group_id) {
+            changed |= add_member(db, group_id, user_id, source).await?;
+        }
+    }
+    Ok(changed)
+}
+
 /// The groups `user_id` belongs to, by name.
 pub async fn groups_of_user(db: &Db, user_id: &str) -> Result<Vec<GroupName>> {
     Ok(sqlx::query_as(

@@ -19,6 +19,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod conversations;
 pub mod groups;
+pub mod identities;
 pub mod instances;
 pub mod invitations;
 pub mod lifecycle;

@@ -103,6 +103,15 @@ pub async fn find_user_by_login(db: &Db, login: &str) -> Result<Option<UserRow>>
         .await?)
 }
 
+/// A live user by email, case-insensitively.
+pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE deleted_at IS NULL AND email_key = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(login_key(email))
+        .fetch_optional(db.pool())
+        .await?)
+}
+
 pub async fn record_login_success(db: &Db, id: &str) -> Result<()> {
     let now = now_ms();
     sqlx::query(

@@ -35,7 +35,10 @@ async fn the_first_account_of_a_development_server_is_its_admin(backend: Backend
     let info = registration_info(&app).await;
     assert_eq!(
         info,
-        json!({"mode": "open", "first_account_admin": true, "needs_admin": true, "has_accounts": false})
+        json!({
+            "mode": "open", "first_account_admin": true, "needs_admin": true, "has_accounts": false,
+            "password_login": true, "providers": [],
+        })
     );
 
     let first = app.register("founder", PASSWORD).await;

@@ -37,6 +37,7 @@ mod keys;
 mod lifecycle;
 mod logs;
 mod migrations;
+mod oidc;
 mod ops;
 mod presets;
 mod process;

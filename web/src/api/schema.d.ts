@@ -546,6 +546,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/oidc/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the provider sends the browser back: signs in and redirects into the app. */
+        get: operations["callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/{provider}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Starts signing in with the provider: redirects to its sign-in page. */
+        get: operations["start"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/password": {
         parameters: {
             query?: never;
@@ -2511,6 +2545,10 @@ export interface components {
             mode: components["schemas"]["Registration"];
             /** @description No active administrator exists. */
             needs_admin: boolean;
+            /** @description Whether accounts sign in and register with passwords (false: single sign-on only). */
+            password_login: boolean;
+            /** @description The single sign-on providers, in the order of their buttons. */
+            providers: components["schemas"]["SsoProvider"][];
         };
         RegistrationSetting: {
             /** @description What the configuration says (in force again after a reset). */
@@ -2634,6 +2672,13 @@ export interface components {
             event?: string;
             id?: string;
             retry?: number;
+        };
+        /** @description A single sign-on provider as the sign-in page shows it. */
+        SsoProvider: {
+            /** @description Start signing in at `/api/auth/oidc/{id}/start`. */
+            id: string;
+            /** @description The button's label: "Sign in with {name}". */
+            name: string;
         };
         /** @description `start`: the turn began; the ids to reattach and to show. */
         StartEvent: {
@@ -5430,7 +5475,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description the account is disabled */
+            /** @description the account is disabled, or passwords are switched off on this server (`password_login_disabled`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5872,6 +5917,131 @@ export interface operations {
             };
         };
     };
+    callback: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                /** @description Set by the provider when the person cancelled or was refused. */
+                error?: string | null;
+                error_description?: string | null;
+                state?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description the provider's id */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed in (the refresh token set as an httpOnly cookie) and sent to the page the sign-in started from; or sent to `/login?sso_error=<code>`: `denied`, `state_mismatch`, `state_unknown` (used, replayed or expired), `provider_unavailable`, `token_rejected`, `no_account`, `invitation_required`, `invitation_unknown`, `account_disabled`, `server_error` */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no provider has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a query parameter is out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start: {
+        parameters: {
+            query?: {
+                /** @description The code of an invitation link: a new account gets its role and groups. */
+                invite_code?: string | null;
+                /** @description Where to go after signing in: a path on this server (default `/`). */
+                return_to?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description the provider's id (`auth.oidc[].id`) */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description to the provider's sign-in page; or, when the provider cannot be reached, to `/login?sso_error=provider_unavailable` */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no provider has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a query parameter is out of range */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     change_password: {
         parameters: {
             query?: never;
@@ -6076,7 +6246,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description registration is closed (`registration_closed`) */
+            /** @description registration is closed (`registration_closed`), or passwords are switched off (`password_login_disabled`: sign in with single sign-on) */
             403: {
                 headers: {
                     [name: string]: unknown;

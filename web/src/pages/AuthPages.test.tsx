@@ -18,6 +18,8 @@ const info = (changes: Partial<RegistrationInfo> = {}): RegistrationInfo => ({
   first_account_admin: false,
   needs_admin: false,
   has_accounts: true,
+  password_login: true,
+  providers: [],
   ...changes,
 });
 

@@ -1,0 +1,128 @@
+//! Single sign-on settings: OpenID Connect providers (`auth.oidc`) and whether local
+//! passwords work (`auth.password_login`).
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::{Placeholders, Secret, Settings};
+
+/// One OpenID Connect provider (`auth.oidc: [...]`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcProvider {
+    /// Short name used in URLs (`/api/auth/oidc/{id}/start`): letters, digits, `-` and `_`.
+    pub id: String,
+    /// What the sign-in button says: "Sign in with {name}".
+    pub name: String,
+    /// The issuer; its discovery document is `{issuer}/.well-known/openid-configuration`.
+    pub issuer: String,
+    pub client_id: String,
+    /// The client secret; `${NAME}` takes it from the environment variable `NAME`.
+    pub client_secret: Secret,
+    /// Scopes asked for; `openid` is always added.
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+    /// Who may get an account on first sign-in.
+    #[serde(default)]
+    pub new_accounts: NewAccounts,
+    /// Sign an identity in as the existing account with the same email, if the provider says
+    /// the email is verified (`email_verified`), instead of making a new account.
+    #[serde(default)]
+    pub link_by_email: bool,
+    /// The claim listing the person's groups (e.g. `groups`). At each sign-in the account's
+    /// memberships from this provider are replaced by the groups the claim names.
+    #[serde(default)]
+    pub groups_claim: Option<String>,
+    /// Claim value → LLMChat group name. Values not listed are taken as group names as they
+    /// are; values naming no group are ignored.
+    #[serde(default)]
+    pub group_map: IndexMap<String, String>,
+    /// The claim listing the person's roles (e.g. `roles`). When set, the account's role is
+    /// set at each sign-in: admin when the claim holds one of `admin_values`, user otherwise.
+    #[serde(default)]
+    pub role_claim: Option<String>,
+    #[serde(default)]
+    pub admin_values: Vec<String>,
+}
+
+/// Who gets an account on first signing in through a provider.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NewAccounts {
+    /// Everyone the provider signs in (the provider decides who may use the server).
+    #[default]
+    Open,
+    /// Only people who come with an invitation link; others must already have an account.
+    Invited,
+    /// Nobody: only existing accounts (linked before, or by verified email).
+    None,
+}
+
+fn default_scopes() -> Vec<String> {
+    ["openid", "email", "profile"].map(String::from).to_vec()
+}
+
+impl OidcProvider {
+    /// The client secret with a `${NAME}` placeholder replaced; `Err(NAME)` when it is unset.
+    pub fn resolved_secret(&self, env: &Placeholders) -> Result<String, String> {
+        let raw = self.client_secret.expose().trim();
+        match raw.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+            Some(name) => env.get(name).ok_or_else(|| name.to_string()),
+            None => Ok(raw.to_string()),
+        }
+    }
+}
+
+impl Settings {
+    /// The providers' ids, URLs and secrets; the public URL.
+    pub(super) fn check_sso(&self) -> Result<(), (&'static str, String)> {
+        if let Some(url) = &self.server.public_url {
+            let parsed = url::Url::parse(url).map_err(|e| ("server.public_url", e.to_string()))?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                return Err((
+                    "server.public_url",
+                    "must be an http:// or https:// URL".into(),
+                ));
+            }
+        }
+        for (i, p) in self.auth.oidc.iter().enumerate() {
+            let problem = |what: String| ("auth.oidc", format!("provider {:?}: {what}", p.id));
+            let good_id = !p.id.is_empty()
+                && p.id.len() <= 32
+                && p.id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !good_id {
+                return Err(problem(
+                    "id must be 1–32 letters, digits, '-' or '_'".into(),
+                ));
+            }
+            if self.auth.oidc[..i].iter().any(|q| q.id == p.id) {
+                return Err(problem("two providers have this id".into()));
+            }
+            match url::Url::parse(&p.issuer) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                _ => return Err(problem("issuer must be an http:// or https:// URL".into())),
+            }
+            if p.name.trim().is_empty() || p.client_id.trim().is_empty() {
+                return Err(problem("name and client_id must not be empty".into()));
+            }
+            if let Err(name) = p.resolved_secret(&self.placeholders) {
+                return Err(problem(format!("client_secret: ${{{name}}} is not set")));
+            }
+            if p.role_claim.is_some() && p.admin_values.is_empty() {
+                return Err(problem(
+                    "role_claim needs admin_values (the claim values that make an admin)".into(),
+                ));
+            }
+        }
+        if !self.auth.password_login && self.auth.oidc.is_empty() {
+            return Err((
+                "auth.password_login",
+                "cannot be false without a single sign-on provider (auth.oidc): nobody could sign in"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
