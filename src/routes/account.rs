@@ -31,7 +31,10 @@ use crate::store::{conversations, groups, lifecycle, messages, now_ms, presets, 
 pub struct DeleteAccountRequest {
     /// The account's password, again.
     #[schema(max_length = 1024)]
-    pub password: String,
+    pub password: Option<String>,
+    /// Accounts without a password (made by single sign-on) confirm with their username.
+    #[schema(max_length = 254)]
+    pub username: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -189,7 +192,7 @@ fn zip_of(files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
     responses(
         (status = 202, description = "scheduled", body = DeletionScheduled),
         (status = 204, description = "deleted at once (no grace period configured); the refresh cookie is cleared"),
-        (status = 401, description = "not signed in, or the password is wrong", body = ErrorResponse),
+        (status = 401, description = "not signed in, or the password (for an account without one, the username) is wrong", body = ErrorResponse),
         (status = 403, description = "an API key (deleting the account takes a signed-in session)", body = ErrorResponse),
         (status = 409, description = "the last active admin", body = ErrorResponse),
     ))]
@@ -210,7 +213,7 @@ async fn delete_account(
     let row = users::get_user(&state.db, &user.id)
         .await?
         .ok_or(Error::Unauthorized)?;
-    if !password::verify(&state.auth.hashing, body.password, row.password_hash).await? {
+    if !confirmed(&state, &row, body).await? {
         let event = Event::new("user.delete_request", Some(&user.id)).target("user", &user.id);
         record(&state, &client, event.failed()).await;
         return Err(Error::InvalidCredentials);
@@ -317,4 +320,22 @@ async fn run_now(
         .details(serde_json::to_value(swept).unwrap_or_default());
     record(&state, &client, event).await;
     Ok(axum::Json(swept))
+}
+
+/// Whether the owner confirmed the deletion: with the password, or for an account without
+/// one (single sign-on), with its username.
+async fn confirmed(
+    state: &AppState,
+    row: &users::UserRow,
+    body: DeleteAccountRequest,
+) -> Result<bool> {
+    if row.password_hash.is_empty() {
+        return Ok(body
+            .username
+            .is_some_and(|u| users::login_key(&u) == users::login_key(&row.username)));
+    }
+    let Some(given) = body.password else {
+        return Ok(false);
+    };
+    password::verify(&state.auth.hashing, given, row.password_hash.clone()).await
 }

@@ -177,6 +177,23 @@ pub struct MeView {
     /// When the account is deleted for good, if its owner asked for its deletion (cancel
     /// with `POST /api/auth/me/restore`).
     pub delete_after: Option<String>,
+    /// Whether the account has a password (accounts made by single sign-on have none).
+    pub has_password: bool,
+    /// The single sign-on identities that sign in as this account.
+    pub identities: Vec<IdentityView>,
+}
+
+/// An identity at a single sign-on provider, linked to the account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdentityView {
+    /// The provider's id (`auth.oidc[].id`).
+    pub provider: String,
+    /// The provider's display name (its id if it is no longer configured).
+    pub provider_name: String,
+    /// The email the provider gave at the last sign-in.
+    pub email: Option<String>,
+    pub linked_at: String,
+    pub last_login_at: Option<String>,
 }
 
 /// Changes to the signed-in user's profile.
@@ -214,6 +231,22 @@ async fn me_view(state: &AppState, row: &users::UserRow) -> Result<MeView> {
         delete_after: crate::store::lifecycle::delete_after(&state.db, &row.id)
             .await?
             .map(rfc3339),
+        has_password: !row.password_hash.is_empty(),
+        identities: crate::store::identities::identities_of_user(&state.db, &row.id)
+            .await?
+            .into_iter()
+            .map(|i| IdentityView {
+                provider_name: state
+                    .auth
+                    .oidc
+                    .get(&i.provider)
+                    .map_or_else(|| i.provider.clone(), |p| p.settings.name.clone()),
+                provider: i.provider,
+                email: i.email,
+                linked_at: rfc3339(i.created_at),
+                last_login_at: i.last_login_at.map(rfc3339),
+            })
+            .collect(),
     })
 }
 

@@ -337,8 +337,33 @@ async fn a_person_signs_in_with_groups_and_role_from_the_provider(backend: Backe
         .collect();
     assert_eq!(via.len(), 2, "{audit}");
     assert_eq!(via[0]["details"]["provider"], "corp");
-    // She has no password to sign in with.
+    // She has no password to sign in with; she confirms her account's deletion by name.
     assert_eq!(app.login("alice", "").await.status(), 401);
+    assert_eq!(me2["has_password"], false);
+    assert_eq!(me2["identities"][0]["provider"], "corp");
+    assert_eq!(me2["identities"][0]["provider_name"], "corp SSO");
+    let token = session(&browser, &app).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (status, _) = app
+        .send(
+            Method::DELETE,
+            "/api/auth/me",
+            &token,
+            Some(json!({ "password": "guess" })),
+        )
+        .await;
+    assert_eq!(status, 401);
+    let (status, body) = app
+        .send(
+            Method::DELETE,
+            "/api/auth/me",
+            &token,
+            Some(json!({ "username": "Alice" })),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
 }
 
 async fn accounts_come_by_invitation_or_verified_email_and_passwords_can_be_switched_off(

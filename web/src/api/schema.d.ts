@@ -1665,7 +1665,9 @@ export interface components {
         };
         DeleteAccountRequest: {
             /** @description The account's password, again. */
-            password: string;
+            password?: string | null;
+            /** @description Accounts without a password (made by single sign-on) confirm with their username. */
+            username?: string | null;
         };
         DeletionScheduled: {
             /** @description When the account is deleted for good, unless its owner cancels before. */
@@ -1814,6 +1816,17 @@ export interface components {
         };
         /** @enum {string} */
         HealthStatus: "ok" | "degraded" | "down";
+        /** @description An identity at a single sign-on provider, linked to the account. */
+        IdentityView: {
+            /** @description The email the provider gave at the last sign-in. */
+            email?: string | null;
+            last_login_at?: string | null;
+            linked_at: string;
+            /** @description The provider's id (`auth.oidc[].id`). */
+            provider: string;
+            /** @description The provider's display name (its id if it is no longer configured). */
+            provider_name: string;
+        };
         /** @description `interactive`: the upstream asks the user (options to pick or a form to fill). */
         InteractiveEvent: {
             /** @description For `form`: the fields to fill. */
@@ -2032,6 +2045,10 @@ export interface components {
             delete_after?: string | null;
             /** @description The groups the user belongs to, by name. */
             groups: components["schemas"]["GroupRef"][];
+            /** @description Whether the account has a password (accounts made by single sign-on have none). */
+            has_password: boolean;
+            /** @description The single sign-on identities that sign in as this account. */
+            identities: components["schemas"]["IdentityView"][];
         };
         Model: {
             /** Format: uint64 */
@@ -5729,7 +5746,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description not signed in, or the password is wrong */
+            /** @description not signed in, or the password (for an account without one, the username) is wrong */
             401: {
                 headers: {
                     [name: string]: unknown;
