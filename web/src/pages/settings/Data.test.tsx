@@ -19,7 +19,7 @@ const { default: SettingsPage } = await import('../SettingsPage');
 const { RequireAuth } = await import('../../App');
 
 const user = { id: 'u1', username: 'ada', role: 'user' as const, created_at: '2026-12-01T00:00:00Z', disabled: false };
-const me = (deleteAfter: string | null = null): Me => ({ ...user, groups: [], custom_instructions: null, delete_after: deleteAfter });
+const me = (deleteAfter: string | null = null): Me => ({ ...user, groups: [], custom_instructions: null, delete_after: deleteAfter, has_password: true, identities: [] });
 const DELETE_AFTER = '2026-12-11T09:30:00Z';
 
 let server: ReturnType<typeof mockFetch>;

@@ -13,7 +13,7 @@ import { json, mockFetch, noContent, refusal } from '../../test/fetch';
 const { default: SettingsPage } = await import('../SettingsPage');
 
 const user = (role: Role) => ({ id: 'u1', username: 'ada', role, created_at: '2026-12-01T00:00:00Z', disabled: false });
-const me = (instructions: string | null): Me => ({ ...user('user'), groups: [], custom_instructions: instructions });
+const me = (instructions: string | null): Me => ({ ...user('user'), groups: [], custom_instructions: instructions, has_password: true, identities: [] });
 const preset = (id: string, changes: Partial<Preset> = {}): Preset => ({
   id,
   title: `Preset ${id}`,
