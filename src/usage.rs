@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 
 use crate::store::{Backend, Db, now_ms};
 
+pub mod budgets;
 mod estimate;
 mod meter;
 pub use estimate::{estimate_prompt, estimate_tokens, message_tokens};
@@ -353,11 +354,13 @@ fn is_connection_error(error: &sqlx::Error) -> bool {
     )
 }
 
-const COLUMNS: usize = 16;
+/// Parameters per row: the 16 columns, then prompt tokens, completion tokens and model again
+/// for the cost, computed from the price table as the row is written.
+const COLUMNS: usize = 19;
 
 const INSERT: &str = "INSERT INTO usage_records (id, user_id, api_key_id, conversation_id, \
      message_id, agent_id, provider, model, prompt_tokens, completion_tokens, estimated, ttft_ms, \
-     duration_ms, outcome, error_code, created_at) VALUES ";
+     duration_ms, outcome, error_code, created_at, cost_micros) VALUES ";
 
 /// Rows per INSERT statement, largest first: a batch is written as statements of these sizes,
 /// so that only a handful of distinct statements exist and each is prepared once (sqlx caches
@@ -408,20 +411,23 @@ fn values_sql(backend: Backend, rows: usize) -> String {
         if row > 0 {
             sql.push(',');
         }
+        let param = |col: usize| match backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${}", row * COLUMNS + col + 1),
+        };
         sql.push('(');
-        for col in 0..COLUMNS {
+        for col in 0..COLUMNS - 3 {
             if col > 0 {
                 sql.push(',');
             }
-            match backend {
-                Backend::Sqlite => sql.push('?'),
-                Backend::Postgres => {
-                    sql.push('$');
-                    sql.push_str(&(row * COLUMNS + col + 1).to_string());
-                }
-            }
+            sql.push_str(&param(col));
         }
-        sql.push(')');
+        sql.push_str(&format!(
+            ",(SELECT (input_micros * {} + output_micros * {}) / 1000000 FROM model_prices WHERE model = {}))",
+            param(COLUMNS - 3),
+            param(COLUMNS - 2),
+            param(COLUMNS - 1)
+        ));
     }
     sql
 }
@@ -446,6 +452,9 @@ fn bind<'q>(query: Query<'q>, r: &UsageRecord) -> Query<'q> {
         .bind(r.outcome.as_str())
         .bind(r.error_code.clone())
         .bind(r.created_at)
+        .bind(r.prompt_tokens as i64)
+        .bind(r.completion_tokens as i64)
+        .bind(r.model.clone())
 }
 
 /// Tokens spent by `user_id` since `since_ms`, on one agent or on all.

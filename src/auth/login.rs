@@ -53,11 +53,14 @@ pub async fn check(
         }
         login_throttle::Attempt::Counted(count) => count,
     };
-    let stored_hash = user.as_ref().map_or_else(
-        || password::dummy_hash().to_string(),
-        |u| u.password_hash.clone(),
-    );
-    let valid = password::verify(&state.auth.hashing, password, stored_hash).await?;
+    // Unknown names and accounts without a password (single sign-on) are checked against a
+    // dummy hash, so that the time taken never tells them from accounts with one.
+    let has_password = user.as_ref().is_some_and(|u| !u.password_hash.is_empty());
+    let stored_hash = match &user {
+        Some(u) if has_password => u.password_hash.clone(),
+        _ => password::dummy_hash().to_string(),
+    };
+    let valid = password::verify(&state.auth.hashing, password, stored_hash).await? && has_password;
     let user = match user {
         Some(user) if valid => user,
         _ => {

@@ -1,7 +1,7 @@
 //! Admission of one request to an agent, before it goes upstream: the per-user cap on requests
 //! in flight (`chat.max_concurrent_requests`, per replica), the agent's limits
-//! (`requests_per_minute`, `tokens_per_minute` per user), and the per-user daily token quota,
-//! which is *reserved*: the request's estimated tokens are held against the quota (in the
+//! (`requests_per_minute`, `tokens_per_minute` per user), and the budgets (the server's daily
+//! token quota, the user's and their groups' budgets: `usage::budgets`), which are *reserved*: the request's estimated tokens are held against the quota (in the
 //! database, so every replica sees them) until its usage record is written. Each refusal is a
 //! 429 whose message names the limit and when it frees up.
 
@@ -14,7 +14,6 @@ use crate::state::AppState;
 use crate::store::{Db, now_ms, reservations};
 use crate::usage::UsageRecord;
 
-const DAY_MS: i64 = 24 * 3600 * 1000;
 const MINUTE_MS: i64 = 60 * 1000;
 
 /// A request let through: while it lives it counts as in flight, and it holds its quota
@@ -23,25 +22,38 @@ const MINUTE_MS: i64 = 60 * 1000;
 pub struct Admission {
     _in_flight: InFlightGuard,
     reservation: Option<Reservation>,
+    /// Whose budgets to check for thresholds crossed once the request has settled.
+    budgets: Option<(AppState, String)>,
 }
 
 impl Admission {
     /// Moves the reservation into `record`, shrunk to the tokens the request really used: the
     /// usage writer deletes it in the transaction that writes the record, so the tokens never
     /// count twice or not at all, and the estimate stops counting as soon as this returns.
-    pub async fn settle(self, record: &mut UsageRecord) {
+    pub async fn settle(mut self, record: &mut UsageRecord) {
+        let budgets = self.budgets.take();
         if let Some((db, id)) = self.hand_over(record) {
-            shrink(&db, &id, record).await;
+            shrink(&db, &id, Used::of(record)).await;
+        }
+        if let Some((state, user_id)) = budgets {
+            crate::usage::budgets::report_thresholds(&state, &user_id).await;
         }
     }
 
     /// [`Admission::settle`] where nothing can wait (a `Drop`): the shrink runs in a task.
-    pub fn settle_soon(self, record: &mut UsageRecord) {
-        if let Some((db, id)) = self.hand_over(record)
-            && let Ok(runtime) = tokio::runtime::Handle::try_current()
-        {
-            let used = record.prompt_tokens + record.completion_tokens;
-            runtime.spawn(async move { shrink_to(&db, &id, used).await });
+    pub fn settle_soon(mut self, record: &mut UsageRecord) {
+        let budgets = self.budgets.take();
+        let used = Used::of(record);
+        let handed = self.hand_over(record);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Some((db, id)) = handed {
+                    shrink(&db, &id, used).await;
+                }
+                if let Some((state, user_id)) = budgets {
+                    crate::usage::budgets::report_thresholds(&state, &user_id).await;
+                }
+            });
         }
     }
 
@@ -53,12 +65,27 @@ impl Admission {
     }
 }
 
-async fn shrink(db: &Db, id: &str, record: &UsageRecord) {
-    shrink_to(db, id, record.prompt_tokens + record.completion_tokens).await;
+/// What a request really used, for its reservation.
+struct Used {
+    prompt: u64,
+    completion: u64,
+    model: Option<String>,
 }
 
-async fn shrink_to(db: &Db, id: &str, tokens: u64) {
-    if let Err(e) = reservations::shrink(db, id, tokens).await {
+impl Used {
+    fn of(record: &UsageRecord) -> Used {
+        Used {
+            prompt: record.prompt_tokens,
+            completion: record.completion_tokens,
+            model: record.model.clone(),
+        }
+    }
+}
+
+async fn shrink(db: &Db, id: &str, used: Used) {
+    let shrunk =
+        reservations::shrink(db, id, used.prompt, used.completion, used.model.as_deref()).await;
+    if let Err(e) = shrunk {
         tracing::warn!(error = %e, "cannot shrink a quota reservation to the tokens used");
     }
 }
@@ -105,13 +132,19 @@ pub async fn admit(
             retry_after_s: 1,
         })?;
     check_agent_limits(state, user_id, agent).await?;
-    let reservation = match settings.chat.daily_token_quota {
-        Some(quota) => Some(reserve(state, user_id, quota, estimated_tokens).await?),
-        None => None,
-    };
+    let limits = crate::usage::budgets::applied(state, user_id).await?;
+    if limits.is_empty() {
+        return Ok(Admission {
+            _in_flight: in_flight,
+            reservation: None,
+            budgets: None,
+        });
+    }
+    let reservation = reserve(state, user_id, agent, &limits, estimated_tokens).await?;
     Ok(Admission {
         _in_flight: in_flight,
-        reservation,
+        reservation: Some(reservation),
+        budgets: Some((state.clone(), user_id.to_string())),
     })
 }
 
@@ -151,38 +184,43 @@ async fn check_agent_limits(state: &AppState, user_id: &str, agent: &AgentDef) -
     Ok(())
 }
 
-/// Reserves `tokens` against `quota` while anything of it is left (what was used today plus
-/// what requests in flight hold): a request that may need more than is left still runs, but
-/// nothing runs beside it until it has settled.
-async fn reserve(state: &AppState, user_id: &str, quota: u64, tokens: u64) -> Result<Reservation> {
-    let now = now_ms();
-    let day_start = now - now.rem_euclid(DAY_MS);
-    let cutoff = now - state.settings().chat.heartbeat_timeout.as_millis() as i64;
+/// Reserves the request's estimated tokens (and their cost) against every limit that applies
+/// while each still has room (what was used in its period plus what requests in flight hold):
+/// a request that may need more than is left still runs, but nothing runs beside it until it
+/// has settled.
+async fn reserve(
+    state: &AppState,
+    user_id: &str,
+    agent: &AgentDef,
+    limits: &[crate::usage::budgets::Applied],
+    tokens: u64,
+) -> Result<Reservation> {
+    let cutoff = crate::usage::budgets::heartbeat_cutoff(state);
+    let costs = limits
+        .iter()
+        .any(|l| l.limit.measure == reservations::Measure::Cost);
+    let cost_micros = if costs {
+        crate::usage::budgets::estimate_cost(state, agent.provider.model(), tokens).await?
+    } else {
+        0
+    };
     let id = uuid::Uuid::now_v7().to_string();
     let ask = reservations::Ask {
         id: &id,
         user_id,
         instance_id: &state.instance_id,
         tokens,
-        since_ms: day_start,
-        quota,
+        cost_micros,
         heartbeat_cutoff_ms: cutoff,
     };
-    if reservations::reserve(&state.db, &ask).await? {
+    let plain: Vec<reservations::Limit> = limits.iter().map(|l| l.limit.clone()).collect();
+    if reservations::reserve(&state.db, &ask, &plain).await? {
         return Ok(Reservation {
             db: state.db.clone(),
             id: Some(id),
         });
     }
-    let held = reservations::held(&state.db, user_id, day_start, cutoff).await?;
-    let retry_after_s = ((day_start + DAY_MS - now) / 1000).max(1) as u64;
-    Err(Error::LimitReached {
-        code: "daily_quota_exceeded",
-        message: format!(
-            "daily token quota reached: {held} of {quota} tokens used or held by running requests today (UTC); it resets in {retry_after_s} s"
-        ),
-        retry_after_s,
-    })
+    Err(crate::usage::budgets::refusal(state, limits, cutoff).await)
 }
 
 /// Requests in flight per user on this replica.

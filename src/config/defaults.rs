@@ -62,6 +62,7 @@ impl Default for Settings {
             chat: ChatSettings::default(),
             uploads: UploadSettings::default(),
             compat: CompatSettings::default(),
+            budgets: crate::config::BudgetSettings::default(),
             shutdown_grace: Duration::from_secs(30),
             shutdown_drain: Duration::ZERO,
             encryption_key: None,

@@ -25,7 +25,7 @@ pub use env::Sources;
 pub use error::ConfigError;
 pub use placeholders::Placeholders;
 pub use secret::{Secret, mask_url};
-pub use sso::{NewAccounts, OidcProvider};
+pub use sso::{BudgetSettings, NewAccounts, OidcProvider};
 
 /// The deployment environment, chosen by `LLMCHAT_ENV` (aliases `DEPLOYMENT_ENV`, `NODE_ENV`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -79,6 +79,7 @@ pub struct Settings {
     pub chat: ChatSettings,
     pub uploads: UploadSettings,
     pub compat: CompatSettings,
+    pub budgets: BudgetSettings,
     /// How long in-flight requests and background tasks get after SIGTERM.
     #[serde(with = "humantime_serde")]
     pub shutdown_grace: Duration,

@@ -1,10 +1,29 @@
-//! Single sign-on settings: OpenID Connect providers (`auth.oidc`) and whether local
-//! passwords work (`auth.password_login`).
+//! Team settings: single sign-on (OpenID Connect providers in `auth.oidc`, whether local
+//! passwords work: `auth.password_login`) and budgets (`budgets`).
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::{Placeholders, Secret, Settings};
+
+/// Budgets of users and groups (set by admins; see `usage::budgets`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BudgetSettings {
+    /// The currency of the price table and of cost budgets, as shown (`USD`, `CNY`).
+    pub currency: String,
+    /// Where crossing 80 % and 100 % of a budget is also posted (JSON), besides the audit log.
+    pub webhook_url: Option<String>,
+}
+
+impl Default for BudgetSettings {
+    fn default() -> Self {
+        BudgetSettings {
+            currency: "USD".into(),
+            webhook_url: None,
+        }
+    }
+}
 
 /// One OpenID Connect provider (`auth.oidc: [...]`).
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -84,6 +103,24 @@ impl Settings {
                     "must be an http:// or https:// URL".into(),
                 ));
             }
+        }
+        if let Some(url) = &self.budgets.webhook_url {
+            match url::Url::parse(url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                _ => {
+                    return Err((
+                        "budgets.webhook_url",
+                        "must be an http:// or https:// URL".into(),
+                    ));
+                }
+            }
+        }
+        let currency = self.budgets.currency.trim();
+        if currency.is_empty() || currency.len() > 8 {
+            return Err((
+                "budgets.currency",
+                "must be 1–8 characters (USD, CNY…)".into(),
+            ));
         }
         for (i, p) in self.auth.oidc.iter().enumerate() {
             let problem = |what: String| ("auth.oidc", format!("provider {:?}: {what}", p.id));

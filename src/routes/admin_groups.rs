@@ -336,6 +336,7 @@ async fn delete_group(
     }
     let members = store::members(&state.db, &id).await?;
     store::delete_group(&state.db, &id).await?;
+    crate::store::budgets::delete_budget(&state.db, "group", &id).await?;
     for member in &members {
         crate::cluster::user_changed(&state, &member.user_id).await;
     }

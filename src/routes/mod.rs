@@ -10,6 +10,7 @@ mod admin_settings;
 mod agents;
 mod anthropic_compat;
 mod auth;
+mod budgets;
 mod chat;
 mod conversations;
 mod health;
@@ -133,6 +134,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(login::router())
         .merge(registration::router())
         .merge(sso::router())
+        .merge(budgets::router())
         .merge(keys::router())
         .merge(admin::router())
         .merge(agents::router())

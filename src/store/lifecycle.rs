@@ -42,7 +42,7 @@ pub async fn accounts_due(db: &Db, now: i64) -> Result<Vec<String>> {
 }
 
 /// Deletes everything of the account's (conversations with their messages and share links,
-/// uploads, presets, memberships), ends its sessions and keys, and leaves a row without
+/// uploads, presets, memberships, single sign-on links, budget), ends its sessions and keys, and leaves a row without
 /// personal data so that usage records and the audit log still add up.
 pub async fn purge_account(db: &Db, user_id: &str) -> Result<()> {
     let now = now_ms();
@@ -54,6 +54,8 @@ pub async fn purge_account(db: &Db, user_id: &str) -> Result<()> {
         "DELETE FROM prompt_presets WHERE user_id = $1",
         "DELETE FROM group_members WHERE user_id = $1",
         "DELETE FROM refresh_tokens WHERE user_id = $1",
+        "DELETE FROM user_identities WHERE user_id = $1",
+        "DELETE FROM budgets WHERE scope = 'user' AND scope_id = $1",
     ] {
         sqlx::query(sql).bind(user_id).execute(&mut *tx).await?;
     }

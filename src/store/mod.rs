@@ -17,6 +17,7 @@ use crate::error::Error;
 pub mod agents;
 pub mod api_keys;
 pub mod audit;
+pub mod budgets;
 pub mod conversations;
 pub mod groups;
 pub mod identities;
@@ -145,8 +146,11 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // WAL lets readers proceed while a turn is being written.
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
+                        // WAL lets readers proceed while a turn is being written. The busy
+                        // timeout comes first: `journal_mode` needs a lock too, and a connection
+                        // opened while another writes would otherwise fail at once ("database
+                        // is locked").
+                        conn.execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
                             .await?;
                     }
                     Ok(())

@@ -17,6 +17,7 @@ mod agent_setup;
 mod agents;
 mod attacks;
 mod auth;
+mod budgets;
 mod chat;
 mod chat_apps;
 mod chat_attachments;

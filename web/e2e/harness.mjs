@@ -39,6 +39,64 @@ export async function startMock() {
   };
 }
 
+/**
+ * Starts the test OpenID provider (tests/oidc/provider.mjs; its packages come from
+ * `npm --prefix tests/oidc ci`). `issuer` is exactly what the server's `auth.oidc[].issuer`
+ * must say. `client` and `user` register a client and an account through its control API;
+ * `stop` ends it (it also exits by itself when this process dies: its stdin closes).
+ */
+export async function startOidcProvider() {
+  const script = join(repo, 'tests', 'oidc', 'provider.mjs');
+  if (!existsSync(join(repo, 'tests', 'oidc', 'node_modules', 'oidc-provider'))) {
+    throw new Error('the test OpenID provider has no packages: run `npm --prefix tests/oidc ci`');
+  }
+  const child = spawn(process.execPath, [script, '--port', '0', '--exit-on-eof'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (chunk) => (log += chunk));
+  const line = await new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`the OpenID provider did not start within 20 s:\n${log}`)), 20_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const end = out.indexOf('\n');
+      if (end >= 0) {
+        clearTimeout(timer);
+        ok(out.slice(0, end));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`the OpenID provider exited (${code}):\n${log}`));
+    });
+  });
+  const issuer = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line.trim())?.[1];
+  if (!issuer) throw new Error(`unexpected first line from the OpenID provider: ${line}`);
+  const put = async (path, body) => {
+    const response = await fetch(`${issuer}/__control/${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 204) throw new Error(`PUT /__control/${path}: ${response.status} ${await response.text()}`);
+  };
+  return {
+    issuer,
+    /** Registers (or replaces) a confidential client. */
+    client: (id, secret, redirectUris) => put(`clients/${encodeURIComponent(id)}`, { client_secret: secret, redirect_uris: redirectUris }),
+    /** Registers (or replaces) an account: `claims` as the ID token should carry them. */
+    user: (sub, claims) => put(`users/${encodeURIComponent(sub)}`, claims),
+    /** What the provider logged (stderr), for a failure's message. */
+    log: () => log,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.stdin.end();
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 export function chromiumPath() {
   const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (!existsSync(path)) throw new Error(`no Chromium at ${path}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
@@ -86,11 +144,17 @@ const AGENTS = `agents:
 
 /**
  * Starts the server. `admin: false` leaves out LLMCHAT_ADMIN_*: a fresh install with no account
- * at all; `env` adds or overrides variables.
+ * at all; `env` adds or overrides variables; `settings` (YAML) is written to
+ * `config/environments/development.yml` under the server's working directory, the settings
+ * file it reads (e.g. `auth.oidc` for single sign-on).
  */
-export async function startServer({ agents = AGENTS, admin = true, env = {} } = {}) {
+export async function startServer({ agents = AGENTS, admin = true, env = {}, settings } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'llmchat-e2e-'));
   writeFileSync(join(dir, 'agents.yaml'), agents);
+  if (settings !== undefined) {
+    mkdirSync(join(dir, 'config', 'environments'), { recursive: true });
+    writeFileSync(join(dir, 'config', 'environments', 'development.yml'), settings);
+  }
   const port = await freePort();
   const child = spawn(binary(), ['serve'], {
     cwd: dir,

@@ -133,9 +133,11 @@ async fn create(
 ) -> Result<users::UserRow> {
     let role = match invitation {
         Some(i) => Role::stored("invitations", &i.id, &i.role).unwrap_or(Role::User),
+        // Like a registration: in development, while no admin exists and registration is
+        // not closed, the first account administers the server.
         None if crate::auth::registration::first_account_is_admin(
             state,
-            crate::config::Registration::Open,
+            crate::auth::registration::mode(state).await?.0,
         )
         .await? =>
         {

@@ -125,13 +125,17 @@ export async function exportData(onProgress?: (bytes: number) => void, signal?: 
 }
 
 /**
- * Asks for the account's deletion (the password again). `scheduled`: deleted for good at
- * `delete_after` unless cancelled with `restoreAccount` (its API keys and other sessions end
- * now); `deleted`: the server has no grace period and the account is gone, so this session
- * ends too. 401 `invalid_credentials` for a wrong password; 409 for the last admin.
+ * Asks for the account's deletion, confirmed by the password again, or for an account without
+ * a password (made by single sign-on) by its username (`{ username }`). `scheduled`: deleted
+ * for good at `delete_after` unless cancelled with `restoreAccount` (its API keys and other
+ * sessions end now); `deleted`: the server has no grace period and the account is gone, so
+ * this session ends too. 401 `invalid_credentials` for a wrong password (or username); 409 for
+ * the last admin.
  */
-export async function deleteAccount(password: string): Promise<{ kind: 'scheduled'; deleteAfter: string } | { kind: 'deleted' }> {
-  const body: DeleteAccountRequest = { password };
+export async function deleteAccount(
+  confirmation: string | { username: string },
+): Promise<{ kind: 'scheduled'; deleteAfter: string } | { kind: 'deleted' }> {
+  const body: DeleteAccountRequest = typeof confirmation === 'string' ? { password: confirmation } : { username: confirmation.username };
   const answer = await request<DeletionScheduled | undefined>('DELETE', '/api/auth/me', { body });
   if (answer?.delete_after) return { kind: 'scheduled', deleteAfter: answer.delete_after };
   // Gone at once: clear the refresh cookie too (its session no longer exists).

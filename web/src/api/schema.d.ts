@@ -126,6 +126,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every budget of users and groups. */
+        get: operations["list_budgets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/budgets/{scope}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets the budget of a user (their own use) or of a group (its members' use together).
+         *     With both limits `null` the budget is removed.
+         */
+        put: operations["put_budget"];
+        post?: never;
+        /** Removes the budget of a user or a group. */
+        delete: operations["delete_budget"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/groups": {
         parameters: {
             query?: never;
@@ -248,6 +286,25 @@ export interface paths {
         /** Runs the data lifecycle now (it also runs every hour). */
         post: operations["run_now"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The price table. */
+        get: operations["list_prices"];
+        /** Sets the price of a model (requests from now on are charged at it). */
+        put: operations["put_price"];
+        post?: never;
+        /** Removes a model's price (its requests cost nothing from now on). */
+        delete: operations["delete_price"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1161,6 +1218,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/usage/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The budgets that apply to the signed-in user, and what is left of each. */
+        get: operations["my_budgets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/version": {
         parameters: {
             query?: never;
@@ -1491,6 +1565,74 @@ export interface components {
             name: string;
             /** @enum {string} */
             type: "tool_use";
+        };
+        /**
+         * @description What a budget limits.
+         * @enum {string}
+         */
+        BudgetKind: "tokens_per_day" | "cost_per_month";
+        BudgetList: {
+            currency: string;
+            items: components["schemas"]["BudgetView"][];
+        };
+        BudgetRequest: {
+            /**
+             * Format: double
+             * @description Cost per UTC month in `currency`; `null` for no monthly limit.
+             */
+            cost_per_month?: number | null;
+            /**
+             * Format: uint64
+             * @description Tokens per UTC day; `null` for no daily limit.
+             */
+            tokens_per_day?: number | null;
+        };
+        /**
+         * @description Where a budget comes from.
+         * @enum {string}
+         */
+        BudgetScope: "server" | "user" | "group";
+        /** @description A budget as its user sees it. */
+        BudgetStatus: {
+            /** @description The currency of cost budgets (`budgets.currency`), `null` for tokens. */
+            currency?: string | null;
+            kind: components["schemas"]["BudgetKind"];
+            /**
+             * Format: double
+             * @description Tokens, or an amount of `currency` as a decimal.
+             */
+            limit: number;
+            /** @description The group's name, the user's name, or `server`. */
+            name: string;
+            /** Format: double */
+            remaining: number;
+            /** @description When the period starts afresh (RFC 3339). */
+            resets_at: string;
+            scope: components["schemas"]["BudgetScope"];
+            /**
+             * Format: double
+             * @description Used in this period, plus what running requests hold.
+             */
+            used: number;
+        };
+        BudgetView: {
+            /**
+             * Format: double
+             * @description Cost per UTC month, in `currency`.
+             */
+            cost_per_month?: number | null;
+            /** @description The user's or the group's id. */
+            id: string;
+            /** @description The username or the group's name. */
+            name?: string | null;
+            /** @description `user` or `group`. */
+            scope: string;
+            /**
+             * Format: int64
+             * @description Tokens (prompt + completion) per UTC day.
+             */
+            tokens_per_day?: number | null;
+            updated_at: string;
         };
         /** @enum {string} */
         Capability: "vision" | "reasoning" | "files" | "tools";
@@ -2087,6 +2229,14 @@ export interface components {
             /** @description The URL that was asked. */
             url: string;
         };
+        MyBudgets: {
+            /**
+             * @description Every budget that applies to the signed-in user: the server's daily quota, their own,
+             *     their groups'. A request is refused (429 `budget_exceeded` or `daily_quota_exceeded`)
+             *     while any of them has nothing left.
+             */
+            items: components["schemas"]["BudgetStatus"][];
+        };
         NewApiKeyRequest: {
             /** @description Agent ids the key may use; omit for all agents the owner may use. */
             allowed_agents?: components["schemas"]["NonBlank"][] | null;
@@ -2372,6 +2522,33 @@ export interface components {
             /** @description An admin's preset for everyone who uses the agent (only admins change it). */
             shared: boolean;
             title: string;
+            updated_at: string;
+        };
+        PriceList: {
+            /** @description The currency of every price and cost budget (`budgets.currency`). */
+            currency: string;
+            items: components["schemas"]["PriceView"][];
+        };
+        PriceRequest: {
+            /** Format: double */
+            input_per_million: number;
+            model: string;
+            /** Format: double */
+            output_per_million: number;
+        };
+        PriceView: {
+            /**
+             * Format: double
+             * @description Price per million input (prompt) tokens, in `currency`.
+             */
+            input_per_million: number;
+            /** @description The model name as agents send it (`gpt-4o-mini`). */
+            model: string;
+            /**
+             * Format: double
+             * @description Price per million output (completion) tokens.
+             */
+            output_per_million: number;
             updated_at: string;
         };
         Probe: {
@@ -3773,6 +3950,220 @@ export interface operations {
             };
         };
     };
+    list_budgets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every budget */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetList"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_budget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the user's or group's id */
+                id: string;
+                /** @description `user` or `group` */
+                scope: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetRequest"];
+            };
+        };
+        responses: {
+            /** @description the budget as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetView"];
+                };
+            };
+            /** @description both limits null: the budget was removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such scope, user or group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a limit that is not positive or too large (`field` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_budget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the user's or group's id */
+                id: string;
+                /** @description `user` or `group` */
+                scope: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed (or there was none) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no such scope, user or group */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     list_groups: {
         parameters: {
             query?: never;
@@ -4566,6 +4957,215 @@ export interface operations {
             };
             /** @description not an admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_prices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every price, by model */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceList"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    put_price: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceRequest"];
+            };
+        };
+        responses: {
+            /** @description the price as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceView"];
+                };
+            };
+            /** @description the body cannot be read (malformed JSON or multipart) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description the body is not of the documented content type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description an empty model name or a price that is negative or too large (`field` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_price: {
+        parameters: {
+            query: {
+                /** @description The model whose price to remove. */
+                model: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a query parameter cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no, an expired or an invalid access token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description no price for this model */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description a query parameter is out of range */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8693,6 +9293,44 @@ export interface operations {
             };
             /** @description a bad from, to or tz, or a range over 366 days */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description over the rate limit (see the Retry-After header) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    my_budgets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the user's budgets */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyBudgets"];
+                };
+            };
+            /** @description not signed in */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -65,7 +65,7 @@ export type AgentAccessRequest = Schemas['AgentAccessRequest'];
 export type Me = Schemas['MeView'];
 /** `PATCH /api/auth/me`: the custom instructions (null or empty clears them). */
 export type MePatch = Schemas['MePatch'];
-/** `DELETE /api/auth/me`: the password again. */
+/** `DELETE /api/auth/me`: the password again, or the username for an account without one. */
 export type DeleteAccountRequest = Schemas['DeleteAccountRequest'];
 /** The answer to `DELETE /api/auth/me` when the server keeps the account for a grace period. */
 export type DeletionScheduled = Schemas['DeletionScheduled'];
@@ -125,6 +125,10 @@ export type ChatEvent = { [K in keyof ChatEvents]: { type: K; data: ChatEvents[K
 export type RegistrationMode = Schemas['Registration'];
 /** `GET /api/auth/registration`. */
 export type RegistrationInfo = Schemas['RegistrationInfo'];
+/** A single sign-on provider as the sign-in page shows it (`RegistrationInfo.providers`). */
+export type SsoProvider = Schemas['SsoProvider'];
+/** An identity at a single sign-on provider, linked to the account (`Me.identities`). */
+export type LinkedIdentity = Schemas['IdentityView'];
 /** `GET/PATCH /api/admin/settings`. */
 export type AdminSettings = Schemas['ServerSettingsView'];
 

@@ -33,6 +33,8 @@ export function describeError(t: TFunction, error: unknown): string {
       return t('errors.invalid_credentials');
     case error.status === 401:
       return t('errors.expired');
+    case error.code === 'password_login_disabled':
+      return t('errors.password_login_disabled');
     case error.status === 403:
       return t('errors.forbidden', { message: error.message });
     case error.status === 423:

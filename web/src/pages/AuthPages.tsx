@@ -1,31 +1,14 @@
 import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { authApi, type RegistrationInfo } from '../api';
+import { authApi, type RegistrationInfo, type SsoProvider } from '../api';
 import { describeError, fieldError } from '../lib/errors';
+import { safeReturnPath, ssoErrorCode, ssoStartUrl } from '../lib/sso';
 import { useAuth } from '../stores/auth';
 import { useRegistration } from '../stores/registration';
-import { FieldMessage, PasswordField } from '../components/PasswordField';
+import { PasswordField } from '../components/PasswordField';
+import { TextField } from '../components/TextField';
 import { Preferences } from '../components/Preferences';
-
-/** A text field of the auth forms, with its hint and its error (from the server's `field`). */
-function TextField({ label, hint, error, testId, ...input }: {
-  label: string;
-  hint?: string;
-  error?: string | null;
-  testId: string;
-} & React.InputHTMLAttributes<HTMLInputElement>) {
-  const id = useId();
-  const described = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <input id={id} {...input} aria-invalid={error ? true : undefined} aria-describedby={described} data-testid={testId} />
-      {hint && <small id={`${id}-hint`} className="hint">{hint}</small>}
-      {error && <FieldMessage id={`${id}-error`} testId={`${testId}-error`} text={error} />}
-    </div>
-  );
-}
 
 function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
   const { t } = useTranslation();
@@ -67,6 +50,57 @@ function NeedsAdmin() {
   );
 }
 
+/**
+ * One link per single sign-on provider. Plain links, not fetches: the server sends the browser
+ * to the provider and, once signed in there, back to `returnTo` with the session's cookie set.
+ */
+function SsoButtons({ providers, label, returnTo, inviteCode, divided, primary }: {
+  providers: SsoProvider[];
+  label: (name: string) => string;
+  returnTo?: string | null;
+  inviteCode?: string;
+  /** Under a password form: an "or" line first. */
+  divided?: boolean;
+  /** The only way in (no password form): the main action's style. */
+  primary?: boolean;
+}) {
+  const { t } = useTranslation();
+  if (providers.length === 0) return null;
+  return (
+    <>
+      {divided && (
+        <p className="auth-divider" aria-hidden="true">
+          <span>{t('auth.sso.or')}</span>
+        </p>
+      )}
+      <div className="sso-buttons" role="group" aria-label={t('auth.sso.providers')} data-testid="sso-buttons">
+        {providers.map((provider) => (
+          <a
+            key={provider.id}
+            className={`button wide sso-button${primary ? ' primary' : ''}`}
+            href={ssoStartUrl(provider.id, { returnTo, inviteCode })}
+            data-testid="sso-button"
+            data-provider={provider.id}
+          >
+            {label(provider.name)}
+          </a>
+        ))}
+      </div>
+    </>
+  );
+}
+
+/** Why the last single sign-on failed (`/login?sso_error=<code>`, set by the server). */
+function SsoErrorAlert({ code }: { code: string }) {
+  const { t } = useTranslation();
+  const known = ssoErrorCode(code);
+  return (
+    <p className="notice error" role="alert" data-testid="sso-error" data-code={known}>
+      {t(`auth.sso.errors.${known}`)}
+    </p>
+  );
+}
+
 export function LoginPage() {
   const { t } = useTranslation();
   const ended = useAuth((s) => s.ended);
@@ -90,11 +124,21 @@ export function LoginPage() {
     }
   }
 
-  const registerLink = { pathname: '/register', search: params.toString() };
+  // The register link keeps `next`, not the failure of a single sign-on.
+  const registerSearch = new URLSearchParams(params);
+  registerSearch.delete('sso_error');
+  const registerLink = { pathname: '/register', search: registerSearch.toString() };
   const needsAdmin = !!info && info.needs_admin && !info.first_account_admin;
+  // Unknown until the server answered: passwords work (older servers have no other way).
+  const passwords = info?.password_login ?? true;
+  const providers = info?.providers ?? [];
+  const ssoError = params.get('sso_error');
+  // Where the guard sent the user from (`?next=`): the provider brings them back there.
+  const returnTo = safeReturnPath(params.get('next'));
 
-  // A fresh install: nobody can sign in yet; the first account is made here.
-  if (info && !info.has_accounts && info.first_account_admin) {
+  // A fresh install: nobody can sign in yet; the first account is made here (with a password;
+  // without passwords, the first single sign-on makes it).
+  if (info && !info.has_accounts && info.first_account_admin && passwords) {
     return (
       <AuthFrame title={t('auth.firstRunTitle')}>
         <div data-testid="first-run">
@@ -116,26 +160,35 @@ export function LoginPage() {
         </p>
       )}
       {needsAdmin && <NeedsAdmin />}
-      <form onSubmit={submit} className="form" aria-busy={busy} data-testid="login-form">
-        <div className="field">
-          <label htmlFor={usernameId}>{t('auth.usernameOrEmail')}</label>
-          <input
-            id={usernameId}
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoComplete="username"
-            autoFocus
-            required
-            data-testid="login-username"
-          />
-        </div>
-        <PasswordField label={t('auth.password')} value={password} onChange={setPassword} autoComplete="current-password" testId="login-password" />
-        {error && <p className="form-error" role="alert">{error}</p>}
-        <button className="button primary wide" type="submit" disabled={busy} data-testid="login-submit">
-          {busy ? t('auth.signingIn') : t('auth.signIn')}
-        </button>
-      </form>
-      {info?.mode === 'closed' ? (
+      {ssoError && <SsoErrorAlert code={ssoError} />}
+      {!passwords && (
+        <p className="notice" role="note" data-testid="passwords-off">
+          {t('auth.sso.passwordsOff')}
+        </p>
+      )}
+      {passwords && (
+        <form onSubmit={submit} className="form" aria-busy={busy} data-testid="login-form">
+          <div className="field">
+            <label htmlFor={usernameId}>{t('auth.usernameOrEmail')}</label>
+            <input
+              id={usernameId}
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              autoComplete="username"
+              autoFocus
+              required
+              data-testid="login-username"
+            />
+          </div>
+          <PasswordField label={t('auth.password')} value={password} onChange={setPassword} autoComplete="current-password" testId="login-password" />
+          {error && <p className="form-error" role="alert">{error}</p>}
+          <button className="button primary wide" type="submit" disabled={busy} data-testid="login-submit">
+            {busy ? t('auth.signingIn') : t('auth.signIn')}
+          </button>
+        </form>
+      )}
+      <SsoButtons providers={providers} label={(name) => t('auth.sso.signInWith', { name })} returnTo={returnTo} divided={passwords} primary={!passwords} />
+      {!passwords ? null : info?.mode === 'closed' ? (
         <p className="auth-switch" data-testid="registration-closed">{t('auth.registrationClosed')}</p>
       ) : info?.mode === 'invite' ? (
         <p className="auth-switch" data-testid="registration-invite">
@@ -219,6 +272,22 @@ export function RegisterPage() {
   }
 
   const needsInvite = info?.mode === 'invite' || invited !== '';
+  // Unknown until the server answered: passwords work (older servers have no other way).
+  const passwords = info?.password_login ?? true;
+  const providers = info?.providers ?? [];
+  const code = inviteCode.trim();
+  const inviteField = needsInvite && (
+    <TextField
+      label={t('auth.inviteCode')}
+      value={inviteCode}
+      onChange={(e) => setInviteCode(e.target.value)}
+      autoComplete="off"
+      spellCheck={false}
+      required={info?.mode === 'invite'}
+      error={fieldErrors.invite_code}
+      testId="register-invite"
+    />
+  );
   return (
     <AuthFrame title={info?.first_account_admin ? t('auth.createFirstAccount') : t('auth.createAccount')}>
       {info?.first_account_admin && (
@@ -227,62 +296,71 @@ export function RegisterPage() {
         </p>
       )}
       {info?.mode === 'invite' && !invited && <p className="hint">{t('auth.inviteNeeded')}</p>}
-      <form onSubmit={submit} className="form" aria-busy={busy} data-testid="register-form">
-        {needsInvite && (
+      {!passwords && (
+        <>
+          <p className="notice" role="note" data-testid="passwords-off">
+            {t('auth.sso.passwordsOffRegister')}
+          </p>
+          {inviteField}
+        </>
+      )}
+      {passwords && (
+        <form onSubmit={submit} className="form" aria-busy={busy} data-testid="register-form">
+          {inviteField}
           <TextField
-            label={t('auth.inviteCode')}
-            value={inviteCode}
-            onChange={(e) => setInviteCode(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            required={info?.mode === 'invite'}
-            error={fieldErrors.invite_code}
-            testId="register-invite"
+            label={t('auth.username')}
+            hint={t('auth.usernameHint')}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+            autoFocus
+            required
+            minLength={3}
+            maxLength={32}
+            error={fieldErrors.username}
+            testId="register-username"
           />
-        )}
-        <TextField
-          label={t('auth.username')}
-          hint={t('auth.usernameHint')}
-          value={username}
-          onChange={(e) => setUsername(e.target.value)}
-          autoComplete="username"
-          autoFocus
-          required
-          minLength={3}
-          maxLength={32}
-          error={fieldErrors.username}
-          testId="register-username"
+          <TextField
+            label={t('auth.email')}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoComplete="email"
+            error={fieldErrors.email}
+            testId="register-email"
+          />
+          <PasswordField
+            label={t('auth.password')}
+            value={password}
+            onChange={setPassword}
+            autoComplete="new-password"
+            testId="register-password"
+            error={fieldErrors.password}
+          />
+          <PasswordField
+            label={t('auth.confirmPassword')}
+            value={confirm}
+            onChange={setConfirm}
+            autoComplete="new-password"
+            testId="register-confirm"
+            error={fieldErrors.confirm}
+          />
+          {error && <p className="form-error" role="alert" data-testid="register-error">{error}</p>}
+          <button className="button primary wide" type="submit" disabled={busy} data-testid="register-submit">
+            {busy ? t('auth.signingUp') : t('auth.signUp')}
+          </button>
+        </form>
+      )}
+      {/* A new account through a provider: with the invitation, or when passwords are off (the only way then). */}
+      {(code !== '' || !passwords) && (
+        <SsoButtons
+          providers={providers}
+          label={(name) => t(passwords ? 'auth.sso.orSignUpWith' : 'auth.sso.signUpWith', { name })}
+          returnTo={safeReturnPath(params.get('next'))}
+          inviteCode={code}
+          primary={!passwords}
         />
-        <TextField
-          label={t('auth.email')}
-          type="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          autoComplete="email"
-          error={fieldErrors.email}
-          testId="register-email"
-        />
-        <PasswordField
-          label={t('auth.password')}
-          value={password}
-          onChange={setPassword}
-          autoComplete="new-password"
-          testId="register-password"
-          error={fieldErrors.password}
-        />
-        <PasswordField
-          label={t('auth.confirmPassword')}
-          value={confirm}
-          onChange={setConfirm}
-          autoComplete="new-password"
-          testId="register-confirm"
-          error={fieldErrors.confirm}
-        />
-        {error && <p className="form-error" role="alert" data-testid="register-error">{error}</p>}
-        <button className="button primary wide" type="submit" disabled={busy} data-testid="register-submit">
-          {busy ? t('auth.signingUp') : t('auth.signUp')}
-        </button>
-      </form>
+      )}
       {footer}
     </AuthFrame>
   );

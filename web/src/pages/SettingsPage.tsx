@@ -1,13 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { authApi, isAbort, type Me } from '../api';
+import { authApi, isAbort, type LinkedIdentity, type Me } from '../api';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { DeletionBanner } from '../components/DeletionBanner';
 import { PasswordField } from '../components/PasswordField';
 import { Preferences } from '../components/Preferences';
 import { ChartIcon, MenuIcon } from '../components/icons';
 import { describeError } from '../lib/errors';
+import { formatDate } from '../lib/time';
 import { useAuth } from '../stores/auth';
 import { useDeletion } from '../stores/deletion';
 import { DataSection } from './settings/DataSection';
@@ -77,7 +78,8 @@ export default function SettingsPage() {
         <FilesSection />
         <SharesSection />
         <KeysSection key={keysVersion} />
-        <DataSection />
+        {/* Until /api/auth/me answers, the deletion asks for the password (most accounts have one). */}
+        <DataSection hasPassword={me?.has_password !== false} />
       </div>
     </main>
   );
@@ -110,9 +112,46 @@ function MyGroups({ me, error }: { me: Me | null; error: string | null }) {
   );
 }
 
+/** The single sign-on identities that sign in as this account (none: nothing shown). */
+function MyIdentities({ identities }: { identities: LinkedIdentity[] }) {
+  const { t, i18n } = useTranslation();
+  if (identities.length === 0) return null;
+  return (
+    <div className="my-groups" data-testid="settings-identities">
+      <h3 id="settings-sso">{t('settings.sso')}</h3>
+      <p className="hint">{t('settings.ssoIntro')}</p>
+      <ul className="identities" aria-labelledby="settings-sso">
+        {identities.map((identity) => (
+          <li key={`${identity.provider}/${identity.linked_at}`} data-testid="settings-identity" data-provider={identity.provider}>
+            <strong data-testid="settings-identity-provider">{identity.provider_name}</strong>
+            {identity.email && <span data-testid="settings-identity-email">{identity.email}</span>}
+            <span className="hint">
+              {t('settings.identityLinked', { date: formatDate(identity.linked_at, i18n.language) })}
+              {identity.last_login_at && <> · {t('settings.identityLastLogin', { date: formatDate(identity.last_login_at, i18n.language) })}</>}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** "Corp SSO", "Corp SSO or Partner" (the distinct providers' names), in the UI's language. */
+function providerNames(identities: LinkedIdentity[], language: string): string {
+  const names = [...new Set(identities.map((i) => i.provider_name))];
+  try {
+    return new Intl.ListFormat(language, { type: 'disjunction' }).format(names);
+  } catch {
+    return names.join(', ');
+  }
+}
+
 function AccountSection({ me, meError, onKeysRevoked }: { me: Me | null; meError: string | null; onKeysRevoked: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const user = useAuth((s) => s.user);
+  // Shown until /api/auth/me says the account has no password (made by single sign-on).
+  const hasPassword = me?.has_password !== false;
+  const identities = me?.identities ?? [];
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -152,34 +191,50 @@ function AccountSection({ me, meError, onKeysRevoked }: { me: Me | null; meError
       <h2 id="settings-account">{t('settings.account')}</h2>
       <p>{t('settings.signedInAs', { name: user?.username ?? '' })}</p>
       <MyGroups me={me} error={meError} />
-      <form className="form" onSubmit={change} aria-labelledby="settings-password" data-testid="password-form">
-        <h3 id="settings-password">{t('settings.changePassword')}</h3>
-        <PasswordField label={t('settings.currentPassword')} value={current} onChange={setCurrent} autoComplete="current-password" testId="password-current" />
-        <PasswordField label={t('settings.newPassword')} value={next} onChange={setNext} autoComplete="new-password" testId="password-new" />
-        <PasswordField
-          label={t('settings.repeatPassword')}
-          value={repeat}
-          onChange={(value) => {
-            setRepeat(value);
-            if (mismatch && value === next) setMismatch(false);
-          }}
-          autoComplete="new-password"
-          testId="password-repeat"
-          error={mismatch ? t('auth.passwordsDiffer') : null}
-        />
-        <label className="check">
-          <input type="checkbox" checked={revokeKeys} onChange={(e) => setRevokeKeys(e.target.checked)} data-testid="password-revoke-keys" />
-          {t('settings.revokeKeysWithPassword')}
-        </label>
-        {message && (
-          <p className={message.ok ? 'form-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'}>
-            {message.text}
-          </p>
-        )}
-        <button type="submit" className="button primary" disabled={busy} data-testid="password-submit">
-          {t('settings.changePassword')}
-        </button>
-      </form>
+      <MyIdentities identities={identities} />
+      {!hasPassword && (
+        <p data-testid="settings-no-password">
+          {t('settings.noPassword', {
+            provider: identities.length > 0 ? providerNames(identities, i18n.language) : t('settings.noPasswordProvider'),
+          })}
+        </p>
+      )}
+      {hasPassword && (
+        <form className="form" onSubmit={change} aria-labelledby="settings-password" data-testid="password-form">
+          <h3 id="settings-password">{t('settings.changePassword')}</h3>
+          <PasswordField label={t('settings.currentPassword')} value={current} onChange={setCurrent} autoComplete="current-password" testId="password-current" />
+          <PasswordField label={t('settings.newPassword')} value={next} onChange={setNext} autoComplete="new-password" testId="password-new" />
+          <PasswordField
+            label={t('settings.repeatPassword')}
+            value={repeat}
+            onChange={(value) => {
+              setRepeat(value);
+              if (mismatch && value === next) setMismatch(false);
+            }}
+            autoComplete="new-password"
+            testId="password-repeat"
+            error={mismatch ? t('auth.passwordsDiffer') : null}
+          />
+          <label className="check">
+            <input type="checkbox" checked={revokeKeys} onChange={(e) => setRevokeKeys(e.target.checked)} data-testid="password-revoke-keys" />
+            {t('settings.revokeKeysWithPassword')}
+          </label>
+          {message && (
+            <p className={message.ok ? 'form-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'}>
+              {message.text}
+            </p>
+          )}
+          <button type="submit" className="button primary" disabled={busy} data-testid="password-submit">
+            {t('settings.changePassword')}
+          </button>
+        </form>
+      )}
+      {/* Without the password form, a failed "sign out everywhere" is told here. */}
+      {message && !hasPassword && (
+        <p className="form-error" role="alert">
+          {message.text}
+        </p>
+      )}
       <div className="danger-zone">
         <h3>{t('settings.signOutEverywhere')}</h3>
         <p className="hint">{t('settings.signOutEverywhereBody')}</p>

@@ -1,10 +1,12 @@
 // Your data: download all of it in one archive (GET /api/auth/export), or delete the account
-// (DELETE /api/auth/me, with the password again): deleted for good after the server's grace
-// period unless cancelled (the banner above offers that), or at once when there is none.
+// (DELETE /api/auth/me, with the password again, or the username for an account without a
+// password): deleted for good after the server's grace period unless cancelled (the banner
+// above offers that), or at once when there is none.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, authApi } from '../../api';
 import { PasswordField } from '../../components/PasswordField';
+import { TextField } from '../../components/TextField';
 import { DownloadIcon } from '../../components/icons';
 import { saveBlob } from '../../lib/download';
 import { describeError } from '../../lib/errors';
@@ -12,7 +14,8 @@ import { formatBytes } from '../../lib/format';
 import { useAuth } from '../../stores/auth';
 import { useDeletion } from '../../stores/deletion';
 
-export function DataSection() {
+/** `hasPassword`: false for an account made by single sign-on, which confirms with its username. */
+export function DataSection({ hasPassword = true }: { hasPassword?: boolean }) {
   const { t } = useTranslation();
   const scheduled = useDeletion((s) => s.deleteAfter !== null);
   const [deleting, setDeleting] = useState(false);
@@ -32,7 +35,7 @@ export function DataSection() {
           {t('settings.data.delete')}
         </button>
       </div>
-      {deleting && <DeleteAccountDialog onClose={() => setDeleting(false)} />}
+      {deleting && <DeleteAccountDialog hasPassword={hasPassword} onClose={() => setDeleting(false)} />}
     </section>
   );
 }
@@ -80,15 +83,17 @@ function ExportData() {
   );
 }
 
-/** Asks for the password, says what happens, and sends the request. */
-function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
+/** Asks for the password (or the username), says what happens, and sends the request. */
+function DeleteAccountDialog({ hasPassword, onClose }: { hasPassword: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const userId = useAuth((s) => s.user?.id);
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const bodyId = useId();
   const [password, setPassword] = useState('');
+  const [username, setUsername] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const confirmation = hasPassword ? password : username.trim();
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     const element = dialog.current;
@@ -97,18 +102,18 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!password) return;
+    if (!confirmation) return;
     setBusy(true);
     setError(null);
     try {
-      const outcome = await authApi.deleteAccount(password);
+      const outcome = await authApi.deleteAccount(hasPassword ? password : { username: confirmation });
       // `deleted`: the session has ended, and the app goes to the sign-in page.
       if (outcome.kind === 'scheduled') {
         if (userId) useDeletion.getState().set(userId, outcome.deleteAfter);
         onClose();
       }
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'invalid_credentials') setError(t('settings.data.wrongPassword'));
+      if (e instanceof ApiError && e.code === 'invalid_credentials') setError(t(hasPassword ? 'settings.data.wrongPassword' : 'settings.data.wrongUsername'));
       else if (e instanceof ApiError && e.status === 409) setError(t('settings.data.lastAdmin'));
       else setError(describeError(t, e));
       setBusy(false);
@@ -130,7 +135,20 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
           <p>{t('settings.data.dialogBody')}</p>
           <p className="hint">{t('settings.data.dialogNoUndo')}</p>
         </div>
-        <PasswordField label={t('settings.data.password')} value={password} onChange={setPassword} autoComplete="current-password" testId="delete-password" />
+        {hasPassword ? (
+          <PasswordField label={t('settings.data.password')} value={password} onChange={setPassword} autoComplete="current-password" testId="delete-password" />
+        ) : (
+          <TextField
+            label={t('settings.data.username')}
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="off"
+            autoCapitalize="off"
+            spellCheck={false}
+            required
+            testId="delete-username"
+          />
+        )}
         {error && (
           <p className="form-error" role="alert" data-testid="delete-error">
             {error}
@@ -140,7 +158,7 @@ function DeleteAccountDialog({ onClose }: { onClose: () => void }) {
           <button type="button" className="button" onClick={onClose} disabled={busy} autoFocus>
             {t('common.cancel')}
           </button>
-          <button type="submit" className="button danger" disabled={busy || !password} data-testid="delete-confirm">
+          <button type="submit" className="button danger" disabled={busy || !confirmation} data-testid="delete-confirm">
             {busy ? t('settings.data.deleting') : t('settings.data.confirm')}
           </button>
         </div>
