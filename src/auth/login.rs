@@ -4,6 +4,8 @@
 //! failures and of a source starting to wait.
 
 use crate::audit::{Event, record};
+use crate::auth::ldap::Outcome;
+use crate::auth::oidc::accounts::{Found, Policy, account_for};
 use crate::auth::{ClientInfo, password};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -53,17 +55,9 @@ pub async fn check(
         }
         login_throttle::Attempt::Counted(count) => count,
     };
-    // Unknown names and accounts without a password (single sign-on) are checked against a
-    // dummy hash, so that the time taken never tells them from accounts with one.
-    let has_password = user.as_ref().is_some_and(|u| !u.password_hash.is_empty());
-    let stored_hash = match &user {
-        Some(u) if has_password => u.password_hash.clone(),
-        _ => password::dummy_hash().to_string(),
-    };
-    let valid = password::verify(&state.auth.hashing, password, stored_hash).await? && has_password;
-    let user = match user {
-        Some(user) if valid => user,
-        _ => {
+    let user = match verify(state, client, user, login, password).await? {
+        Some(user) => user,
+        None => {
             record(state, client, audit_failure("wrong_password")).await;
             if count == policy.free {
                 // From now on this source waits between attempts on this account.
@@ -87,6 +81,51 @@ pub async fn check(
         return Err(Error::Forbidden("this account is disabled"));
     }
     Ok(user)
+}
+
+/// The account whose password this is: the directory's person (when `auth.ldap` is set and
+/// knows the login), else the local account. Unknown names and accounts without a password
+/// (single sign-on) are checked against a dummy hash, so that the time taken never tells
+/// them from accounts with one.
+async fn verify(
+    state: &AppState,
+    client: &ClientInfo,
+    user: Option<UserRow>,
+    login: &str,
+    password: String,
+) -> Result<Option<UserRow>> {
+    let settings = state.settings();
+    if let Some(ldap) = &settings.auth.ldap {
+        let service = ldap
+            .resolved_password(&settings.placeholders)
+            .ok()
+            .flatten();
+        match crate::auth::ldap::authenticate(ldap, service.as_deref(), login, &password).await {
+            Ok(Outcome::Found(identity)) => {
+                let policy = Policy::from(ldap);
+                let (user, found) = account_for(state, &policy, &identity, None).await?;
+                if found == Found::Created {
+                    let event = Event::new("auth.register", Some(&user.id))
+                        .target("user", &user.id)
+                        .details(serde_json::json!({ "via": "ldap", "role": user.role }));
+                    record(state, client, event).await;
+                }
+                return Ok(Some(user));
+            }
+            Ok(Outcome::WrongPassword) => return Ok(None),
+            Ok(Outcome::NotFound) => {}
+            // Local accounts (the admin among them) still sign in while the directory is down.
+            Err(e) => tracing::warn!(error = %e, "the directory could not check a sign-in"),
+        }
+    }
+    let has_password =
+        settings.auth.password_login && user.as_ref().is_some_and(|u| !u.password_hash.is_empty());
+    let stored_hash = match &user {
+        Some(u) if has_password => u.password_hash.clone(),
+        _ => password::dummy_hash().to_string(),
+    };
+    let valid = password::verify(&state.auth.hashing, password, stored_hash).await? && has_password;
+    Ok(user.filter(|_| valid))
 }
 
 /// Guessing from one address is slowed (429) before any account locks. Counts every attempt,
@@ -124,6 +163,14 @@ fn delayed(until: i64, now: i64) -> Error {
     let seconds = (until - now + 999) / 1000;
     Error::Locked {
         retry_after_s: u64::try_from(seconds).unwrap_or(1).max(1),
+    }
+}
+
+/// Whether the sign-in form may be used: local passwords, or a directory's (`auth.ldap`).
+pub fn password_form_allowed(state: &AppState) -> Result<()> {
+    match state.settings().auth.ldap {
+        Some(_) => Ok(()),
+        None => passwords_allowed(state),
     }
 }
 

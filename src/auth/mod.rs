@@ -5,6 +5,7 @@
 pub mod api_keys;
 mod extract;
 pub mod jwt;
+pub mod ldap;
 pub mod login;
 pub mod oidc;
 pub mod password;

@@ -129,6 +129,7 @@ impl Default for AuthSettings {
             deletion_grace: Duration::from_secs(7 * 24 * 3600),
             password_login: true,
             oidc: Vec::new(),
+            ldap: None,
         }
     }
 }

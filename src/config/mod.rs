@@ -25,7 +25,7 @@ pub use env::Sources;
 pub use error::ConfigError;
 pub use placeholders::Placeholders;
 pub use secret::{Secret, mask_url};
-pub use sso::{BudgetSettings, NewAccounts, OidcProvider};
+pub use sso::{BudgetSettings, LdapSettings, NewAccounts, OidcProvider};
 
 /// The deployment environment, chosen by `LLMCHAT_ENV` (aliases `DEPLOYMENT_ENV`, `NODE_ENV`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -200,6 +200,8 @@ pub struct AuthSettings {
     pub password_login: bool,
     /// OpenID Connect providers people may sign in with.
     pub oidc: Vec<OidcProvider>,
+    /// An LDAP or Active Directory whose people sign in with the password form.
+    pub ldap: Option<LdapSettings>,
 }
 
 /// Who may create an account with `POST /api/auth/register`.

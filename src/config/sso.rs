@@ -64,6 +64,98 @@ pub struct OidcProvider {
     pub admin_values: Vec<String>,
 }
 
+/// Signing in with a directory's password: LDAP or Active Directory (`auth.ldap`). The sign-in
+/// form's username and password are checked by binding as the person's entry, found with the
+/// service account; their directory groups can map to LLMChat groups and the admin role.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LdapSettings {
+    /// What the sign-in page calls the directory ("Company directory").
+    #[serde(default = "default_ldap_name")]
+    pub name: String,
+    /// `ldap://host:389` or `ldaps://host:636`.
+    pub url: String,
+    /// Upgrade an `ldap://` connection with StartTLS.
+    #[serde(default)]
+    pub starttls: bool,
+    /// The service account that searches for people (none: anonymous search).
+    #[serde(default)]
+    pub bind_dn: Option<String>,
+    /// Its password; `${NAME}` takes it from the environment variable `NAME`.
+    #[serde(default)]
+    pub bind_password: Option<Secret>,
+    /// Where people are (`ou=people,dc=example,dc=org`).
+    pub user_base: String,
+    /// Finds the person by what they typed; `{login}` is replaced (escaped).
+    #[serde(default = "default_user_filter")]
+    pub user_filter: String,
+    #[serde(default = "default_username_attribute")]
+    pub username_attribute: String,
+    #[serde(default = "default_email_attribute")]
+    pub email_attribute: String,
+    #[serde(default = "default_name_attribute")]
+    pub name_attribute: String,
+    /// Where groups are; unset: groups are not read.
+    #[serde(default)]
+    pub group_base: Option<String>,
+    /// Finds the person's groups; `{dn}` is replaced by their entry's DN (escaped).
+    #[serde(default = "default_group_filter")]
+    pub group_filter: String,
+    #[serde(default = "default_name_attribute")]
+    pub group_name_attribute: String,
+    /// Directory group name → LLMChat group name (unlisted: the same name).
+    #[serde(default)]
+    pub group_map: IndexMap<String, String>,
+    /// Directory groups whose members are admins (the role is set at each sign-in when set).
+    #[serde(default)]
+    pub admin_groups: Vec<String>,
+    /// Who gets an account on first sign-in: `open` (everyone in the directory) or `none`.
+    #[serde(default)]
+    pub new_accounts: NewAccounts,
+    /// Sign a person in as the local account with the directory's email.
+    #[serde(default)]
+    pub link_by_email: bool,
+    /// The longest a directory operation may take.
+    #[serde(default = "default_ldap_timeout", with = "humantime_serde")]
+    pub timeout: std::time::Duration,
+}
+
+fn default_ldap_name() -> String {
+    "directory".into()
+}
+fn default_user_filter() -> String {
+    "(|(uid={login})(mail={login}))".into()
+}
+fn default_username_attribute() -> String {
+    "uid".into()
+}
+fn default_email_attribute() -> String {
+    "mail".into()
+}
+fn default_name_attribute() -> String {
+    "cn".into()
+}
+fn default_group_filter() -> String {
+    "(|(member={dn})(uniqueMember={dn}))".into()
+}
+fn default_ldap_timeout() -> std::time::Duration {
+    std::time::Duration::from_secs(10)
+}
+
+impl LdapSettings {
+    /// The service account's password with a `${NAME}` placeholder replaced.
+    pub fn resolved_password(&self, env: &Placeholders) -> Result<Option<String>, String> {
+        let Some(secret) = &self.bind_password else {
+            return Ok(None);
+        };
+        let raw = secret.expose().trim();
+        match raw.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+            Some(name) => env.get(name).map(Some).ok_or_else(|| name.to_string()),
+            None => Ok(Some(raw.to_string())),
+        }
+    }
+}
+
 /// Who gets an account on first signing in through a provider.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -153,11 +245,40 @@ impl Settings {
                 ));
             }
         }
-        if !self.auth.password_login && self.auth.oidc.is_empty() {
+        self.check_ldap()?;
+        if !self.auth.password_login && self.auth.oidc.is_empty() && self.auth.ldap.is_none() {
             return Err((
                 "auth.password_login",
-                "cannot be false without a single sign-on provider (auth.oidc): nobody could sign in"
+                "cannot be false without a single sign-on provider (auth.oidc) or a directory (auth.ldap): nobody could sign in"
                     .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The directory's URL, filter and service password.
+    fn check_ldap(&self) -> Result<(), (&'static str, String)> {
+        let Some(ldap) = &self.auth.ldap else {
+            return Ok(());
+        };
+        let problem = |what: &str| ("auth.ldap", what.to_string());
+        if !(ldap.url.starts_with("ldap://") || ldap.url.starts_with("ldaps://")) {
+            return Err(problem("url must start with ldap:// or ldaps://"));
+        }
+        if ldap.user_base.trim().is_empty() || !ldap.user_filter.contains("{login}") {
+            return Err(problem(
+                "user_base must be set and user_filter must contain {login}",
+            ));
+        }
+        if ldap.new_accounts == NewAccounts::Invited {
+            return Err(problem(
+                "new_accounts is open or none (invitations are for single sign-on)",
+            ));
+        }
+        if let Err(name) = ldap.resolved_password(&self.placeholders) {
+            return Err((
+                "auth.ldap",
+                format!("bind_password: ${{{name}}} is not set"),
             ));
         }
         Ok(())

@@ -548,3 +548,60 @@ fn development_listens_on_loopback_only() {
     .unwrap();
     assert_eq!(production.server.host, "0.0.0.0");
 }
+
+#[test]
+fn single_sign_on_settings_are_checked_and_their_secrets_come_from_the_environment() {
+    let corp = "auth:\n  oidc:\n    - {id: corp, name: Corp, issuer: \"https://id.example.com\", client_id: llmchat, client_secret: \"${OIDC_SECRET}\"}\n";
+    let mut unset = Fixture::new();
+    unset.file("config/environments/development.yml", corp);
+    let error = unset.load().unwrap_err().to_string();
+    assert!(
+        error.contains("auth.oidc") && error.contains("OIDC_SECRET"),
+        "{error}"
+    );
+
+    let mut set = Fixture::new();
+    set.file("config/environments/development.yml", corp);
+    set.var("OIDC_SECRET", "s3cret-from-env");
+    let settings = set.load().unwrap();
+    let provider = &settings.auth.oidc[0];
+    assert_eq!(
+        provider.resolved_secret(&settings.placeholders).unwrap(),
+        "s3cret-from-env"
+    );
+    assert!(!settings.to_masked_json().contains("s3cret"));
+
+    let cases = [
+        (
+            "auth:\n  oidc:\n    - {id: \"has space\", name: X, issuer: \"https://i.example\", client_id: c, client_secret: s}\n",
+            "auth.oidc",
+        ),
+        (
+            "auth:\n  oidc:\n    - {id: x, name: X, issuer: \"ftp://i.example\", client_id: c, client_secret: s}\n",
+            "auth.oidc",
+        ),
+        (
+            "auth:\n  ldap: {url: \"http://ldap.example\", user_base: \"dc=example\"}\n",
+            "auth.ldap",
+        ),
+        (
+            "auth:\n  ldap: {url: \"ldap://ldap.example\", user_base: \"dc=example\", user_filter: \"(uid=x)\"}\n",
+            "auth.ldap",
+        ),
+        ("auth:\n  password_login: false\n", "auth.password_login"),
+        (
+            "budgets:\n  webhook_url: \"not a url\"\n",
+            "budgets.webhook_url",
+        ),
+        (
+            "server:\n  public_url: \"chat.example.com\"\n",
+            "server.public_url",
+        ),
+    ];
+    for (yaml, key) in cases {
+        let mut f = Fixture::new();
+        f.file("config/environments/development.yml", yaml);
+        let error = f.load().unwrap_err().to_string();
+        assert!(error.contains(key), "{yaml} -> {error}");
+    }
+}

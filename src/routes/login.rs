@@ -48,7 +48,7 @@ async fn login(
     jar: CookieJar,
     Json(body): Json<LoginRequest>,
 ) -> Result<impl IntoResponse> {
-    crate::auth::login::passwords_allowed(&state)?;
+    crate::auth::login::password_form_allowed(&state)?;
     crate::auth::login::limit_address(&state, &client).await?;
     let login = body.username.trim().to_string();
     // No account has a longer name, email or password: refused before they reach the store,

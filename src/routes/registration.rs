@@ -48,6 +48,9 @@ pub struct RegistrationInfo {
     pub password_login: bool,
     /// The single sign-on providers, in the order of their buttons.
     pub providers: Vec<SsoProvider>,
+    /// When set, people of this directory (LDAP) sign in with its username and password in
+    /// the sign-in form.
+    pub directory: Option<String>,
 }
 
 /// A single sign-on provider as the sign-in page shows it.
@@ -86,6 +89,7 @@ async fn registration_info(State(state): State<AppState>) -> Result<axum::Json<R
                 name: p.settings.name.clone(),
             })
             .collect(),
+        directory: state.settings().auth.ldap.as_ref().map(|l| l.name.clone()),
     }))
 }
 

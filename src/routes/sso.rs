@@ -225,7 +225,7 @@ async fn signed_in(
     let id = &provider.settings.id;
     let (user, found) = match accounts::account_for(
         state,
-        &provider.settings,
+        &accounts::Policy::from(&provider.settings),
         identity,
         pending.invite_code.as_deref(),
     )

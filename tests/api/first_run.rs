@@ -37,7 +37,7 @@ async fn the_first_account_of_a_development_server_is_its_admin(backend: Backend
         info,
         json!({
             "mode": "open", "first_account_admin": true, "needs_admin": true, "has_accounts": false,
-            "password_login": true, "providers": [],
+            "password_login": true, "providers": [], "directory": null,
         })
     );
 

@@ -35,6 +35,7 @@ mod groups;
 mod health;
 mod http_behaviour;
 mod keys;
+mod ldap;
 mod lifecycle;
 mod logs;
 mod migrations;

@@ -3,8 +3,10 @@
 //! `new_accounts` allows one. Then, at every sign-in, the role and groups the provider's
 //! claims map to.
 
+use indexmap::IndexMap;
+
 use crate::auth::Role;
-use crate::config::{NewAccounts, OidcProvider};
+use crate::config::{LdapSettings, NewAccounts, OidcProvider};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::{groups, identities, invitations, users};
@@ -12,8 +14,48 @@ use crate::tokens::sha256_hex;
 
 use super::Identity;
 
-/// The membership source of groups that come from an identity provider's claims.
-pub const GROUP_SOURCE: &str = "oidc";
+/// What a provider (an OpenID provider, or the LDAP directory) allows its identities.
+pub struct Policy<'a> {
+    /// The provider's id, as identities are stored (`corp`, `ldap`).
+    pub id: &'a str,
+    pub new_accounts: NewAccounts,
+    pub link_by_email: bool,
+    /// Whether memberships come from the provider (replaced at each sign-in).
+    pub maps_groups: bool,
+    pub group_map: &'a IndexMap<String, String>,
+    /// Role values (claim values, directory group names) that make an admin.
+    pub admin_values: &'a [String],
+    /// The source of the memberships it manages (`oidc`, `ldap`).
+    pub source: &'static str,
+}
+
+impl<'a> From<&'a OidcProvider> for Policy<'a> {
+    fn from(p: &'a OidcProvider) -> Self {
+        Policy {
+            id: &p.id,
+            new_accounts: p.new_accounts,
+            link_by_email: p.link_by_email,
+            maps_groups: p.groups_claim.is_some(),
+            group_map: &p.group_map,
+            admin_values: &p.admin_values,
+            source: "oidc",
+        }
+    }
+}
+
+impl<'a> From<&'a LdapSettings> for Policy<'a> {
+    fn from(l: &'a LdapSettings) -> Self {
+        Policy {
+            id: super::super::ldap::PROVIDER,
+            new_accounts: l.new_accounts,
+            link_by_email: l.link_by_email,
+            maps_groups: l.group_base.is_some(),
+            group_map: &l.group_map,
+            admin_values: &l.admin_groups,
+            source: "ldap",
+        }
+    }
+}
 
 /// How the identity found its account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +80,7 @@ impl Found {
 /// the provider's claims. Refusals are `Error::Denied` with a code the sign-in page explains.
 pub async fn account_for(
     state: &AppState,
-    provider: &OidcProvider,
+    provider: &Policy<'_>,
     identity: &Identity,
     invite_code: Option<&str>,
 ) -> Result<(users::UserRow, Found)> {
@@ -50,16 +92,16 @@ pub async fn account_for(
         });
     }
     let mut changed = apply_role(state, provider, identity, &user).await?;
-    if provider.groups_claim.is_some() {
+    if provider.maps_groups {
         let wanted = group_ids(state, provider, &identity.groups).await?;
-        changed |= groups::sync_memberships(&state.db, &user.id, GROUP_SOURCE, &wanted).await?;
+        changed |= groups::sync_memberships(&state.db, &user.id, provider.source, &wanted).await?;
     }
     if changed {
         crate::cluster::user_changed(state, &user.id).await;
     }
     identities::touch_identity(
         &state.db,
-        &provider.id,
+        provider.id,
         &identity.subject,
         identity.email.as_deref(),
     )
@@ -70,12 +112,11 @@ pub async fn account_for(
 
 async fn find_or_create(
     state: &AppState,
-    provider: &OidcProvider,
+    provider: &Policy<'_>,
     identity: &Identity,
     invite_code: Option<&str>,
 ) -> Result<(users::UserRow, Found)> {
-    if let Some(link) =
-        identities::find_identity(&state.db, &provider.id, &identity.subject).await?
+    if let Some(link) = identities::find_identity(&state.db, provider.id, &identity.subject).await?
         && let Some(user) = users::get_user(&state.db, &link.user_id).await?
     {
         return Ok((user, Found::Linked));
@@ -87,7 +128,7 @@ async fn find_or_create(
     {
         identities::link_identity(
             &state.db,
-            &provider.id,
+            provider.id,
             &identity.subject,
             &user.id,
             Some(email),
@@ -127,7 +168,7 @@ async fn find_or_create(
 /// A new account for the identity, with no password (it signs in through the provider).
 async fn create(
     state: &AppState,
-    provider: &OidcProvider,
+    provider: &Policy<'_>,
     identity: &Identity,
     invitation: Option<&invitations::InvitationRow>,
 ) -> Result<users::UserRow> {
@@ -151,7 +192,7 @@ async fn create(
         _ => None,
     };
     let user = insert_with_free_username(state, identity, email, role).await?;
-    identities::link_identity(&state.db, &provider.id, &identity.subject, &user.id, email).await?;
+    identities::link_identity(&state.db, provider.id, &identity.subject, &user.id, email).await?;
     if let Some(invitation) = invitation {
         if !invitations::claim(&state.db, &invitation.id, &user.id).await? {
             users::soft_delete_user(&state.db, &user.id).await?;
@@ -239,7 +280,7 @@ pub fn username_base(identity: &Identity) -> String {
 /// is never demoted this way (the server would be left without one).
 async fn apply_role(
     state: &AppState,
-    provider: &OidcProvider,
+    provider: &Policy<'_>,
     identity: &Identity,
     user: &users::UserRow,
 ) -> Result<bool> {
@@ -273,7 +314,7 @@ async fn apply_role(
 /// group are ignored.
 async fn group_ids(
     state: &AppState,
-    provider: &OidcProvider,
+    provider: &Policy<'_>,
     values: &[String],
 ) -> Result<Vec<String>> {
     let names: Vec<&str> = values

@@ -2730,6 +2730,11 @@ export interface components {
         /** @description What the sign-in and registration pages need to know before anyone signs in. */
         RegistrationInfo: {
             /**
+             * @description When set, people of this directory (LDAP) sign in with its username and password in
+             *     the sign-in form.
+             */
+            directory?: string | null;
+            /**
              * @description The next account registered becomes the administrator (development, no administrator
              *     yet, registration not closed).
              */
