@@ -177,6 +177,16 @@ export class AdminConsole {
   groupRow(name) {
     return this.page.locator(`[data-testid=group-row][data-group="${name}"]`);
   }
+  /**
+   * Saves the budget form inside `container` (a group's Budget block, a user's budget dialog):
+   * `''` leaves a limit out. Waits until the form says what happened.
+   */
+  async saveBudget(container, { tokens = '', cost = '' }) {
+    const form = container.getByTestId('budget-form');
+    await form.getByTestId('budget-tokens').fill(String(tokens));
+    await form.getByTestId('budget-cost').fill(String(cost));
+    await form.getByTestId('budget-save').click();
+  }
   /** Waits until Chart.js has drawn something on the chart's canvas. */
   async waitForChart(testId) {
     await this.page.waitForFunction((id) => {

@@ -1,5 +1,5 @@
-// The admin console's API: dashboard figures, agents, users, groups, registration and invitations,
-// the audit log and operations.
+// The admin console's API: dashboard figures, agents, users, groups, prices and budgets,
+// registration and invitations, the audit log and operations.
 import { request, send } from './client';
 import { errorFrom } from './errors';
 import type {
@@ -11,6 +11,9 @@ import type {
   AdminUsageReport,
   AgentDefinition,
   AuditEntry,
+  Budget,
+  BudgetList,
+  BudgetRequest,
   ConfigReloadOutcome,
   ConnectionTest,
   CreatedInvitation,
@@ -28,6 +31,9 @@ import type {
   LifecycleSwept,
   NewUser,
   Page,
+  Price,
+  PriceList,
+  PriceRequest,
   ReloadResult,
   User,
   UserPatch,
@@ -151,6 +157,40 @@ export function agentGroups(agentId: string, signal?: AbortSignal): Promise<Agen
 export function setAgentGroups(agentId: string, groups: string[]): Promise<AgentAccess> {
   const body: AgentAccessRequest = { groups };
   return request('PUT', `/api/admin/agents/${enc(agentId)}/groups`, { body });
+}
+
+// ----------------------------------------------------------------------- prices, budgets
+
+/** The price table, with the currency of every price and cost budget. */
+export function listPrices(signal?: AbortSignal): Promise<PriceList> {
+  return request('GET', '/api/admin/prices', { signal });
+}
+
+/** Sets a model's price (per million tokens); a bad value answers 422 with `field`. */
+export function putPrice(body: PriceRequest): Promise<Price> {
+  return request('PUT', '/api/admin/prices', { body });
+}
+
+/** Removes a model's price (404 when it has none). */
+export function deletePrice(model: string): Promise<void> {
+  return request('DELETE', '/api/admin/prices', { query: { model } });
+}
+
+/** Every budget of users and groups, with the currency of cost budgets. */
+export function listBudgets(signal?: AbortSignal): Promise<BudgetList> {
+  return request('GET', '/api/admin/budgets', { signal });
+}
+
+/**
+ * Sets the budget of a user or a group; answers it as stored, or nothing (204) when both
+ * limits are null: the budget was removed. 404 for an unknown user or group, 422 with `field`.
+ */
+export async function putBudget(scope: 'user' | 'group', id: string, body: BudgetRequest): Promise<Budget | null> {
+  return (await request<Budget | undefined>('PUT', `/api/admin/budgets/${enc(scope)}/${enc(id)}`, { body })) ?? null;
+}
+
+export function deleteBudget(scope: 'user' | 'group', id: string): Promise<void> {
+  return request('DELETE', `/api/admin/budgets/${enc(scope)}/${enc(id)}`);
 }
 
 // -------------------------------------------------------------------- registration settings

@@ -147,6 +147,25 @@ export type UsageReport = Schemas['UsageReport'];
 export type UsageDay = Schemas['UsageDay'];
 export type UsageTotals = Schemas['UsageTotals'];
 
+// Prices and budgets.
+/** One model's price per million tokens (`GET /api/admin/prices`), in the list's `currency`. */
+export type Price = Schemas['PriceView'];
+export type PriceList = Schemas['PriceList'];
+/** `PUT /api/admin/prices`. */
+export type PriceRequest = Schemas['PriceRequest'];
+/** A user's (their own use) or a group's (its members' use together) budget. */
+export type Budget = Schemas['BudgetView'];
+export type BudgetList = Schemas['BudgetList'];
+/** `PUT /api/admin/budgets/{scope}/{id}`: null is no limit; both null removes the budget. */
+export type BudgetRequest = Schemas['BudgetRequest'];
+/** Whose budget: the server's daily quota, the user's own, or a group's. */
+export type BudgetScope = Schemas['BudgetScope'];
+export type BudgetKind = Schemas['BudgetKind'];
+/** One budget that applies to the signed-in user, with what is left of it. */
+export type BudgetStatus = Schemas['BudgetStatus'];
+/** `GET /api/usage/budgets`. */
+export type MyBudgets = Schemas['MyBudgets'];
+
 // Share links: a read-only snapshot of a conversation at `/share/{id}`.
 /** A link as its owner sees it; `status` is `live`, `expired` or `revoked`. */
 export type Share = Schemas['ShareView'];

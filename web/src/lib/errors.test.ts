@@ -17,7 +17,26 @@ describe('error messages', () => {
   test('a daily quota says when it renews', () => {
     const error = new ApiError(429, 'daily_quota_exceeded', 'daily token quota reached', undefined, 3600);
     expect(describeError(t, error)).toBe('You have used today’s quota. It renews in 60 min.');
-    expect(errorKind(error)).toBe('quota');
+    expect(errorKind(error)).toBe('budget');
+  });
+
+  test('a budget used up names it in the server’s words, and says when it renews in hours or days', async () => {
+    const message =
+      'the tokens per day budget of group "engineering" is used up: 612 tokens of 100 tokens used or held by running requests; it resets in 43200 s';
+    const error = new ApiError(429, 'budget_exceeded', message, undefined, 43200);
+    expect(errorKind(error)).toBe('budget');
+    expect(describeError(t, error)).toBe(
+      'A budget is used up: the tokens per day budget of group "engineering" is used up: 612 tokens of 100 tokens used or held by running requests. It renews in 12 h.',
+    );
+    // A monthly budget renews in days.
+    const monthly = new ApiError(429, 'budget_exceeded', 'the cost per month budget of user "ada" is used up: 5 USD of 5 USD used or held by running requests; it resets in 1209600 s', undefined, 1209600);
+    expect(describeError(t, monthly)).toBe('A budget is used up: the cost per month budget of user "ada" is used up: 5 USD of 5 USD used or held by running requests. It renews in 14 days.');
+    await i18n.loadLanguages('zh-CN');
+    expect(describeError(i18n.getFixedT('zh-CN'), error)).toBe(
+      '预算已用完：the tokens per day budget of group "engineering" is used up: 612 tokens of 100 tokens used or held by running requests。将在 12 小时 后恢复。',
+    );
+    // Other limits are no budget.
+    expect(errorKind(new ApiError(429, 'agent_rate_limited', 'agent "x" allows 5 requests per minute per user'))).toBe('quota');
   });
 
   test('too many running requests asks to wait for one to finish', () => {

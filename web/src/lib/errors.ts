@@ -1,13 +1,28 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api';
 
-/** "30 s" or "2 min". */
+/** "30 s", "2 min", "5 h" or "3 days" (a monthly budget renews in weeks). */
 export function formatWait(t: TFunction, seconds: number): string {
+  if (seconds >= 2 * 86_400) return t('time.days', { count: Math.ceil(seconds / 86_400) });
+  if (seconds >= 2 * 3_600) return t('time.hours', { count: Math.ceil(seconds / 3_600) });
   return seconds >= 90 ? t('time.minutes', { count: Math.ceil(seconds / 60) }) : t('time.seconds', { count: seconds });
 }
 
 /** What kind of trouble an error is, for the screens that show more than a sentence. */
-export type ErrorKind = 'network' | 'expired' | 'forbidden' | 'rate_limited' | 'quota' | 'agent_missing' | 'upstream' | 'unavailable' | 'other';
+export type ErrorKind =
+  | 'network'
+  | 'expired'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'budget'
+  | 'quota'
+  | 'agent_missing'
+  | 'upstream'
+  | 'unavailable'
+  | 'other';
+
+/** The codes of a request refused because a budget (or the server's daily quota) is used up. */
+const BUDGET_CODES = new Set(['budget_exceeded', 'daily_quota_exceeded']);
 
 export function errorKind(error: unknown): ErrorKind {
   if (!(error instanceof ApiError)) return 'other';
@@ -15,6 +30,7 @@ export function errorKind(error: unknown): ErrorKind {
   if (error.status === 401) return 'expired';
   if (error.status === 403) return 'forbidden';
   if (error.code === 'rate_limited') return 'rate_limited';
+  if (BUDGET_CODES.has(error.code)) return 'budget';
   if (error.status === 429) return 'quota';
   if ((error.status === 422 || error.status === 404) && /^agent_id: /.test(error.message)) return 'agent_missing';
   if (error.status === 502 || error.status === 504) return 'upstream';
@@ -43,6 +59,8 @@ export function describeError(t: TFunction, error: unknown): string {
       return t('errors.rate_limited', { wait });
     case error.code === 'daily_quota_exceeded':
       return t('errors.daily_quota', { wait });
+    case error.code === 'budget_exceeded':
+      return t('errors.budget', { message: withoutWait(error.message), wait });
     case error.code === 'upload_quota_exceeded':
       return t('errors.uploadQuota', { message: error.message });
     case error.code === 'too_many_concurrent_requests':
@@ -62,6 +80,14 @@ export function describeError(t: TFunction, error: unknown): string {
     default:
       return t('errors.generic', { message: error.message });
   }
+}
+
+/**
+ * The server's refusal without the "; it resets in 43000 s" it ends with: the sentence around
+ * it says when, in the reader's units.
+ */
+function withoutWait(message: string): string {
+  return message.replace(/[;,.]?\s*it resets in \d+ ?s\.?$/, '');
 }
 
 /** Why an answer failed, from the `{code, message}` stored with it (src/chat/turn/run.rs). */

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useShallow } from 'zustand/react/shallow';
 import { ApiError } from '../api';
@@ -9,7 +9,7 @@ import { MessageList } from '../components/MessageList';
 import { NewChat } from '../components/NewChat';
 import { ShareDialog } from '../components/ShareDialog';
 import { MenuIcon, ShareIcon, SidebarIcon } from '../components/icons';
-import { describeError } from '../lib/errors';
+import { describeError, errorKind } from '../lib/errors';
 import { agentById, useAgents } from '../stores/agents';
 import { useChat } from '../stores/chat';
 import { useConversations } from '../stores/conversations';
@@ -101,6 +101,9 @@ export default function ChatPage() {
     return describeError(t, error);
   }, [error, chat.loadError, t]);
 
+  // A budget (or the server's daily quota) used up: the usage page shows which, and until when.
+  const budget = errorKind(error) === 'budget';
+
   const showNew = !id || (!chat.loading && empty && !chat.loadError);
 
   return (
@@ -141,8 +144,15 @@ export default function ChatPage() {
       <div className="composer-area">
         {chat.reconnecting && <p className="banner subtle" role="status">{t('chat.reconnecting')}</p>}
         {errorText && (
-          <div className="banner error" role="alert" data-testid="chat-error">
-            <span>{errorText}</span>
+          <div className="banner error" role="alert" data-testid="chat-error" data-code={error instanceof ApiError ? error.code : undefined}>
+            <span>
+              {errorText}
+              {budget && (
+                <Link to="/usage" className="banner-link" data-testid="chat-error-budgets">
+                  {t('chat.seeBudgets')}
+                </Link>
+              )}
+            </span>
             <button type="button" className="icon-button small" onClick={() => useChat.getState().dismissError()} aria-label={t('common.close')}>
               ×
             </button>

@@ -1,4 +1,5 @@
-// The user's own usage: totals over the last 30 days, and the same per agent and per day.
+// The user's own usage: the budgets that apply to them, totals over the last 30 days, and the
+// same per agent and per day.
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +9,7 @@ import { describeError } from '../lib/errors';
 import { formatNumber } from '../lib/format';
 import { summarizeUsage, type UsageRow } from '../lib/usage';
 import { agentById, useAgents } from '../stores/agents';
+import { MyBudgets } from './UsageBudgets';
 import { useUi } from '../stores/ui';
 
 export default function UsagePage() {
@@ -44,6 +46,7 @@ export default function UsagePage() {
         </Link>
       </header>
       <div className="settings-body">
+        <MyBudgets />
         {error ? <p className="banner error" role="alert">{describeError(t, error)}</p> : null}
         {!report && !error && (
           <p role="status" className="usage-summary">

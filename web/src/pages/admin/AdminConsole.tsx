@@ -13,6 +13,7 @@ import AgentEditor from './AgentEditor';
 import UsersPage from './UsersPage';
 import GroupsPage from './GroupsPage';
 import GroupPage from './GroupPage';
+import PricesPage from './PricesPage';
 import AuditPage from './AuditPage';
 import SystemPage from './SystemPage';
 
@@ -24,6 +25,7 @@ const SECTIONS = [
   { to: '/admin/agents', key: 'agents', end: false },
   { to: '/admin/users', key: 'users', end: false },
   { to: '/admin/groups', key: 'groups', end: false },
+  { to: '/admin/prices', key: 'prices', end: false },
   { to: '/admin/audit', key: 'audit', end: false },
   { to: '/admin/system', key: 'system', end: false },
 ] as const;
@@ -63,6 +65,7 @@ export default function AdminConsole() {
             <Route path="users" element={<UsersPage />} />
             <Route path="groups" element={<GroupsPage />} />
             <Route path="groups/:id" element={<GroupPage />} />
+            <Route path="prices" element={<PricesPage />} />
             <Route path="audit" element={<AuditPage />} />
             <Route path="system" element={<SystemPage />} />
             <Route path="*" element={<NotFoundPage />} />

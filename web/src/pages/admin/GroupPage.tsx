@@ -1,13 +1,15 @@
 // One group: its name and description, its members (add by searching the users, remove), the
-// agents restricted to it, and deleting it (refused while an agent has no other group).
+// agents restricted to it, its budget (shared by its members), and deleting it (refused while
+// an agent has no other group).
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { adminApi, ApiError, type AdminAgent, type GroupDetail, type GroupMember, type User } from '../../api';
+import { adminApi, ApiError, type AdminAgent, type Budget, type GroupDetail, type GroupMember, type User } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { describeError, fieldError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { parseRetention } from '../../lib/retention';
+import { BudgetForm } from './BudgetForm';
 import { RetentionField } from './RetentionField';
 import { LoadError, Loading, NoticeBanner, PageTitle, StatusBadge, type Notice } from './shared';
 import { useLoad } from './useLoad';
@@ -157,6 +159,8 @@ function Group({ initial }: { initial: GroupDetail }) {
         </Link>
       </section>
 
+      <GroupBudget groupId={group.id} />
+
       {deleting && (
         <ConfirmDialog
           title={t('groups.deleteTitle', { name: group.name })}
@@ -167,6 +171,24 @@ function Group({ initial }: { initial: GroupDetail }) {
           onConfirm={() => void remove()}
         />
       )}
+    </section>
+  );
+}
+
+/** The group's budget, from the list of every budget (`GET /api/admin/budgets`). */
+function GroupBudget({ groupId }: { groupId: string }) {
+  const { t } = useTranslation('admin');
+  const budgets = useLoad((signal) => adminApi.listBudgets(signal), `budgets:${groupId}`);
+  // What a save or a removal answered, once there was one; the list's until then.
+  const [changed, setChanged] = useState<{ budget: Budget | null } | null>(null);
+  const budget = changed ? changed.budget : (budgets.data?.items.find((b) => b.scope === 'group' && b.id === groupId) ?? null);
+  return (
+    <section className="card" aria-labelledby="group-budget-title" data-testid="group-budget">
+      <h3 id="group-budget-title">{t('budgets.title')}</h3>
+      <p className="hint">{t('budgets.groupIntro')}</p>
+      {budgets.error ? <LoadError error={budgets.error} onRetry={budgets.reload} /> : null}
+      {!budgets.data && !budgets.error && <Loading />}
+      {budgets.data && <BudgetForm scope="group" id={groupId} currency={budgets.data.currency} budget={budget} onChange={(next) => setChanged({ budget: next })} />}
     </section>
   );
 }

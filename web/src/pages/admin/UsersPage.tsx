@@ -1,12 +1,14 @@
-// Accounts: search, create, change role, disable or enable, reset a password.
+// Accounts: search, create, change role, disable or enable, reset a password, set a budget.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { adminApi, type Role, type User } from '../../api';
+import { adminApi, type Budget, type Role, type User } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { describeError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { useAuth } from '../../stores/auth';
+import { BudgetForm } from './BudgetForm';
 import { LoadError, Loading, NoticeBanner, PageTitle, StatusBadge, type Notice } from './shared';
+import { useLoad } from './useLoad';
 
 export default function UsersPage() {
   const { t } = useTranslation('admin');
@@ -19,6 +21,7 @@ export default function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [confirm, setConfirm] = useState<{ user: User; action: 'disable' | 'role' } | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
+  const [budgeting, setBudgeting] = useState<User | null>(null);
   const [run, setRun] = useState(0);
   const searchId = useId();
 
@@ -120,6 +123,7 @@ export default function UsersPage() {
                       : setConfirm({ user, action: 'disable' })
                   }
                   onReset={() => setResetting(user)}
+                  onBudget={() => setBudgeting(user)}
                 />
               ))}
             </tbody>
@@ -163,11 +167,27 @@ export default function UsersPage() {
           }}
         />
       )}
+      {budgeting && (
+        <BudgetDialog
+          user={budgeting}
+          onClose={() => setBudgeting(null)}
+          onDone={(budget) => {
+            setNotice({ ok: true, text: t(budget ? 'budgets.savedNamed' : 'budgets.removedNamed', { name: budgeting.username }) });
+            setBudgeting(null);
+          }}
+        />
+      )}
     </section>
   );
 }
 
-function UserRow({ user, onRole, onDisable, onReset }: { user: User; onRole: () => void; onDisable: () => void; onReset: () => void }) {
+function UserRow({ user, onRole, onDisable, onReset, onBudget }: {
+  user: User;
+  onRole: () => void;
+  onDisable: () => void;
+  onReset: () => void;
+  onBudget: () => void;
+}) {
   const { t, i18n } = useTranslation('admin');
   const me = useAuth((s) => s.user?.id) === user.id;
   return (
@@ -194,6 +214,15 @@ function UserRow({ user, onRole, onDisable, onReset }: { user: User; onRole: () 
           </button>
           <button type="button" className="button small" onClick={onReset} data-testid="user-reset">
             {t('users.reset')}
+          </button>
+          <button
+            type="button"
+            className="button small"
+            onClick={onBudget}
+            aria-label={t('budgets.openNamed', { name: user.username })}
+            data-testid="user-budget-open"
+          >
+            {t('budgets.open')}
           </button>
         </div>
       </td>
@@ -314,6 +343,42 @@ function ResetPassword({ user, onClose, onDone }: { user: User; onClose: () => v
           </button>
         </div>
       </form>
+    </dialog>
+  );
+}
+
+/** One user's own budget, in a dialog: loaded from every budget, saved or removed. */
+function BudgetDialog({ user, onClose, onDone }: { user: User; onClose: () => void; onDone: (budget: Budget | null) => void }) {
+  const { t } = useTranslation('admin');
+  const { t: tc } = useTranslation();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const budgets = useLoad((signal) => adminApi.listBudgets(signal), `budgets:${user.id}`);
+  const budget = budgets.data?.items.find((b) => b.scope === 'user' && b.id === user.id) ?? null;
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open && typeof element.showModal === 'function') element.showModal();
+  }, []);
+
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog budget-dialog"
+      aria-labelledby={titleId}
+      onCancel={(e) => (e.preventDefault(), onClose())}
+      data-testid="user-budget"
+      data-username={user.username}
+    >
+      <h2 id={titleId}>{t('budgets.dialogTitle', { name: user.username })}</h2>
+      <p className="hint">{t('budgets.userIntro')}</p>
+      {budgets.error ? <LoadError error={budgets.error} onRetry={budgets.reload} /> : null}
+      {!budgets.data && !budgets.error && <Loading />}
+      {budgets.data && <BudgetForm scope="user" id={user.id} currency={budgets.data.currency} budget={budget} onChange={onDone} autoFocus />}
+      <div className="dialog-actions">
+        <button type="button" className="button ghost" onClick={onClose} data-testid="user-budget-close">
+          {tc('common.close')}
+        </button>
+      </div>
     </dialog>
   );
 }
