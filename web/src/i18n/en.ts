@@ -39,6 +39,7 @@ const en = {
       signInWith: 'Sign in with {{name}}',
       signUpWith: 'Sign up with {{name}}',
       orSignUpWith: 'Or sign up with {{name}}',
+      directory: 'People of {{name}} sign in with their directory username (or email) and password.',
       passwordsOff: 'Passwords are switched off on this server: sign in with your organisation’s account.',
       passwordsOffRegister: 'Passwords are switched off on this server: your account is made when you first sign in with your organisation’s account.',
       errors: {

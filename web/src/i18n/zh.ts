@@ -42,6 +42,7 @@ const zh: Strings<Resources> = {
       signInWith: '使用 {{name}} 登录',
       signUpWith: '使用 {{name}} 注册',
       orSignUpWith: '或使用 {{name}} 注册',
+      directory: '{{name}} 中的用户可使用目录中的用户名（或邮箱）和密码登录。',
       passwordsOff: '本服务器已停用密码登录：请使用你所在组织的账号登录。',
       passwordsOffRegister: '本服务器已停用密码：首次使用你所在组织的账号登录时，即会为你创建账号。',
       errors: {

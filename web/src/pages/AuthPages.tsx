@@ -131,6 +131,9 @@ export function LoginPage() {
   const needsAdmin = !!info && info.needs_admin && !info.first_account_admin;
   // Unknown until the server answered: passwords work (older servers have no other way).
   const passwords = info?.password_login ?? true;
+  // A directory (LDAP) checks the form's passwords even when local ones are off.
+  const directory = info?.directory ?? null;
+  const form = passwords || directory !== null;
   const providers = info?.providers ?? [];
   const ssoError = params.get('sso_error');
   // Where the guard sent the user from (`?next=`): the provider brings them back there.
@@ -161,12 +164,17 @@ export function LoginPage() {
       )}
       {needsAdmin && <NeedsAdmin />}
       {ssoError && <SsoErrorAlert code={ssoError} />}
-      {!passwords && (
+      {!form && (
         <p className="notice" role="note" data-testid="passwords-off">
           {t('auth.sso.passwordsOff')}
         </p>
       )}
-      {passwords && (
+      {directory !== null && (
+        <p className="hint" data-testid="login-directory">
+          {t('auth.sso.directory', { name: directory })}
+        </p>
+      )}
+      {form && (
         <form onSubmit={submit} className="form" aria-busy={busy} data-testid="login-form">
           <div className="field">
             <label htmlFor={usernameId}>{t('auth.usernameOrEmail')}</label>
@@ -187,7 +195,7 @@ export function LoginPage() {
           </button>
         </form>
       )}
-      <SsoButtons providers={providers} label={(name) => t('auth.sso.signInWith', { name })} returnTo={returnTo} divided={passwords} primary={!passwords} />
+      <SsoButtons providers={providers} label={(name) => t('auth.sso.signInWith', { name })} returnTo={returnTo} divided={form} primary={!form} />
       {!passwords ? null : info?.mode === 'closed' ? (
         <p className="auth-switch" data-testid="registration-closed">{t('auth.registrationClosed')}</p>
       ) : info?.mode === 'invite' ? (

@@ -118,6 +118,17 @@ describe('the sign-in page with single sign-on', () => {
     expect(screen.queryByText('or')).toBeNull();
   });
 
+  it('with a directory (LDAP) the form stays, even with local passwords off, and says whose passwords it takes', async () => {
+    serve(info({ password_login: false, providers: [CORP], directory: 'Example directory' }));
+    at('/login');
+    const hint = await screen.findByTestId('login-directory');
+    expect(hint.textContent).toBe('People of Example directory sign in with their directory username (or email) and password.');
+    expect(screen.getByTestId('login-form')).toBeTruthy();
+    expect(screen.queryByTestId('passwords-off')).toBeNull();
+    expect(await buttons()).toEqual([['Sign in with Corp SSO', '/api/auth/oidc/corp/start', 'corp']]);
+    expect(screen.queryByTestId('register-link')).toBeNull();
+  });
+
   it('on a fresh install without passwords, the first sign-in goes through the provider (no “create the first account”)', async () => {
     serve(info({ password_login: false, has_accounts: false, needs_admin: true, first_account_admin: true, providers: [CORP] }));
     at('/login');
