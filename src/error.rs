@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::budget_status::BudgetStatus;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +66,14 @@ pub enum Error {
         message: String,
         retry_after_s: u64,
     },
+    /// 429 `budget_exceeded` with `Retry-After`: a user's or group's budget is used up; the
+    /// body's `budget` says which, how much of it is used and when it renews.
+    #[error("{message}")]
+    OverBudget {
+        message: String,
+        retry_after_s: u64,
+        budget: Box<BudgetStatus>,
+    },
     #[error(
         "too many failed logins on this account from this address: try again in {retry_after_s} s"
     )]
@@ -113,6 +123,10 @@ pub struct ErrorBody {
     /// form can show the message beside it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The budget that is used up (429 `budget_exceeded`), for a client to say it in its own
+    /// words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget: Option<BudgetStatus>,
 }
 
 impl Error {
@@ -148,7 +162,7 @@ impl Error {
             | Error::InUse { .. } => StatusCode::CONFLICT,
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::LimitReached { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::LimitReached { .. } | Error::OverBudget { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Locked { .. } => StatusCode::LOCKED,
             Error::TooLarge(_) | Error::UploadQuota(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -167,6 +181,7 @@ impl Error {
             | Error::Denied { code, .. }
             | Error::InUse { code, .. } => code,
             Error::Invalid { .. } => "invalid",
+            Error::OverBudget { .. } => "budget_exceeded",
             Error::InvalidCredentials => "invalid_credentials",
             Error::SignInRequired(_) => "sign_in_required",
             Error::UploadQuota(_) => "upload_quota_exceeded",
@@ -221,16 +236,22 @@ impl IntoResponse for Error {
             Error::Taken { field, .. } | Error::NoSuch { field, .. } => Some((*field).to_string()),
             _ => None,
         };
+        let budget = match &self {
+            Error::OverBudget { budget, .. } => Some(budget.as_ref().clone()),
+            _ => None,
+        };
         let body = ErrorBody {
             code: self.code().to_string(),
             message,
             request_id: None,
             field,
+            budget,
         };
         let mut response = status.into_response();
         if let Error::Locked { retry_after_s }
         | Error::Busy { retry_after_s }
-        | Error::LimitReached { retry_after_s, .. } = &self
+        | Error::LimitReached { retry_after_s, .. }
+        | Error::OverBudget { retry_after_s, .. } = &self
             && let Ok(value) = retry_after_s.to_string().parse()
         {
             response

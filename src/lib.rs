@@ -4,6 +4,7 @@ pub mod agents;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod budget_status;
 pub mod build_info;
 pub mod chat;
 pub mod cli;

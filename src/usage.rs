@@ -381,7 +381,11 @@ async fn insert_on(
     batch: &[UsageRecord],
 ) -> sqlx::Result<()> {
     use sqlx::Connection;
-    let mut tx = conn.begin().await?;
+    // SQLite: the write lock at once, waiting for it (see `Db::begin_write`).
+    let mut tx = match backend {
+        Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => conn.begin().await?,
+    };
     let mut rest = batch;
     while !rest.is_empty() {
         let rows = CHUNKS

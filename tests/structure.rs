@@ -25,8 +25,8 @@ use syn::visit::Visit;
 /// Bottom to top. `lib` and `main` are not listed: they only declare and start the rest.
 #[rustfmt::skip] // one row per layer, its modules packed
 const LAYERS: &[(&str, &[&str])] = &[
-    ("leaf", &["error", "build_info", "config", "content", "crypto", "tls", "extract", "tokens",
-        "timestamps", "roles", "policy"]),
+    ("leaf", &["error", "budget_status", "build_info", "config", "content", "crypto", "tls",
+        "extract", "tokens", "timestamps", "roles", "policy"]),
     ("definitions", &["agents"]),
     ("infrastructure", &["store", "llm", "telemetry", "shared", "ratelimit"]),
     ("domain", &["state", "runtime", "auth", "audit", "usage", "reports", "chat", "compat",

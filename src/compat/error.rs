@@ -231,6 +231,7 @@ impl IntoResponse for ApiError {
             message,
             request_id: None,
             field: None,
+            budget: None,
         });
         response
     }
@@ -268,6 +269,7 @@ mod tests {
             message: message.into(),
             request_id: Some("req-1".into()),
             field: None,
+            budget: None,
         }
     }
 

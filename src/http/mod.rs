@@ -265,6 +265,7 @@ async fn shape_errors(
                 message,
                 request_id: None,
                 field: None,
+                budget: None,
             }
         }
     };

@@ -286,6 +286,7 @@ async fn reload_agents(
                     message: report.to_string(),
                     request_id: client.request_id,
                     field: None,
+                    budget: None,
                 },
                 problems: report.problems,
             };

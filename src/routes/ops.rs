@@ -85,6 +85,7 @@ async fn reload_config(
             message,
             request_id: client.request_id,
             field: None,
+            budget: None,
         },
         problems,
     };

@@ -3,7 +3,8 @@
 //! can take the callback; the state is also bound to the browser by a cookie); `callback`
 //! takes that attempt once, exchanges the code, checks the ID token, finds or makes the
 //! account and starts a session like a password sign-in. Both answer with redirects: a
-//! failure goes to `/login?sso_error=<code>` for the sign-in page to explain.
+//! failure goes to `/login?sso_error=<code>` for the sign-in page to explain (with `&next=`,
+//! the page the sign-in started from, when it is known).
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
@@ -80,7 +81,8 @@ async fn start(
         Ok(url) => url,
         Err(e) => {
             tracing::warn!(provider = %id, error = %e, "single sign-on could not start");
-            return Ok(failure_redirect("provider_unavailable").into_response());
+            let return_to = safe_return_to(query.return_to.as_deref());
+            return Ok(failure_redirect("provider_unavailable", &return_to).into_response());
         }
     };
     let pending = PendingLogin {
@@ -108,7 +110,7 @@ async fn start(
 #[utoipa::path(get, path = "/api/auth/oidc/{provider}/callback", tag = "auth",
     params(("provider" = String, Path, description = "the provider's id"), CallbackQuery),
     responses(
-        (status = 303, description = "signed in (the refresh token set as an httpOnly cookie) and sent to the page the sign-in started from; or sent to `/login?sso_error=<code>`: `denied`, `state_mismatch`, `state_unknown` (used, replayed or expired), `provider_unavailable`, `token_rejected`, `no_account`, `invitation_required`, `invitation_unknown`, `account_disabled`, `server_error`"),
+        (status = 303, description = "signed in (the refresh token set as an httpOnly cookie) and sent to the page the sign-in started from; or sent to `/login?sso_error=<code>` (with `&next=` the page the sign-in started from, when known): `denied`, `state_mismatch`, `state_unknown` (used, replayed or expired), `provider_unavailable`, `token_rejected`, `no_account`, `invitation_required`, `invitation_unknown`, `account_disabled`, `server_error`"),
         (status = 404, description = "no provider has this id", body = ErrorResponse),
     ))]
 async fn callback(
@@ -129,7 +131,8 @@ async fn callback(
         }
         Err(failure) => {
             refused(&state, &client, &id, None, &failure).await;
-            Ok((jar, failure_redirect(failure.code)).into_response())
+            let redirect = failure_redirect(failure.code, &failure.return_to);
+            Ok((jar, redirect).into_response())
         }
     }
 }
@@ -139,6 +142,8 @@ async fn callback(
 struct Failure {
     code: &'static str,
     detail: String,
+    /// The page the sign-in started from, when known: the sign-in page keeps it (`?next=`).
+    return_to: String,
 }
 
 impl Failure {
@@ -146,7 +151,13 @@ impl Failure {
         Failure {
             code,
             detail: detail.into(),
+            return_to: "/".into(),
         }
+    }
+
+    fn with_page(mut self, return_to: &str) -> Failure {
+        self.return_to = return_to.to_string();
+        self
     }
 }
 
@@ -181,10 +192,21 @@ async fn finish(
 ) -> std::result::Result<(crate::auth::oidc::Identity, PendingLogin), Failure> {
     if let Some(error) = query.error {
         let described = query.error_description.unwrap_or_default();
-        return Err(Failure::new(
+        let failure = Failure::new(
             "denied",
             format!("the provider answered {error}: {described}"),
-        ));
+        );
+        // This browser's sign-in is over: its page is kept for the next try.
+        let pending = match (&from_cookie, &query.state) {
+            (Some(cookie), Some(returned)) if cookie == returned => {
+                identities::take_pending_login(&state.db, &sha256_hex(returned)).await?
+            }
+            _ => None,
+        };
+        return Err(match pending {
+            Some(p) if p.provider == provider.settings.id => failure.with_page(&p.return_to),
+            _ => failure,
+        });
     }
     let (Some(code), Some(returned)) = (query.code, query.state) else {
         return Err(Failure::new(
@@ -210,7 +232,8 @@ async fn finish(
     let redirect = redirect_uri(base, &provider.settings.id);
     let identity = provider
         .finish(&code, &pending.pkce_verifier, &pending.nonce, &redirect)
-        .await?;
+        .await
+        .map_err(|e| Failure::from(e).with_page(&pending.return_to))?;
     Ok((identity, pending))
 }
 
@@ -233,9 +256,10 @@ async fn signed_in(
     {
         Ok(found) => found,
         Err(e) => {
-            let failure = Failure::from(e);
+            let failure = Failure::from(e).with_page(&pending.return_to);
             refused(state, client, id, Some(&identity.subject), &failure).await;
-            return Ok((jar, failure_redirect(failure.code)).into_response());
+            let redirect = failure_redirect(failure.code, &failure.return_to);
+            return Ok((jar, redirect).into_response());
         }
     };
     crate::store::users::record_login_success(&state.db, &user.id).await?;
@@ -274,8 +298,14 @@ async fn refused(
     record(state, client, event).await;
 }
 
-fn failure_redirect(code: &str) -> Redirect {
-    Redirect::to(&format!("/login?sso_error={code}"))
+/// To the sign-in page, which explains `code` and, with `next`, keeps the page the sign-in
+/// started from for the next try.
+fn failure_redirect(code: &str, return_to: &str) -> Redirect {
+    if return_to == "/" {
+        return Redirect::to(&format!("/login?sso_error={code}"));
+    }
+    let next: String = url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect();
+    Redirect::to(&format!("/login?sso_error={code}&next={next}"))
 }
 
 /// The server's address as people reach it: `server.public_url`, else from the request's

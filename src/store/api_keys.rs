@@ -128,7 +128,7 @@ pub async fn count_live_api_keys(db: &Db, user_id: &str) -> Result<i64> {
 
 /// Writes a batch of last-used times (key id → unix ms) at once.
 pub async fn touch_api_keys(db: &Db, batch: &[(String, i64)]) -> Result<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for (id, at) in batch {
         sqlx::query(
             "UPDATE api_keys SET last_used_at = $2 WHERE id = $1 \

@@ -126,7 +126,7 @@ pub async fn update_group(db: &Db, id: &str, changes: &GroupChanges<'_>) -> Resu
 /// Deletes a group with its memberships and grants (explicitly: SQLite may run without
 /// foreign keys enforced).
 pub async fn delete_group(db: &Db, id: &str) -> Result<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for sql in [
         "DELETE FROM agent_groups WHERE group_id = $1",
         "DELETE FROM group_members WHERE group_id = $1",
@@ -242,7 +242,7 @@ pub async fn groups_of_agent(db: &Db, agent_id: &str) -> Result<Vec<GroupName>> 
 
 /// Restricts `agent_id` to `group_ids` (none: available to everyone), replacing its grants.
 pub async fn set_agent_groups(db: &Db, agent_id: &str, group_ids: &[String]) -> Result<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("DELETE FROM agent_groups WHERE agent_id = $1")
         .bind(agent_id)
         .execute(&mut *tx)

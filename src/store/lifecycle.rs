@@ -46,7 +46,7 @@ pub async fn accounts_due(db: &Db, now: i64) -> Result<Vec<String>> {
 /// personal data so that usage records and the audit log still add up.
 pub async fn purge_account(db: &Db, user_id: &str) -> Result<()> {
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for sql in [
         "DELETE FROM shares WHERE user_id = $1",
         "DELETE FROM conversations WHERE user_id = $1",

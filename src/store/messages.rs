@@ -21,7 +21,7 @@ pub struct NewMessage<'a> {
 pub async fn insert_message(db: &Db, message: NewMessage<'_>) -> Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO messages (id, conversation_id, parent_id, role, content, search_text, \
          status, agent_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
@@ -242,7 +242,7 @@ pub struct NewTurn<'a> {
 /// conversation's current branch — all or nothing.
 pub async fn insert_turn(db: &Db, turn: &NewTurn<'_>) -> Result<()> {
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut answer_parent = turn.parent_id;
     if let Some((user_id, content)) = turn.user {
         sqlx::query(

@@ -172,6 +172,16 @@ impl Db {
         self.backend
     }
 
+    /// Starts a transaction that writes. SQLite takes its write lock at `BEGIN IMMEDIATE`,
+    /// waiting for it (`busy_timeout`): a deferred transaction whose connection already reads
+    /// cannot wait when it upgrades, and fails at once with "database is locked".
+    pub async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     fn migrator(&self) -> &'static Migrator {
         match self.backend {
             Backend::Sqlite => &SQLITE_MIGRATIONS,

@@ -88,12 +88,9 @@ pub struct Ask<'a> {
 /// write lock before the statement reads), so requests on any replica see each other.
 pub async fn reserve(db: &Db, ask: &Ask<'_>, limits: &[Limit]) -> Result<bool> {
     let now = now_ms();
-    // SQLite: take the write lock first (waiting for it), so that the check and the insert
+    // SQLite takes the write lock first (waiting for it), so that the check and the insert
     // see the same state and never meet another writer half-way.
-    let mut tx = match db.backend() {
-        Backend::Sqlite => db.pool().begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => db.pool().begin().await?,
-    };
+    let mut tx = db.begin_write().await?;
     if db.backend() == Backend::Postgres {
         sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
             .bind(ask.user_id)

@@ -7,55 +7,16 @@
 
 use std::time::Duration;
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
-use serde::Serialize;
-use utoipa::ToSchema;
-
+pub use crate::budget_status::{BudgetKind, BudgetScope, BudgetStatus};
 use crate::error::{Error, Result};
 use crate::state::AppState;
 use crate::store::budgets;
 use crate::store::now_ms;
 use crate::store::reservations::{Limit, Measure, Scope};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
-
-/// Where a budget comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum BudgetScope {
-    /// The server's daily quota for every user (`chat.daily_token_quota`).
-    Server,
-    User,
-    Group,
-}
-
-impl BudgetScope {
-    fn as_str(self) -> &'static str {
-        match self {
-            BudgetScope::Server => "server",
-            BudgetScope::User => "user",
-            BudgetScope::Group => "group",
-        }
-    }
-}
-
-/// What a budget limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum BudgetKind {
-    TokensPerDay,
-    CostPerMonth,
-}
-
-impl BudgetKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            BudgetKind::TokensPerDay => "tokens_per_day",
-            BudgetKind::CostPerMonth => "cost_per_month",
-        }
-    }
-}
 
 /// One limit that applies to a user, with what it is called.
 #[derive(Debug, Clone)]
@@ -185,28 +146,25 @@ pub async fn refusal(state: &AppState, limits: &[Applied], cutoff: i64) -> Error
             BudgetKind::CostPerMonth => format!("{} {currency}", money(v)),
         };
         let (used, max) = (amount(held), amount(applied.limit.max));
-        let (code, message) = match applied.scope {
-            BudgetScope::Server => (
-                "daily_quota_exceeded",
-                format!(
+        if applied.scope == BudgetScope::Server {
+            return Error::LimitReached {
+                code: "daily_quota_exceeded",
+                message: format!(
                     "daily token quota reached: {held} of {} tokens used or held by running requests today (UTC); it resets in {retry_after_s} s",
                     applied.limit.max
                 ),
+                retry_after_s,
+            };
+        }
+        return Error::OverBudget {
+            message: format!(
+                "the {} budget of {} {:?} is used up: {used} of {max} used or held by running requests; it resets in {retry_after_s} s",
+                applied.kind.as_str().replace('_', " "),
+                applied.scope.as_str(),
+                applied.name
             ),
-            scope => (
-                "budget_exceeded",
-                format!(
-                    "the {} budget of {} {:?} is used up: {used} of {max} used or held by running requests; it resets in {retry_after_s} s",
-                    applied.kind.as_str().replace('_', " "),
-                    scope.as_str(),
-                    applied.name
-                ),
-            ),
-        };
-        return Error::LimitReached {
-            code,
-            message,
             retry_after_s,
+            budget: Box::new(view(state, applied, held)),
         };
     }
     // Room again (a request finished meanwhile): the caller may simply retry.
@@ -225,49 +183,34 @@ pub fn money(micros: i64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// A budget as its user sees it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BudgetStatus {
-    pub scope: BudgetScope,
-    /// The group's name, the user's name, or `server`.
-    pub name: String,
-    pub kind: BudgetKind,
-    /// Tokens, or an amount of `currency` as a decimal.
-    pub limit: f64,
-    /// Used in this period, plus what running requests hold.
-    pub used: f64,
-    pub remaining: f64,
-    /// The currency of cost budgets (`budgets.currency`), `null` for tokens.
-    pub currency: Option<String>,
-    /// When the period starts afresh (RFC 3339).
-    pub resets_at: String,
-}
-
 /// Every budget that applies to `user_id`, with what is left of it.
 pub async fn status(state: &AppState, user_id: &str) -> Result<Vec<BudgetStatus>> {
     let cutoff = heartbeat_cutoff(state);
     let mut out = Vec::new();
     for applied in applied(state, user_id).await? {
         let held = crate::store::reservations::held(&state.db, &applied.limit, cutoff).await?;
-        let (scale, currency) = match applied.kind {
-            BudgetKind::TokensPerDay => (1.0, None),
-            BudgetKind::CostPerMonth => {
-                (1_000_000.0, Some(state.settings().budgets.currency.clone()))
-            }
-        };
-        let max = applied.limit.max;
-        out.push(BudgetStatus {
-            scope: applied.scope,
-            name: applied.name,
-            kind: applied.kind,
-            limit: max as f64 / scale,
-            used: held as f64 / scale,
-            remaining: (max - held).max(0) as f64 / scale,
-            currency,
-            resets_at: crate::timestamps::rfc3339(applied.resets_at),
-        });
+        out.push(view(state, &applied, held));
     }
     Ok(out)
+}
+
+/// `applied` as its user sees it, with `held` used or held of it.
+fn view(state: &AppState, applied: &Applied, held: i64) -> BudgetStatus {
+    let (scale, currency) = match applied.kind {
+        BudgetKind::TokensPerDay => (1.0, None),
+        BudgetKind::CostPerMonth => (1_000_000.0, Some(state.settings().budgets.currency.clone())),
+    };
+    let max = applied.limit.max;
+    BudgetStatus {
+        scope: applied.scope,
+        name: applied.name.clone(),
+        kind: applied.kind,
+        limit: max as f64 / scale,
+        used: held as f64 / scale,
+        remaining: (max - held).max(0) as f64 / scale,
+        currency,
+        resets_at: crate::timestamps::rfc3339(applied.resets_at),
+    }
 }
 
 pub fn heartbeat_cutoff(state: &AppState) -> i64 {

@@ -411,6 +411,16 @@ async fn accounts_come_by_invitation_or_verified_email_and_passwords_can_be_swit
         sign_in(&app, "closed", "eve-sub").await.1,
         "/login?sso_error=no_account"
     );
+    // A refused sign-in keeps the page it started from for the next try.
+    assert_eq!(
+        sign_in_from(
+            &app,
+            "/api/auth/oidc/closed/start?return_to=/c/42?x=1",
+            "eve-sub"
+        )
+        .await,
+        "/login?sso_error=no_account&next=%2Fc%2F42%3Fx%3D1"
+    );
 
     // With an invitation (and a return path) Eve gets an account in the invitation's group.
     let (_, group) = app
@@ -470,6 +480,11 @@ async fn tokens_that_fail_a_check_sign_nobody_in_and_a_rotated_key_is_fetched() 
         let (_, target) = sign_in(&app, "corp", "mallory").await;
         assert_eq!(target, "/login?sso_error=token_rejected", "{mode}");
     }
+    let start = "/api/auth/oidc/corp/start?return_to=/settings";
+    assert_eq!(
+        sign_in_from(&app, start, "mallory").await,
+        "/login?sso_error=token_rejected&next=%2Fsettings"
+    );
     let (_, users) = app
         .send(Method::GET, "/api/admin/users?q=mallory", &admin, None)
         .await;

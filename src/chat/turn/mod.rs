@@ -20,6 +20,7 @@ use crate::runtime::Agent;
 use crate::state::AppState;
 use crate::store::conversations::{self, ConversationRow};
 use crate::store::messages::{self, MessageRow, NewTurn};
+use crate::usage::Meter;
 
 mod run;
 
@@ -67,6 +68,8 @@ struct TurnTask {
     user_id: String,
     api_key_id: Option<String>,
     request: ChatRequest,
+    /// Started with the request (its prompt estimate admitted the turn); `run` feeds it.
+    meter: Meter,
     upstream_before: UpstreamIds,
     ask_for_title: bool,
     first_text: String,
@@ -103,14 +106,9 @@ pub async fn start(
     let output_estimate = request
         .max_tokens
         .map_or(settings.chat.reserve_output_tokens, u64::from);
-    let prompt_estimate = crate::usage::estimate_prompt(&request);
-    let admission = crate::chat::limits::admit(
-        state,
-        &user.id,
-        &agent.def,
-        prompt_estimate + output_estimate,
-    )
-    .await?;
+    let meter = Meter::start(&request);
+    let estimate = meter.prompt_estimate() + output_estimate;
+    let admission = crate::chat::limits::admit(state, &user.id, &agent.def, estimate).await?;
     let mut publisher = save(state, conversation, &agent, &plan).await?;
     if let TurnKind::Send(message) = &kind {
         after_user_message(
@@ -140,6 +138,7 @@ pub async fn start(
         user_id: user.id.clone(),
         api_key_id: user.api_key_id().map(str::to_string),
         request,
+        meter,
         upstream_before,
         ask_for_title: conversation.title.is_empty()
             && settings.chat.titles == TitleMode::Agent

@@ -32,7 +32,7 @@ enum End {
 impl TurnTask {
     pub(super) async fn run(mut self) {
         let _active = ActiveStream::open();
-        let mut meter = Meter::start(&self.request);
+        let mut meter = self.meter.clone();
         let cancel = self.publisher.cancelled();
         let grace = self.state.settings().shutdown_grace;
         let shutdown = self.state.lifecycle.shutdown.clone();

@@ -1,3 +1,5 @@
+import type { BudgetStatus } from './types';
+
 /** One finding of a validation report (a reload refused). */
 export interface Problem {
   agent?: string | null;
@@ -16,6 +18,8 @@ export class ApiError extends Error {
   field: string | undefined;
   /** Every problem of a refused configuration or agent set (`problems` in the body). */
   problems: Problem[] = [];
+  /** The budget that is used up (429 `budget_exceeded`), when the server names it. */
+  budget: BudgetStatus | undefined;
 
   constructor(
     status: number,
@@ -48,9 +52,10 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   let requestId = response.headers.get('x-request-id') ?? undefined;
   let problems: Problem[] = [];
   let field: string | undefined;
+  let budget: BudgetStatus | undefined;
   try {
     const body = (await response.json()) as {
-      error?: { code?: string; message?: string; request_id?: string; field?: string | null };
+      error?: { code?: string; message?: string; request_id?: string; field?: string | null; budget?: BudgetStatus | null };
       problems?: Problem[];
     };
     if (body.error) {
@@ -58,6 +63,7 @@ export async function errorFrom(response: Response): Promise<ApiError> {
       message = body.error.message ?? message;
       requestId = body.error.request_id ?? requestId;
       field = body.error.field ?? undefined;
+      budget = body.error.budget ?? undefined;
     }
     if (Array.isArray(body.problems)) problems = body.problems;
   } catch {
@@ -66,6 +72,7 @@ export async function errorFrom(response: Response): Promise<ApiError> {
   const error = new ApiError(response.status, code, message, requestId, retryAfter);
   error.problems = problems;
   error.field = field;
+  error.budget = budget;
   return error;
 }
 

@@ -1831,6 +1831,7 @@ export interface components {
             usage: components["schemas"]["UsageEvent"];
         };
         ErrorBody: {
+            budget?: components["schemas"]["BudgetStatus"] | null;
             /** @description Stable, snake_case machine-readable code such as `not_found`. */
             code: string;
             /**

@@ -1,6 +1,7 @@
 // Prices and budgets: reading the admin's fields, and showing amounts (tokens with thousands
 // separators, costs in the server's currency) in the interface language.
-import type { AdminAgent } from '../api';
+import type { TFunction } from 'i18next';
+import type { AdminAgent, BudgetStatus } from '../api';
 import { formatNumber } from './format';
 
 /** The most a price or a budget may be (the server refuses more): a guard against typos. */
@@ -43,6 +44,19 @@ export function formatMoney(value: number, currency: string, lang: string): stri
 /** Tokens, whole, with the language's thousands separators. */
 export function formatTokens(value: number, lang: string): string {
   return formatNumber(Math.round(value), lang);
+}
+
+/** "Group “x”", "Your own budget" or "Everyone’s daily quota". */
+export function budgetName(t: TFunction, budget: Pick<BudgetStatus, 'scope' | 'name'>): string {
+  if (budget.scope === 'server') return t('usage.budgets.server');
+  return budget.scope === 'group' ? t('usage.budgets.group', { name: budget.name }) : t('usage.budgets.user');
+}
+
+/** An amount of a budget: "1,200 tokens" or "$5.00". */
+export function budgetAmount(t: TFunction, budget: Pick<BudgetStatus, 'kind' | 'currency'>, value: number, lang: string): string {
+  return budget.kind === 'cost_per_month'
+    ? formatMoney(value, budget.currency ?? '', lang)
+    : t('usage.budgets.tokens', { count: Math.round(value), value: formatTokens(value, lang) });
 }
 
 /**

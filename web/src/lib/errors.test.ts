@@ -39,6 +39,31 @@ describe('error messages', () => {
     expect(errorKind(new ApiError(429, 'agent_rate_limited', 'agent "x" allows 5 requests per minute per user'))).toBe('quota');
   });
 
+  test('a budget the server names is told in the reader’s language, amounts formatted', async () => {
+    const error = new ApiError(429, 'budget_exceeded', 'the tokens per day budget of group "engineering" is used up: …', undefined, 43200);
+    error.budget = {
+      scope: 'group',
+      name: 'engineering',
+      kind: 'tokens_per_day',
+      limit: 1000,
+      used: 1200,
+      remaining: 0,
+      currency: null,
+      resets_at: '2026-12-05T00:00:00Z',
+    };
+    expect(errorKind(error)).toBe('budget');
+    expect(describeError(t, error)).toBe(
+      'A budget is used up: Group “engineering”, Tokens per day: 1,200 tokens of 1,000 tokens used. It renews in 12 h.',
+    );
+    const mine = new ApiError(429, 'budget_exceeded', 'the cost per month budget of user "ada" is used up: …', undefined, 1209600);
+    mine.budget = { scope: 'user', name: 'ada', kind: 'cost_per_month', limit: 5, used: 5.25, remaining: 0, currency: 'USD', resets_at: '2027-01-01T00:00:00Z' };
+    expect(describeError(t, mine)).toBe('A budget is used up: Your own budget, Cost per month: $5.25 of $5.00 used. It renews in 14 days.');
+    await i18n.loadLanguages('zh-CN');
+    const zh = i18n.getFixedT('zh-CN');
+    expect(describeError(zh, error)).toBe('预算已用完：用户组“engineering”，每日 token：已用 1,200 个 token，共 1,000 个 token。将在 12 小时 后恢复。');
+    expect(describeError(zh, mine)).toBe('预算已用完：你自己的预算，每月费用：已用 US$5.25，共 US$5.00。将在 14 天 后恢复。');
+  });
+
   test('too many running requests asks to wait for one to finish', () => {
     const error = new ApiError(429, 'too_many_concurrent_requests', 'at most 8 requests per user may run at once', undefined, 1);
     expect(describeError(t, error)).toBe('You have too many requests running at once. Try again when one has finished.');

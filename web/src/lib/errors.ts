@@ -1,5 +1,6 @@
-import type { TFunction } from 'i18next';
+import i18next, { type TFunction } from 'i18next';
 import { ApiError } from '../api';
+import { budgetAmount, budgetName } from './budgets';
 
 /** "30 s", "2 min", "5 h" or "3 days" (a monthly budget renews in weeks). */
 export function formatWait(t: TFunction, seconds: number): string {
@@ -59,6 +60,8 @@ export function describeError(t: TFunction, error: unknown): string {
       return t('errors.rate_limited', { wait });
     case error.code === 'daily_quota_exceeded':
       return t('errors.daily_quota', { wait });
+    case error.code === 'budget_exceeded' && error.budget !== undefined:
+      return budgetUsedUp(t, error, wait);
     case error.code === 'budget_exceeded':
       return t('errors.budget', { message: withoutWait(error.message), wait });
     case error.code === 'upload_quota_exceeded':
@@ -80,6 +83,20 @@ export function describeError(t: TFunction, error: unknown): string {
     default:
       return t('errors.generic', { message: error.message });
   }
+}
+
+/** Which budget is used up, in the reader's language, from the `budget` the server sent. */
+function budgetUsedUp(t: TFunction, error: ApiError, wait: string): string {
+  const budget = error.budget!;
+  // A fixed `t` (i18n.getFixedT) knows its language; the hook's follows the app's.
+  const lang = (t as TFunction & { lng?: string }).lng || i18next.language || 'en';
+  return t('errors.budgetUsedUp', {
+    name: budgetName(t, budget),
+    kind: t(`usage.budgets.kinds.${budget.kind}`),
+    used: budgetAmount(t, budget, budget.used, lang),
+    limit: budgetAmount(t, budget, budget.limit, lang),
+    wait,
+  });
 }
 
 /**

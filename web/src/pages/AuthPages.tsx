@@ -1,11 +1,11 @@
-import { useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { authApi, type RegistrationInfo, type SsoProvider } from '../api';
+import { authApi, type SsoProvider } from '../api';
 import { describeError, fieldError } from '../lib/errors';
 import { safeReturnPath, ssoErrorCode, ssoStartUrl } from '../lib/sso';
 import { useAuth } from '../stores/auth';
-import { useRegistration } from '../stores/registration';
+import { useRegistration, useRegistrationInfo } from '../stores/registration';
 import { PasswordField } from '../components/PasswordField';
 import { TextField } from '../components/TextField';
 import { Preferences } from '../components/Preferences';
@@ -28,14 +28,6 @@ function AuthFrame({ title, children }: { title: string; children: ReactNode }) 
 }
 
 /** The registration rules, asked each time an auth page opens. */
-function useRegistrationInfo(): RegistrationInfo | null {
-  const { info, load } = useRegistration();
-  useEffect(() => {
-    void load();
-  }, [load]);
-  return info;
-}
-
 /** No admin exists and registration cannot make one (production): how to make one. */
 function NeedsAdmin() {
   const { t } = useTranslation();

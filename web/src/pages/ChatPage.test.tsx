@@ -44,8 +44,8 @@ const message = (id: string, role: 'user' | 'assistant', text: string, parent: s
 });
 
 /** A 429 as the server sends it, with Retry-After. */
-const tooMuch = (code: string, text: string, retryAfter: number) =>
-  new Response(JSON.stringify({ error: { code, message: text, request_id: 'req-9' } }), {
+const tooMuch = (code: string, text: string, retryAfter: number, budget?: object) =>
+  new Response(JSON.stringify({ error: { code, message: text, request_id: 'req-9', budget } }), {
     status: 429,
     headers: { 'content-type': 'application/json', 'retry-after': String(retryAfter) },
   });
@@ -134,6 +134,21 @@ describe('a message refused by a budget', () => {
     const banner = await sendInChat('Again');
     expect(banner.textContent).toContain('You have too many requests running at once.');
     expect(within(banner).queryByRole('link')).toBeNull();
+  });
+
+  it('names the budget in Chinese when the server says which', async () => {
+    const budget = { scope: 'group', name: '研发部', kind: 'tokens_per_day', limit: 500, used: 612, remaining: 0, currency: null, resets_at: '2026-12-05T00:00:00Z' };
+    server.on('POST', '/api/conversations/c1/messages', () =>
+      tooMuch('budget_exceeded', 'the tokens per day budget of group "研发部" is used up: 612 tokens of 500 tokens used or held by running requests; it resets in 36000 s', 36000, budget),
+    );
+    await i18n.changeLanguage('zh-CN');
+    try {
+      const banner = await sendInChat('再问一个');
+      expect(banner.textContent).toContain('预算已用完：用户组“研发部”，每日 token：已用 612 个 token，共 500 个 token。将在 10 小时 后恢复。');
+      expect(banner.textContent).not.toContain('used up');
+    } finally {
+      await i18n.changeLanguage('en');
+    }
   });
 
   it('reads in Chinese', async () => {

@@ -11,6 +11,7 @@ import { describeError } from '../lib/errors';
 import { formatDate } from '../lib/time';
 import { useAuth } from '../stores/auth';
 import { useDeletion } from '../stores/deletion';
+import { useRegistrationInfo } from '../stores/registration';
 import { DataSection } from './settings/DataSection';
 import { FilesSection } from './settings/FilesSection';
 import { InstructionsSection } from './settings/InstructionsSection';
@@ -151,6 +152,9 @@ function AccountSection({ me, meError, onKeysRevoked }: { me: Me | null; meError
   const user = useAuth((s) => s.user);
   // Shown until /api/auth/me says the account has no password (made by single sign-on).
   const hasPassword = me?.has_password !== false;
+  // Local passwords switched off (auth.password_login): a password cannot sign anyone in, so
+  // there is nothing to change here (it is kept for when they are switched on again).
+  const passwordsOff = useRegistrationInfo()?.password_login === false;
   const identities = me?.identities ?? [];
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
@@ -199,7 +203,12 @@ function AccountSection({ me, meError, onKeysRevoked }: { me: Me | null; meError
           })}
         </p>
       )}
-      {hasPassword && (
+      {hasPassword && passwordsOff && (
+        <p className="hint" data-testid="settings-passwords-off">
+          {t('settings.passwordsOff')}
+        </p>
+      )}
+      {hasPassword && !passwordsOff && (
         <form className="form" onSubmit={change} aria-labelledby="settings-password" data-testid="password-form">
           <h3 id="settings-password">{t('settings.changePassword')}</h3>
           <PasswordField label={t('settings.currentPassword')} value={current} onChange={setCurrent} autoComplete="current-password" testId="password-current" />

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort, usageApi, type BudgetStatus } from '../api';
-import { formatMoney, formatTokens, usedPercent } from '../lib/budgets';
+import { budgetAmount, budgetName, usedPercent } from '../lib/budgets';
 import { describeError } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
 
@@ -46,16 +46,8 @@ export function MyBudgets() {
 function BudgetItem({ item }: { item: BudgetStatus }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const amount = (value: number) =>
-    item.kind === 'cost_per_month'
-      ? formatMoney(value, item.currency ?? '', lang)
-      : t('usage.budgets.tokens', { count: Math.round(value), value: formatTokens(value, lang) });
-  const name =
-    item.scope === 'server'
-      ? t('usage.budgets.server')
-      : item.scope === 'group'
-        ? t('usage.budgets.group', { name: item.name })
-        : t('usage.budgets.user');
+  const amount = (value: number) => budgetAmount(t, item, value, lang);
+  const name = budgetName(t, item);
   const hint =
     item.scope === 'server'
       ? t('usage.budgets.serverHint')

@@ -1,5 +1,7 @@
-// Whether and how accounts can be created on this server (the sign-in and register pages).
-// Asked again each time one of those pages opens: an admin may change it at any moment.
+// Whether and how accounts can be created and sign in on this server (the sign-in and
+// register pages, Settings). Asked again each time one of those pages opens: an admin may
+// change it at any moment.
+import { useEffect } from 'react';
 import { create } from 'zustand';
 import { authApi, type RegistrationInfo } from '../api';
 
@@ -21,3 +23,12 @@ export const useRegistration = create<RegistrationState>((set) => ({
     }
   },
 }));
+
+/** The server's answer, asked again when the calling page opens; null until it came. */
+export function useRegistrationInfo(): RegistrationInfo | null {
+  const { info, load } = useRegistration();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return info;
+}

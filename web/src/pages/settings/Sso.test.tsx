@@ -10,6 +10,7 @@ import type { LinkedIdentity, Me } from '../../api';
 import { endSession, startSession } from '../../api/session';
 import { useAgents } from '../../stores/agents';
 import { useDeletion } from '../../stores/deletion';
+import { useRegistration } from '../../stores/registration';
 import { formatDate } from '../../lib/time';
 import { json, mockFetch, refusal } from '../../test/fetch';
 
@@ -39,6 +40,7 @@ beforeAll(() => i18n.changeLanguage('en'));
 beforeEach(() => {
   server = mockFetch();
   useDeletion.getState().reset();
+  useRegistration.setState({ info: null, error: null });
   startSession({ access_token: 'token', refresh_token: '', token_type: 'Bearer', expires_in: 3600, user });
   useAgents.setState({ loaded: true, error: null, agents: [] });
   server.on('GET', '/api/auth/me', () => json(200, me()));
@@ -177,5 +179,22 @@ describe('an account with a password and a linked identity', () => {
     fireEvent.click(within(dialog).getByTestId('delete-confirm'));
     await waitFor(() => expect(server.sent('DELETE', '/api/auth/me')).toHaveLength(1));
     expect(server.sent('DELETE', '/api/auth/me')[0]!.body).toEqual({ password: 'my passphrase' });
+  });
+});
+
+describe('a server whose local passwords are switched off', () => {
+  it('offers no password change, and says why', async () => {
+    server.on('GET', '/api/auth/me', () => json(200, me({ has_password: true })));
+    server.on('GET', '/api/auth/registration', () =>
+      json(200, { mode: 'closed', first_account_admin: false, needs_admin: false, has_accounts: true, password_login: false, providers: [] }),
+    );
+    page();
+    const note = await screen.findByTestId('settings-passwords-off');
+    expect(note.textContent).toContain('Passwords are switched off on this server');
+    expect(screen.queryByTestId('password-form')).toBeNull();
+    // Deleting the account still asks for the password it has.
+    fireEvent.click(screen.getByTestId('delete-account'));
+    const dialog = await screen.findByTestId('delete-dialog');
+    expect(within(dialog).getByTestId('delete-password')).toBeTruthy();
   });
 });
