@@ -428,7 +428,8 @@ fn spawn_metrics_upkeep(state: &AppState) {
     });
 }
 
-/// SIGHUP reloads the agents, as `POST /api/agents/reload` does.
+/// SIGHUP reloads the configuration and the agents, as `POST /api/config/reload` does (this
+/// process only: the API's reload reaches every replica).
 fn spawn_reload_on_sighup(state: &AppState) {
     #[cfg(unix)]
     {
@@ -446,9 +447,15 @@ fn spawn_reload_on_sighup(state: &AppState) {
                         if received.is_none() {
                             return;
                         }
-                        match state.reload_agents().await {
-                            Ok(runtime) => tracing::info!(agents = runtime.len(), "SIGHUP: agents reloaded"),
-                            Err(report) => tracing::error!(%report, "SIGHUP: agents not reloaded; the running set stays"),
+                        match crate::reload::reload_running(&state).await {
+                            Ok(outcome) => tracing::info!(
+                                applied = ?outcome.applied,
+                                restart_required = ?outcome.restart_required,
+                                agents = outcome.agents.len(),
+                                "SIGHUP: configuration and agents reloaded"
+                            ),
+                            Err(crate::reload::ReloadError::Config(e)) => tracing::error!(error = %e, "SIGHUP: configuration not reloaded; the running one stays"),
+                            Err(crate::reload::ReloadError::Agents(report)) => tracing::error!(%report, "SIGHUP: agents not valid; the running configuration stays"),
                         }
                     }
                 }

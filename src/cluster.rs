@@ -125,23 +125,17 @@ async fn apply(state: &AppState, signal: Signal) {
                 tracing::error!(%report, "agents not reloaded as another replica asked; the running set stays");
             }
         }
-        Signal::Config => {
-            let sources = match &state.config_sources {
-                Some(sources) => sources.as_ref().clone(),
-                None => crate::config::Sources::from_process(),
-            };
-            match crate::reload::reload(state, &sources).await {
-                Ok(outcome) => {
-                    tracing::info!(applied = ?outcome.applied, "configuration reloaded as another replica asked")
-                }
-                Err(crate::reload::ReloadError::Config(e)) => {
-                    tracing::error!(error = %e, "configuration not reloaded as another replica asked")
-                }
-                Err(crate::reload::ReloadError::Agents(report)) => {
-                    tracing::error!(%report, "configuration not reloaded as another replica asked")
-                }
+        Signal::Config => match crate::reload::reload_running(state).await {
+            Ok(outcome) => {
+                tracing::info!(applied = ?outcome.applied, "configuration reloaded as another replica asked")
             }
-        }
+            Err(crate::reload::ReloadError::Config(e)) => {
+                tracing::error!(error = %e, "configuration not reloaded as another replica asked")
+            }
+            Err(crate::reload::ReloadError::Agents(report)) => {
+                tracing::error!(%report, "configuration not reloaded as another replica asked")
+            }
+        },
         Signal::User { id } => state.auth.forget_user(&id),
         Signal::Sessions => state.auth.forget_sessions(),
         Signal::Keys => state.auth.keys.forget_all(),

@@ -119,7 +119,7 @@ impl From<JsonRejection> for Error {
     fn from(rejection: JsonRejection) -> Error {
         match rejection {
             JsonRejection::JsonDataError(e) => Error::Invalid {
-                field: "body".into(),
+                field: data_error_field(&e),
                 message: e.body_text(),
             },
             JsonRejection::JsonSyntaxError(e) => Error::BadRequest {
@@ -137,6 +137,20 @@ impl From<JsonRejection> for Error {
             },
         }
     }
+}
+
+/// The field a body of the wrong shape is wrong at (`tokens_per_day`, `items[2].name`), as
+/// serde found it; `body` when the body as a whole is (a missing field, the wrong type).
+fn data_error_field(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(found) = error.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+            let path = found.path().to_string();
+            return if path == "." { "body".into() } else { path };
+        }
+        cause = error.source();
+    }
+    "body".into()
 }
 
 /// Whether reading the body failed because it stopped arriving (`server.body_read_timeout`);

@@ -57,6 +57,16 @@ pub enum ReloadError {
     Agents(Report),
 }
 
+/// Reloads from the sources the server started with (the process's own when it was not
+/// given any): `POST /api/config/reload`, SIGHUP and another replica's request.
+pub async fn reload_running(state: &AppState) -> Result<Outcome, ReloadError> {
+    let sources = match &state.config_sources {
+        Some(sources) => sources.as_ref().clone(),
+        None => Sources::from_process(),
+    };
+    reload(state, &sources).await
+}
+
 /// Reloads from `sources`; on any error nothing changes.
 pub async fn reload(state: &AppState, sources: &Sources) -> Result<Outcome, ReloadError> {
     let fresh = Settings::load(sources).map_err(ReloadError::Config)?;

@@ -60,12 +60,8 @@ async fn reload_config(
     AdminUser(admin): AdminUser,
     client: ClientInfo,
 ) -> axum::response::Response {
-    let sources = match &state.config_sources {
-        Some(sources) => sources.as_ref().clone(),
-        None => crate::config::Sources::from_process(),
-    };
     let event = Event::new("admin.config_reload", Some(&admin.id));
-    let (message, problems) = match crate::reload::reload(&state, &sources).await {
+    let (message, problems) = match crate::reload::reload_running(&state).await {
         Ok(outcome) => {
             crate::cluster::announce(&state, crate::cluster::Signal::Config).await;
             let details = serde_json::json!({

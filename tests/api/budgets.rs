@@ -168,6 +168,16 @@ async fn a_group_budget_is_shared_by_its_members_and_reported_at_80_and_100_perc
         (budget["name"].as_str(), budget["tokens_per_day"].as_i64()),
         (Some("eng"), Some(300))
     );
+    // A value of the wrong type is refused, naming its field for the form to show it there.
+    let (status, refused) = org
+        .admin(
+            Method::PUT,
+            &format!("/api/admin/budgets/group/{eng}"),
+            Some(json!({ "tokens_per_day": 1.5 })),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["error"]["field"], "tokens_per_day", "{refused}");
 
     for (token, chat) in [
         (&ann_token, &ann_chat),

@@ -7,23 +7,32 @@ use crate::on_both_databases;
 
 on_both_databases!(migrations_run_twice_and_create_every_table);
 
+/// Every table of the schema (a new one must be added here: the test compares).
 const TABLES: &[&str] = &[
-    "users",
-    "refresh_tokens",
-    "api_keys",
-    "agents",
-    "conversations",
-    "messages",
-    "usage_records",
-    "audit_log",
-    "server_instances",
-    "login_throttle",
-    "uploads",
-    "user_groups",
-    "group_members",
     "agent_groups",
-    "shares",
+    "agents",
+    "api_keys",
+    "audit_log",
+    "budget_alerts",
+    "budgets",
+    "conversations",
+    "group_members",
+    "invitations",
+    "login_throttle",
+    "messages",
+    "model_prices",
+    "oidc_logins",
     "prompt_presets",
+    "quota_reservations",
+    "refresh_tokens",
+    "server_instances",
+    "server_settings",
+    "shares",
+    "uploads",
+    "usage_records",
+    "user_groups",
+    "user_identities",
+    "users",
 ];
 
 async fn migrations_run_twice_and_create_every_table(backend: Backend) {
@@ -37,6 +46,26 @@ async fn migrations_run_twice_and_create_every_table(backend: Backend) {
         .expect("a second run changes nothing and succeeds");
     assert_eq!(db.pending_migrations().await.unwrap(), 0);
 
+    let listed = match backend {
+        Backend::Sqlite => {
+            // Not the full-text index (messages_search) and its shadow tables.
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name NOT LIKE 'messages_search%' AND name <> '_sqlx_migrations' ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+             AND table_name <> '_sqlx_migrations' ORDER BY table_name"
+        }
+    };
+    let found: Vec<String> = sqlx::query_scalar(listed)
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        found, TABLES,
+        "the schema's tables (update TABLES with the migrations)"
+    );
     for table in TABLES {
         let count: i64 =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))

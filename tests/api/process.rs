@@ -352,8 +352,12 @@ async fn user_commands_create_an_admin_and_reset_a_password_from_stdin() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sighup_reloads_the_agents_file() {
+async fn sighup_reloads_the_configuration_and_the_agents_file() {
     let dir = tempfile::tempdir().unwrap();
+    let environments = dir.path().join("config/environments");
+    std::fs::create_dir_all(&environments).unwrap();
+    let layer = environments.join("development.yml");
+    std::fs::write(&layer, "auth:\n  registration: open\n").unwrap();
     let agents = dir.path().join("agents.yaml");
     std::fs::write(
         &agents,
@@ -397,13 +401,26 @@ async fn sighup_reloads_the_agents_file() {
             .map(|a| a["id"].as_str().unwrap().to_string())
             .collect::<Vec<_>>()
     };
+    let mode = || async {
+        let body: serde_json::Value = client
+            .get(format!("{base}/api/auth/registration"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["mode"].as_str().unwrap().to_string()
+    };
     assert_eq!(ids().await, ["demo"]);
+    assert_eq!(mode().await, "open");
 
     std::fs::write(
         &agents,
         "agents:\n  - {id: demo, name: Demo, provider: {type: demo}}\n  - {id: second, name: Second, provider: {type: demo}}\n",
     )
     .unwrap();
+    std::fs::write(&layer, "auth:\n  registration: closed\n").unwrap();
     signal(&server.child, "HUP");
     let mut seen = Vec::new();
     for _ in 0..50 {
@@ -414,6 +431,11 @@ async fn sighup_reloads_the_agents_file() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(seen, ["demo", "second"]);
+    assert_eq!(
+        mode().await,
+        "closed",
+        "the configuration's layer is read again too"
+    );
     assert!(
         server.child.try_wait().unwrap().is_none(),
         "SIGHUP does not stop the server"
