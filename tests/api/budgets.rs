@@ -156,26 +156,16 @@ async fn a_group_budget_is_shared_by_its_members_and_reported_at_80_and_100_perc
     let (ben, ben_token, ben_chat) = org.member("ben").await;
     let (_, cid_token, cid_chat) = org.member("cid").await;
     let eng = org.group("eng", &[&ann, &ben]).await;
-    let (status, budget) = org
-        .admin(
-            Method::PUT,
-            &format!("/api/admin/budgets/group/{eng}"),
-            Some(json!({ "tokens_per_day": 300 })),
-        )
-        .await;
+    let path = format!("/api/admin/budgets/group/{eng}");
+    let set = |body: Value| org.admin(Method::PUT, &path, Some(body));
+    let (status, budget) = set(json!({ "tokens_per_day": 300 })).await;
     assert_eq!(status, 200, "{budget}");
     assert_eq!(
         (budget["name"].as_str(), budget["tokens_per_day"].as_i64()),
         (Some("eng"), Some(300))
     );
     // A value of the wrong type is refused, naming its field for the form to show it there.
-    let (status, refused) = org
-        .admin(
-            Method::PUT,
-            &format!("/api/admin/budgets/group/{eng}"),
-            Some(json!({ "tokens_per_day": 1.5 })),
-        )
-        .await;
+    let (status, refused) = set(json!({ "tokens_per_day": 1.5 })).await;
     assert_eq!(status, 422, "{refused}");
     assert_eq!(refused["error"]["field"], "tokens_per_day", "{refused}");
 

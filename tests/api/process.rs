@@ -402,14 +402,8 @@ async fn sighup_reloads_the_configuration_and_the_agents_file() {
             .collect::<Vec<_>>()
     };
     let mode = || async {
-        let body: serde_json::Value = client
-            .get(format!("{base}/api/auth/registration"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let response = client.get(format!("{base}/api/auth/registration")).send();
+        let (_, body) = crate::helpers::status_and_json(response.await.unwrap()).await;
         body["mode"].as_str().unwrap().to_string()
     };
     assert_eq!(ids().await, ["demo"]);
