@@ -100,6 +100,17 @@ struct Imports<'a> {
     found: BTreeMap<String, usize>,
 }
 
+/// The top-level modules `ast` (the file of `module`) imports, each with the line of its first
+/// reference.
+fn imports_of(module: &[String], ast: &syn::File) -> BTreeMap<String, usize> {
+    let mut imports = Imports {
+        module,
+        found: BTreeMap::new(),
+    };
+    imports.visit_file(ast);
+    imports.found
+}
+
 impl Imports<'_> {
     /// Records a path given as its segments, `line` where it starts.
     fn record(&mut self, segments: &[String], line: usize) {
@@ -266,16 +277,12 @@ fn modules_import_only_their_layer_and_below() {
     for file in library_files() {
         let module = module_path(&file);
         let (_, ast) = parse(&file);
-        let mut imports = Imports {
-            module: &module,
-            found: BTreeMap::new(),
-        };
-        imports.visit_file(&ast);
+        let found = imports_of(&module, &ast);
         let from = module[0].as_str();
         let Some(from_layer) = layer_of(from) else {
             continue;
         };
-        for (to, line) in &imports.found {
+        for (to, line) in &found {
             if to == from {
                 continue;
             }
@@ -423,12 +430,8 @@ fn the_reader_finds_every_kind_of_reference() {
     "#;
     let ast = syn::parse_file(code).unwrap();
     let module = vec!["top".to_string()];
-    let mut imports = Imports {
-        module: &module,
-        found: BTreeMap::new(),
-    };
-    imports.visit_file(&ast);
-    let found: Vec<&str> = imports.found.keys().map(String::as_str).collect();
+    let imports = imports_of(&module, &ast);
+    let found: Vec<&str> = imports.keys().map(String::as_str).collect();
     assert_eq!(
         found,
         ["alpha", "beta", "delta", "epsilon", "eta", "gamma", "zeta"]
@@ -436,12 +439,8 @@ fn the_reader_finds_every_kind_of_reference() {
 
     // `super` inside a nested file stays in its module.
     let nested = vec!["top".to_string(), "inner".to_string()];
-    let mut imports = Imports {
-        module: &nested,
-        found: BTreeMap::new(),
-    };
-    imports.visit_file(&syn::parse_file("use super::sibling::S;").unwrap());
-    assert!(imports.found.is_empty(), "{:?}", imports.found);
+    let imports = imports_of(&nested, &syn::parse_file("use super::sibling::S;").unwrap());
+    assert!(imports.is_empty(), "{imports:?}");
 }
 
 /// Prints the "What each part uses" table of docs/architecture.md:
@@ -453,13 +452,8 @@ fn import_table() {
     for file in library_files() {
         let module = module_path(&file);
         let (_, ast) = parse(&file);
-        let mut imports = Imports {
-            module: &module,
-            found: BTreeMap::new(),
-        };
-        imports.visit_file(&ast);
         let entry = table.entry(module[0].clone()).or_default();
-        for to in imports.found.into_keys() {
+        for to in imports_of(&module, &ast).into_keys() {
             if to != module[0] && layer_of(&to).is_some() {
                 entry.insert(to);
             }

@@ -12,9 +12,7 @@ use crate::auth::{AdminUser, ClientInfo, Role, password};
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
 use crate::routes::auth::{check_email, check_username};
-use crate::routes::views::{
-    Page, PageQuery, UserView, decode_cursor, page, parse_rfc3339, rfc3339,
-};
+use crate::routes::views::{Page, PageQuery, UserView, page, parse_rfc3339, rfc3339};
 use crate::state::AppState;
 use crate::store::audit::{AuditFilter, AuditRow, list_audit};
 use crate::store::refresh_tokens::revoke_user_tokens;
@@ -144,8 +142,7 @@ async fn list_users(
         cursor: query.cursor,
         limit: query.limit,
     };
-    let cursor = paging.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = paging.limit()?;
+    let (cursor, limit) = paging.position()?;
     let q = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let rows = users::list_users(
         &state.db,
@@ -315,8 +312,7 @@ async fn list_audit_entries(
         cursor: query.cursor.clone(),
         limit: query.limit,
     };
-    let cursor = paging.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = paging.limit()?;
+    let (cursor, limit) = paging.position()?;
     let filter = AuditFilter {
         actor_id: query.actor.as_deref(),
         action: query.action.as_deref(),

@@ -16,7 +16,7 @@ use crate::auth::{AdminUser, ClientInfo, Role};
 use crate::config::Registration;
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::views::{GroupRef, Page, PageQuery, decode_cursor, page, rfc3339};
+use crate::routes::views::{GroupRef, Page, PageQuery, page, rfc3339};
 use crate::state::AppState;
 use crate::store::groups;
 use crate::store::invitations::{self, InvitationRow, InvitationStatus, NewInvitation};
@@ -191,8 +191,7 @@ async fn list_invitations(
     _admin: AdminUser,
     Query(paging): Query<PageQuery>,
 ) -> Result<axum::Json<Page<InvitationView>>> {
-    let cursor = paging.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = paging.limit()?;
+    let (cursor, limit) = paging.position()?;
     let before = cursor.as_ref().map(|(ts, id)| (*ts, id.as_str()));
     let rows = invitations::list_invitations(&state.db, before, limit + 1).await?;
     let names = group_names(&state).await?;

@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 use crate::auth::AuthUser;
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::views::{Page, PageQuery, decode_cursor, page, rfc3339};
+use crate::routes::views::{Page, PageQuery, page, rfc3339};
 use crate::state::AppState;
 use crate::store::conversations::{
     self as store, ConversationFilter, ConversationPatch, ConversationRow,
@@ -112,8 +112,7 @@ async fn list_conversations(
         cursor: query.cursor.clone(),
         limit: query.limit,
     };
-    let cursor = paging.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = paging.limit()?;
+    let (cursor, limit) = paging.position()?;
     let filter = ConversationFilter {
         q: query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()),
         agent_id: query.agent_id.as_deref(),

@@ -11,9 +11,7 @@ use crate::audit::{Event, record};
 use crate::auth::{AuthUser, ClientInfo, Role, Scope, api_keys};
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::views::{
-    NonBlank, Page, PageQuery, decode_cursor, page, parse_rfc3339, rfc3339,
-};
+use crate::routes::views::{NonBlank, Page, PageQuery, page, parse_rfc3339, rfc3339};
 use crate::state::AppState;
 use crate::store::api_keys::{self as store, ApiKeyRow, NewApiKey};
 use crate::store::now_ms;
@@ -97,8 +95,7 @@ async fn list_keys(
     Query(query): Query<PageQuery>,
 ) -> Result<axum::Json<Page<ApiKeyView>>> {
     user.require_session(MANAGE)?;
-    let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = query.limit()?;
+    let (cursor, limit) = query.position()?;
     let rows = store::list_api_keys(
         &state.db,
         &user.id,

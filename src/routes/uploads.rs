@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 
 use crate::auth::AuthUser;
 use crate::error::{Error, ErrorResponse, Result};
-use crate::routes::views::{Page, PageQuery, decode_cursor, page, rfc3339};
+use crate::routes::views::{Page, PageQuery, page, rfc3339};
 use crate::state::AppState;
 use crate::store::uploads::{self as store, NewUpload, UploadKind, UploadRow};
 use crate::uploads::{ACCEPTED, check, content_disposition};
@@ -121,8 +121,7 @@ async fn list_uploads(
     user: AuthUser,
     Query(query): Query<PageQuery>,
 ) -> Result<axum::Json<Page<UploadView>>> {
-    let cursor = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = query.limit()?;
+    let (cursor, limit) = query.position()?;
     let rows = store::list_uploads(
         &state.db,
         &user.id,

@@ -58,6 +58,13 @@ pub struct PageQuery {
 }
 
 impl PageQuery {
+    /// The page asked for: the position after which it starts (`None`: the first page) and
+    /// how many items it holds.
+    pub fn position(&self) -> Result<(Option<(i64, String)>, i64)> {
+        let cursor = self.cursor.as_deref().map(decode_cursor).transpose()?;
+        Ok((cursor, self.limit()?))
+    }
+
     pub fn limit(&self) -> Result<i64> {
         match self.limit.unwrap_or(50) {
             limit @ 1..=200 => Ok(i64::from(limit)),

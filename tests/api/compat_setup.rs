@@ -2,8 +2,6 @@
 //! limited ones) all point at one `llmchat-mock`, a user with an unrestricted and a
 //! demo-only API key, and readers for both APIs' streams and for usage rows.
 
-use std::time::Duration;
-
 use serde_json::Value;
 
 use crate::helpers::{Backend, Mock, PASSWORD, TestApp, spawn_app_with, status_and_json};
@@ -203,21 +201,9 @@ impl Gateway {
     /// Waits (up to 10 s) until `usage_records` has at least `n` rows, and returns them as
     /// (agent_id, provider, outcome, api_key_id, prompt_tokens, completion_tokens, estimated).
     pub async fn usage_rows(&self, n: usize) -> Vec<UsageRow> {
-        let db = self.app.store();
-        for _ in 0..100 {
-            let rows: Vec<UsageRow> = sqlx::query_as(
-                "SELECT agent_id, provider, outcome, api_key_id, prompt_tokens, \
-                 completion_tokens, estimated FROM usage_records ORDER BY created_at, id",
-            )
-            .fetch_all(db.pool())
-            .await
-            .unwrap();
-            if rows.len() >= n {
-                return rows;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("fewer than {n} usage records after 10 s");
+        let columns = "agent_id, provider, outcome, api_key_id, prompt_tokens, \
+                       completion_tokens, estimated";
+        self.app.usage_rows(columns, n).await
     }
 }
 

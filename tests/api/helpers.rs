@@ -336,6 +336,27 @@ impl TestApp {
         llmchat::store::Db::connect_lazy(&test_settings(&self.db, self.data_dir.path()))
             .expect("database settings")
     }
+
+    /// The usage records' `columns`, oldest first, once there are at least `n` (they are
+    /// written in the background); panics after 10 s.
+    pub async fn usage_rows<T>(&self, columns: &str, n: usize) -> Vec<T>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let db = self.store();
+        let sql = format!("SELECT {columns} FROM usage_records ORDER BY created_at, id");
+        for _ in 0..100 {
+            let rows: Vec<T> = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+            if rows.len() >= n {
+                return rows;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("fewer than {n} usage records after 10 s");
+    }
 }
 
 /// A second server on a [`TestApp`]'s database, as another replica behind a load balancer.

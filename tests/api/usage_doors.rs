@@ -2,8 +2,6 @@
 //! whether it came through the chat API or `/v1`, also when the upstream reports no usage and
 //! the numbers are our estimate (an image counts 800 tokens through either door).
 
-use std::time::Duration;
-
 use base64::Engine;
 use serde_json::json;
 
@@ -82,19 +80,6 @@ async fn the_same_request_records_the_same_usage_through_either_door(backend: Ba
 
 /// Waits (up to 10 s) for `n` usage records; the conversation id tells the doors apart.
 async fn usage_rows(app: &crate::helpers::TestApp, n: usize) -> Vec<Row> {
-    let db = app.store();
-    for _ in 0..100 {
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT conversation_id, prompt_tokens, completion_tokens, estimated, outcome \
-             FROM usage_records ORDER BY created_at, id",
-        )
-        .fetch_all(db.pool())
-        .await
-        .unwrap();
-        if rows.len() >= n {
-            return rows;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("fewer than {n} usage records after 10 s");
+    let columns = "conversation_id, prompt_tokens, completion_tokens, estimated, outcome";
+    app.usage_rows(columns, n).await
 }
