@@ -46,6 +46,7 @@ pub async fn authenticate(
     }
     let filter = settings.user_filter.replace("{login}", &ldap_escape(login));
     let attributes = vec![
+        settings.id_attribute.as_str(),
         settings.username_attribute.as_str(),
         settings.email_attribute.as_str(),
         settings.name_attribute.as_str(),
@@ -80,8 +81,10 @@ pub async fn authenticate(
     };
     let _ = service.unbind().await;
     let first = |name: &str| attribute(&entry.attrs, name).map(str::to_string);
+    let id = stable_id(&entry, &settings.id_attribute);
     Ok(Outcome::Found(Identity {
-        subject: entry.dn.clone(),
+        former_subject: id.is_some().then(|| entry.dn.clone()),
+        subject: id.unwrap_or_else(|| entry.dn.clone()),
         email: first(&settings.email_attribute).filter(|e| e.contains('@') && e.len() <= 254),
         // The directory is the organisation's own record of its people.
         email_verified: true,
@@ -90,6 +93,22 @@ pub async fn authenticate(
         roles: (!settings.admin_groups.is_empty()).then(|| groups.clone()),
         groups,
     }))
+}
+
+/// The entry's stable id (`id_attribute`): its text, or a binary value such as Active
+/// Directory's `objectGUID` in hex; `None` when the entry has none.
+fn stable_id(entry: &SearchEntry, name: &str) -> Option<String> {
+    if let Some(text) = attribute(&entry.attrs, name).filter(|t| !t.is_empty() && t.len() <= 200) {
+        return Some(format!("{name}:{text}"));
+    }
+    let bytes = entry
+        .bin_attrs
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .and_then(|(_, values)| values.first())
+        .filter(|v| !v.is_empty() && v.len() <= 64)?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Some(format!("{name}:{hex}"))
 }
 
 async fn connect(settings: &LdapSettings) -> Result<Ldap, Unavailable> {

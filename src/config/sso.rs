@@ -89,6 +89,10 @@ pub struct LdapSettings {
     /// Finds the person by what they typed; `{login}` is replaced (escaped).
     #[serde(default = "default_user_filter")]
     pub user_filter: String,
+    /// The entry's stable id, which stays when the entry is renamed or moved (`entryUUID`;
+    /// Active Directory: `objectGUID`); the DN stands in for an entry without one.
+    #[serde(default = "default_id_attribute")]
+    pub id_attribute: String,
     #[serde(default = "default_username_attribute")]
     pub username_attribute: String,
     #[serde(default = "default_email_attribute")]
@@ -128,6 +132,9 @@ fn default_user_filter() -> String {
 }
 fn default_username_attribute() -> String {
     "uid".into()
+}
+fn default_id_attribute() -> String {
+    "entryUUID".into()
 }
 fn default_email_attribute() -> String {
     "mail".into()

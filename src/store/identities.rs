@@ -68,6 +68,18 @@ pub async fn link_identity(
     Ok(())
 }
 
+/// Keys the link of `from` at `provider` by `to` instead (a directory entry now known by its
+/// stable id rather than its DN).
+pub async fn move_identity(db: &Db, provider: &str, from: &str, to: &str) -> Result<()> {
+    sqlx::query("UPDATE user_identities SET subject = $3 WHERE provider = $1 AND subject = $2")
+        .bind(provider)
+        .bind(from)
+        .bind(to)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 /// Notes a sign-in through the identity, with the email the provider gave this time.
 pub async fn touch_identity(
     db: &Db,

@@ -186,3 +186,52 @@ async fn with_the_directory_down_local_accounts_still_sign_in() {
     );
     assert_eq!(app.login(ADMIN, PASSWORD).await.status(), 200);
 }
+
+/// The directory's administrator changes an entry, as a directory's own tools would.
+async fn directory_admin(port: u16) -> ldap3::Ldap {
+    let (conn, mut ldap) = ldap3::LdapConnAsync::new(&format!("ldap://127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    ldap3::drive!(conn);
+    ldap.simple_bind("cn=admin,dc=example,dc=org", "admin-secret")
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    ldap
+}
+
+/// People are known by their entry's `entryUUID`, so a renamed entry keeps its account; an
+/// account linked by DN (as before the entry's id was used) keeps signing in too.
+#[tokio::test]
+async fn a_renamed_entry_keeps_its_account() {
+    let slapd = Slapd::start().await;
+    let (app, _) = app(Backend::Sqlite, directory(slapd.port)).await;
+    let zoe = me(&app, "zoe", "zoe-pass").await;
+
+    // Renamed (the uid stays, so she still signs in with it): the same account.
+    let mut ldap = directory_admin(slapd.port).await;
+    ldap.modifydn("uid=zoe,ou=people,dc=example,dc=org", "cn=Zoe", false, None)
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let renamed = me(&app, "zoe", "zoe-pass").await;
+    assert_eq!(renamed["id"], zoe["id"], "{renamed}");
+
+    // A link keyed by the entry's DN moves to its id at the next sign-in.
+    let db = app.store();
+    let dn = "cn=Zoe,ou=people,dc=example,dc=org";
+    sqlx::query("UPDATE user_identities SET subject = $1 WHERE provider = 'ldap'")
+        .bind(dn)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(me(&app, "zoe", "zoe-pass").await["id"], zoe["id"]);
+    let subject: String =
+        sqlx::query_scalar("SELECT subject FROM user_identities WHERE provider = 'ldap'")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert!(subject.starts_with("entryUUID:"), "{subject}");
+}

@@ -110,15 +110,34 @@ pub async fn account_for(
     Ok((user, found))
 }
 
+/// The account the identity is linked to, under its subject or its former one (then moved to
+/// the subject).
+async fn linked_account(
+    state: &AppState,
+    provider: &Policy<'_>,
+    identity: &Identity,
+) -> Result<Option<users::UserRow>> {
+    let id = provider.id;
+    if let Some(link) = identities::find_identity(&state.db, id, &identity.subject).await? {
+        return users::get_user(&state.db, &link.user_id).await;
+    }
+    let Some(former) = identity.former_subject.as_deref() else {
+        return Ok(None);
+    };
+    let Some(link) = identities::find_identity(&state.db, id, former).await? else {
+        return Ok(None);
+    };
+    identities::move_identity(&state.db, id, former, &identity.subject).await?;
+    users::get_user(&state.db, &link.user_id).await
+}
+
 async fn find_or_create(
     state: &AppState,
     provider: &Policy<'_>,
     identity: &Identity,
     invite_code: Option<&str>,
 ) -> Result<(users::UserRow, Found)> {
-    if let Some(link) = identities::find_identity(&state.db, provider.id, &identity.subject).await?
-        && let Some(user) = users::get_user(&state.db, &link.user_id).await?
-    {
+    if let Some(user) = linked_account(state, provider, identity).await? {
         return Ok((user, Found::Linked));
     }
     if provider.link_by_email
@@ -342,6 +361,7 @@ mod tests {
             name: name.map(String::from),
             groups: Vec::new(),
             roles: None,
+            former_subject: None,
         }
     }
 

@@ -22,6 +22,9 @@ pub struct Identity {
     pub groups: Vec<String>,
     /// The values of the provider's `role_claim`, when one is configured.
     pub roles: Option<Vec<String>>,
+    /// What the person was known by before `subject` (LDAP: the entry's DN, which identities
+    /// were keyed by before the entry's id was); a link under it moves to `subject`.
+    pub former_subject: Option<String>,
 }
 
 impl Identity {
@@ -51,6 +54,7 @@ impl Identity {
             email_verified,
             username: text("preferred_username"),
             name: text("name"),
+            former_subject: None,
             groups: provider
                 .groups_claim
                 .as_deref()
