@@ -126,14 +126,18 @@ pub async fn delete_retained(db: &Db, now: i64, batch: i64) -> Result<u64> {
         .rows_affected())
 }
 
+/// A message that mentions upload `u`. Only its owner can attach an upload, so only the
+/// owner's conversations are searched (through their indexes), not every message there is.
+const MENTIONED: &str = "SELECT 1 FROM conversations c JOIN messages m ON m.conversation_id = c.id \
+     WHERE c.user_id = u.user_id AND m.content LIKE '%' || u.id || '%'";
+
 /// Deletes up to `batch` uploads made before `before` that no message mentions (never sent,
 /// or their conversation is gone); how many went.
 pub async fn delete_orphan_uploads(db: &Db, before: i64, batch: i64) -> Result<u64> {
-    Ok(sqlx::query(
+    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
         "DELETE FROM uploads WHERE id IN (SELECT u.id FROM uploads u WHERE u.created_at < $1 \
-         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.content LIKE '%' || u.id || '%') \
-         LIMIT $2)",
-    )
+             AND NOT EXISTS ({MENTIONED}) LIMIT $2)"
+    )))
     .bind(before)
     .bind(batch)
     .execute(db.pool())
@@ -143,10 +147,9 @@ pub async fn delete_orphan_uploads(db: &Db, before: i64, batch: i64) -> Result<u
 
 /// Uploads made before `before` that no message mentions.
 pub async fn orphan_uploads_due(db: &Db, before: i64) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM uploads u WHERE u.created_at < $1 \
-         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.content LIKE '%' || u.id || '%')",
-    )
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM uploads u WHERE u.created_at < $1 AND NOT EXISTS ({MENTIONED})"
+    )))
     .bind(before)
     .fetch_one(db.pool())
     .await?)
