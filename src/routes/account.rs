@@ -1,11 +1,9 @@
-//! A user's own data: the export of all of it in one archive, and the deletion of the account
-//! (after `auth.deletion_grace`, during which its owner may cancel). Admins see and run the
+//! A user's own data: the deletion of the account (after `auth.deletion_grace`, during which
+//! its owner may cancel; the export of all of it is in `export.rs`). Admins see and run the
 //! data lifecycle (accounts due, retention, orphaned uploads).
 
-use std::io::Write;
-
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use serde::{Deserialize, Serialize};
@@ -18,13 +16,9 @@ use crate::auth::{AdminUser, AuthUser, ClientInfo, Via, password};
 use crate::data_lifecycle::{self, ORPHAN_GRACE_MS, Swept};
 use crate::error::{Error, ErrorResponse, Result};
 use crate::extract::Json;
-use crate::routes::conversations::ConversationView;
-use crate::routes::keys::ApiKeyView;
-use crate::routes::messages::{active_branch, markdown, views};
 use crate::routes::views::rfc3339;
 use crate::state::AppState;
-use crate::store::{api_keys, uploads, users};
-use crate::store::{conversations, groups, lifecycle, messages, now_ms, presets, shares};
+use crate::store::{groups, lifecycle, now_ms, users};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -67,7 +61,6 @@ pub struct LifecyclePreview {
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(export))
         .routes(routes!(delete_account))
         .routes(routes!(cancel_deletion))
         .routes(routes!(preview))
@@ -76,112 +69,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Account pages need a signed-in session: a leaked API key cannot take the account's data
 /// away in one request or delete it.
-fn session_only(user: &AuthUser, what: &'static str) -> Result<()> {
+pub(super) fn session_only(user: &AuthUser, what: &'static str) -> Result<()> {
     match user.via {
         Via::Session { .. } => Ok(()),
         Via::ApiKey { .. } => Err(Error::Forbidden(what)),
     }
-}
-
-/// All of the caller's data in one `.zip`: `account.json` (profile, groups, custom
-/// instructions, API keys without secrets, presets, share links), each conversation as
-/// `conversations/<id>.json` (every message, branches included) and `.md` (the branch shown),
-/// and the uploaded files under `uploads/`.
-#[utoipa::path(get, path = "/api/auth/export", tag = "auth", security(("bearer" = [])),
-    responses(
-        (status = 200, description = "the archive", content_type = "application/zip", body = Vec<u8>),
-        (status = 401, description = "not signed in", body = ErrorResponse),
-        (status = 403, description = "an API key (the export takes a signed-in session)", body = ErrorResponse),
-    ))]
-async fn export(
-    State(state): State<AppState>,
-    user: AuthUser,
-    client: ClientInfo,
-) -> Result<Response> {
-    session_only(
-        &user,
-        "exporting your data takes a signed-in session, not an API key",
-    )?;
-    let row = users::get_user(&state.db, &user.id)
-        .await?
-        .ok_or(Error::Unauthorized)?;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let json = |value: &serde_json::Value| serde_json::to_vec_pretty(value).unwrap_or_default();
-    let keys = api_keys::list_api_keys(&state.db, &user.id, None, 1000).await?;
-    let account = serde_json::json!({
-        "exported_at": rfc3339(now_ms()),
-        "user": crate::routes::views::UserView::from(&row),
-        "groups": groups::groups_of_user(&state.db, &user.id).await?
-            .into_iter().map(|g| serde_json::json!({"id": g.id, "name": g.name})).collect::<Vec<_>>(),
-        "custom_instructions": users::custom_instructions(&state.db, &user.id).await?,
-        "api_keys": keys.iter().map(ApiKeyView::from).collect::<Vec<_>>(),
-        "presets": presets::visible_to(&state.db, &user.id).await?.into_iter()
-            .filter(|p| p.user_id.is_some())
-            .map(|p| serde_json::json!({"title": p.title, "content": p.content, "agent_id": p.agent_id}))
-            .collect::<Vec<_>>(),
-        "shares": shares::list_shares(&state.db, &user.id, None).await?.into_iter()
-            .map(|s| serde_json::json!({"id": s.id, "conversation_id": s.conversation_id,
-                "title": s.title, "created_at": rfc3339(s.created_at)}))
-            .collect::<Vec<_>>(),
-    });
-    files.push(("account.json".into(), json(&account)));
-    let all = conversations::all_of_user(&state.db, &user.id).await?;
-    for conversation in &all {
-        let rows = messages::list_messages(&state.db, &conversation.id).await?;
-        let every: Vec<_> = rows.iter().collect();
-        let doc = serde_json::json!({
-            "conversation": ConversationView::from(conversation),
-            "messages": views(&rows, &every),
-        });
-        let name = format!("conversations/{}", conversation.id);
-        files.push((format!("{name}.json"), json(&doc)));
-        let title = if conversation.title.is_empty() {
-            "Conversation"
-        } else {
-            &conversation.title
-        };
-        let shown = active_branch(&rows, conversation.current_message_id.as_deref());
-        files.push((format!("{name}.md"), markdown(title, &shown).into_bytes()));
-    }
-    for upload in uploads::all_of_user(&state.db, &user.id).await? {
-        let name = crate::uploads::clean_name(&upload.name).unwrap_or_else(|_| "file".into());
-        files.push((format!("uploads/{}-{name}", upload.id), upload.data));
-    }
-    let count = files.len();
-    let archive = tokio::task::spawn_blocking(move || zip_of(files))
-        .await
-        .map_err(anyhow::Error::from)??;
-    let event = Event::new("user.export", Some(&user.id))
-        .target("user", &user.id)
-        .details(serde_json::json!({ "conversations": all.len(), "files": count }));
-    record(&state, &client, event).await;
-    let filename = format!(
-        "llmchat-export-{}-{}.zip",
-        row.username,
-        &rfc3339(now_ms())[..10]
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/zip".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                crate::uploads::content_disposition(&filename).replacen("inline", "attachment", 1),
-            ),
-        ],
-        archive,
-    )
-        .into_response())
-}
-
-fn zip_of(files: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in files {
-        zip.start_file(name, options).map_err(anyhow::Error::from)?;
-        zip.write_all(&data).map_err(anyhow::Error::from)?;
-    }
-    Ok(zip.finish().map_err(anyhow::Error::from)?.into_inner())
 }
 
 /// Asks for the account's deletion: its API keys and other sessions end now, and after

@@ -13,6 +13,7 @@ mod auth;
 mod budgets;
 mod chat;
 mod conversations;
+mod export;
 mod health;
 pub mod internal;
 mod keys;
@@ -131,6 +132,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(health::router())
         .merge(auth::router())
         .merge(account::router())
+        .merge(export::router())
         .merge(login::router())
         .merge(registration::router())
         .merge(sso::router())

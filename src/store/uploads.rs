@@ -207,10 +207,11 @@ pub async fn delete_older_than(db: &Db, before: i64, batch: i64) -> Result<u64> 
     .rows_affected())
 }
 
-/// Every upload of the user's, bytes included, oldest first (for their data export).
-pub async fn all_of_user(db: &Db, user_id: &str) -> Result<Vec<UploadRow>> {
+/// Every upload of the user's without its bytes, oldest first (for their data export, which
+/// reads the bytes one file at a time).
+pub async fn list_all_meta(db: &Db, user_id: &str) -> Result<Vec<UploadMeta>> {
     Ok(sqlx::query_as(
-        "SELECT id, user_id, name, mime, size, sha256, data, created_at FROM uploads \
+        "SELECT id, name, mime, size, created_at FROM uploads \
          WHERE user_id = $1 ORDER BY created_at, id",
     )
     .bind(user_id)
