@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { agentsApi, isAbort, type Agent, type AgentInit, type InteractiveField } from '../api';
 import { AgentAvatar } from './AgentAvatar';
+import { AppField, AppFieldSelect } from './AppField';
 
 /** The empty conversation: the agent's welcome, suggested questions and input variables. */
 export function NewChat({ agent, variables, onVariables, onSuggestion }: {
@@ -64,20 +65,9 @@ function VariablesForm({ fields, values, onChange }: {
         const value = values[field.name] ?? '';
         const set = (v: string) => onChange({ ...values, [field.name]: v });
         return (
-          <div className="field" key={field.name}>
-            <label htmlFor={fieldId}>
-              {field.label || field.name}
-              {field.required && <span className="required"> ({t('chat.required')})</span>}
-            </label>
+          <AppField key={field.name} id={fieldId} field={field}>
             {field.options.length > 0 || field.kind === 'select' ? (
-              <select id={fieldId} value={value} onChange={(e) => set(e.target.value)} required={field.required}>
-                <option value="" />
-                {field.options.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
+              <AppFieldSelect id={fieldId} field={field} value={value} onChange={set} />
             ) : field.kind === 'textarea' || field.kind === 'paragraph' ? (
               <textarea id={fieldId} value={value} onChange={(e) => set(e.target.value)} required={field.required} rows={3} />
             ) : (
@@ -89,7 +79,7 @@ function VariablesForm({ fields, values, onChange }: {
                 required={field.required}
               />
             )}
-          </div>
+          </AppField>
         );
       })}
     </fieldset>

@@ -3,10 +3,10 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort, sharesApi, type Share } from '../api';
-import { copyText } from '../lib/clipboard';
 import { describeError, fieldError } from '../lib/errors';
 import { newShareBody, SHARE_EXPIRIES, shareStatus, shareUrl, type ShareExpiry } from '../lib/shares';
 import { formatDate } from '../lib/time';
+import { useCopy } from '../lib/useCopy';
 import { ConfirmDialog } from './ConfirmDialog';
 import { CopyField } from './CopyField';
 import { CheckIcon, CopyIcon } from './icons';
@@ -180,14 +180,9 @@ export function ShareStatusBadge({ status }: { status: ReturnType<typeof shareSt
 /** Copies the link's full address; a tick for a moment says it worked. */
 export function CopyLinkButton({ share }: { share: Share }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(timer);
-  }, [copied]);
+  const { copied, copy } = useCopy();
   return (
-    <button type="button" className="button small" onClick={async () => setCopied(await copyText(shareUrl(share)))} data-testid="share-copy">
+    <button type="button" className="button small" onClick={() => void copy(shareUrl(share))} data-testid="share-copy">
       {copied ? <CheckIcon /> : <CopyIcon />} {copied ? t('common.copied') : t('share.copyLink')}
     </button>
   );

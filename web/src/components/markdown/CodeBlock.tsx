@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { toJsxRuntime } from 'hast-util-to-jsx-runtime';
 import { Fragment, jsx, jsxs } from 'react/jsx-runtime';
-import { copyText } from '../../lib/clipboard';
+import { useCopy } from '../../lib/useCopy';
 import { CheckIcon, CopyIcon } from '../icons';
 
 type Highlighter = typeof import('./highlight');
@@ -12,7 +12,7 @@ let highlighter: Promise<Highlighter> | undefined;
 export function CodeBlock({ code, language }: { code: string; language: string | undefined }) {
   const { t } = useTranslation();
   const [highlighted, setHighlighted] = useState<{ code: string; node: ReactNode } | undefined>();
-  const [copied, setCopied] = useState(false);
+  const { copied, copy } = useCopy();
 
   useEffect(() => {
     let live = true;
@@ -29,12 +29,6 @@ export function CodeBlock({ code, language }: { code: string; language: string |
     };
   }, [code, language]);
 
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(timer);
-  }, [copied]);
-
   return (
     <div className="code-block">
       <div className="code-block-header">
@@ -42,7 +36,7 @@ export function CodeBlock({ code, language }: { code: string; language: string |
         <button
           type="button"
           className="code-block-copy"
-          onClick={async () => setCopied(await copyText(code))}
+          onClick={() => void copy(code)}
           aria-label={t('chat.copyCode')}
         >
           {copied ? <CheckIcon /> : <CopyIcon />}

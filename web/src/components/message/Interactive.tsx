@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useChat } from '../../stores/chat';
+import { AppField, AppFieldSelect } from '../AppField';
 import type { PartOf } from './parts';
 
 /** An upstream question: options to pick or a form to fill; the answer continues the turn. */
@@ -32,26 +33,20 @@ export function Interactive({ part, active }: { part: PartOf<'interactive'>; act
             send(summary, values);
           }}
         >
-          {(part.fields ?? []).map((field) => (
-            <div className="field" key={field.name}>
-              <label htmlFor={`${id}-${field.name}`}>
-                {field.label || field.name}
-                {field.required && <span className="required"> ({t('chat.required')})</span>}
-              </label>
-              {field.options.length > 0 ? (
-                <select id={`${id}-${field.name}`} required={field.required} value={values[field.name] ?? ''} onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}>
-                  <option value="" />
-                  {field.options.map((o) => (
-                    <option key={o.value} value={o.value}>
-                      {o.label}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <input id={`${id}-${field.name}`} required={field.required} value={values[field.name] ?? ''} onChange={(e) => setValues({ ...values, [field.name]: e.target.value })} />
-              )}
-            </div>
-          ))}
+          {(part.fields ?? []).map((field) => {
+            const fieldId = `${id}-${field.name}`;
+            const value = values[field.name] ?? '';
+            const set = (v: string) => setValues({ ...values, [field.name]: v });
+            return (
+              <AppField key={field.name} id={fieldId} field={field}>
+                {field.options.length > 0 ? (
+                  <AppFieldSelect id={fieldId} field={field} value={value} onChange={set} />
+                ) : (
+                  <input id={fieldId} required={field.required} value={value} onChange={(e) => set(e.target.value)} />
+                )}
+              </AppField>
+            );
+          })}
           <button type="submit" className="button small primary" disabled={!active}>
             {t('chat.formSubmit')}
           </button>

@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort, presetsApi, type AdminAgent, type Preset } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { PresetContentField, PresetTitleField } from '../../components/PresetFields';
 import { describeError, fieldError } from '../../lib/errors';
 import { byTitle } from '../../lib/presets';
 
@@ -20,7 +21,6 @@ export function SharedPresetsDialog({ agent, onClose }: { agent: AdminAgent; onC
   const [busy, setBusy] = useState(false);
   const [deleting, setDeleting] = useState<Preset | null>(null);
   const titleId = useId();
-  const ids = { title: useId(), content: useId() };
   useEffect(() => {
     const element = dialog.current;
     if (element && !element.open && typeof element.showModal === 'function') element.showModal();
@@ -109,44 +109,8 @@ export function SharedPresetsDialog({ agent, onClose }: { agent: AdminAgent; onC
       )}
       <form className="form" onSubmit={create} aria-label={t('presets.new')} data-testid="shared-preset-form">
         <h3 className="share-links-title">{t('presets.new')}</h3>
-        <div className={`field${errors.title ? ' invalid' : ''}`}>
-          <label htmlFor={ids.title}>{t('presets.name')}</label>
-          <input
-            id={ids.title}
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-            required
-            maxLength={100}
-            autoComplete="off"
-            aria-invalid={errors.title ? true : undefined}
-            aria-describedby={errors.title ? `${ids.title}-error` : undefined}
-            data-testid="shared-preset-title"
-          />
-          {errors.title && (
-            <span className="form-error" id={`${ids.title}-error`} role="alert" data-testid="field-error">
-              {errors.title}
-            </span>
-          )}
-        </div>
-        <div className={`field${errors.content ? ' invalid' : ''}`}>
-          <label htmlFor={ids.content}>{t('presets.content')}</label>
-          <textarea
-            id={ids.content}
-            rows={4}
-            value={content}
-            onChange={(e) => setContent(e.target.value)}
-            required
-            maxLength={8000}
-            aria-invalid={errors.content ? true : undefined}
-            aria-describedby={errors.content ? `${ids.content}-error` : undefined}
-            data-testid="shared-preset-content"
-          />
-          {errors.content && (
-            <span className="form-error" id={`${ids.content}-error`} role="alert" data-testid="field-error">
-              {errors.content}
-            </span>
-          )}
-        </div>
+        <PresetTitleField label={t('presets.name')} value={title} onChange={setTitle} error={errors.title} testId="shared-preset-title" />
+        <PresetContentField label={t('presets.content')} value={content} onChange={setContent} error={errors.content} testId="shared-preset-content" />
         {error && (
           <p className="form-error" role="alert" data-testid="shared-presets-error">
             {error}

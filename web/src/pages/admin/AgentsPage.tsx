@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { adminApi, ApiError, type AdminAgent, type AgentAccess, type ConnectionTest, type Group } from '../../api';
 import { AgentAvatar } from '../../components/AgentAvatar';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { TableHead } from '../../components/TableHead';
 import { describeError } from '../../lib/errors';
 import { formatNumber } from '../../lib/format';
 import { useAgents } from '../../stores/agents';
@@ -102,19 +103,10 @@ export default function AgentsPage() {
       {agents.data && (
         <div className="table-wrap">
           <table className="table stacked" data-testid="agents-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('agents.name')}</th>
-                <th scope="col">{t('agents.provider')}</th>
-                <th scope="col">{t('agents.source')}</th>
-                <th scope="col">{t('agents.status')}</th>
-                <th scope="col">{t('agents.access')}</th>
-                <th scope="col">{t('agents.connection')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('agents.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[t('agents.name'), t('agents.provider'), t('agents.source'), t('agents.status'), t('agents.access'), t('agents.connection')]}
+              actions={t('agents.actions')}
+            />
             <tbody>
               {agents.data.map((agent) => (
                 <tr key={agent.id} data-testid="agent-row" data-agent={agent.id}>

@@ -1,8 +1,9 @@
 // A user's or a group's budget: tokens per day and cost per month, each empty for no limit.
 // Saving both empty removes the budget (the server answers 204), as "Remove" does.
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type Budget } from '../../api';
+import { InputField } from '../../components/FormField';
 import { describeError, fieldError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { limitText, parseAmount, parseTokens } from '../../lib/budgets';
@@ -27,7 +28,6 @@ export function BudgetForm({ scope, id, currency, budget, onChange, autoFocus }:
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { tokens: useId(), cost: useId() };
 
   /** Runs a change; shows the server's refusal on its field, or under the form. */
   async function run(change: () => Promise<Budget | null>) {
@@ -62,40 +62,29 @@ export function BudgetForm({ scope, id, currency, budget, onChange, autoFocus }:
     void run(() => adminApi.putBudget(scope, id, { tokens_per_day: tokensPerDay, cost_per_month: costPerMonth }));
   }
 
-  const field = (name: Field, inputId: string, label: string, hint: string, value: string, set: (v: string) => void, testId: string, integer: boolean) => (
-    <div className={`field${errors[name] ? ' invalid' : ''}`}>
-      <label htmlFor={inputId}>{label}</label>
-      <input
-        id={inputId}
-        // Text, not a number input: a browser empties a number input it cannot read, which
-        // would read as "no limit".
-        type="text"
-        inputMode={integer ? 'numeric' : 'decimal'}
-        value={value}
-        onChange={(e) => set(e.target.value)}
-        placeholder={t('budgets.noLimit')}
-        autoComplete="off"
-        autoFocus={autoFocus && name === 'tokens_per_day'}
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={`${inputId}-hint${errors[name] ? ` ${inputId}-error` : ''}`}
-        data-testid={testId}
-      />
-      <span className="hint" id={`${inputId}-hint`}>
-        {hint}
-      </span>
-      {errors[name] && (
-        <span className="form-error" id={`${inputId}-error`} role="alert" data-testid="field-error">
-          {errors[name]}
-        </span>
-      )}
-    </div>
+  const field = (name: Field, label: string, hint: string, value: string, set: (v: string) => void, testId: string, integer: boolean) => (
+    <InputField
+      label={label}
+      // Text, not a number input: a browser empties a number input it cannot read, which
+      // would read as "no limit".
+      type="text"
+      inputMode={integer ? 'numeric' : 'decimal'}
+      value={value}
+      onChange={(e) => set(e.target.value)}
+      placeholder={t('budgets.noLimit')}
+      autoComplete="off"
+      autoFocus={autoFocus && name === 'tokens_per_day'}
+      hint={hint}
+      error={errors[name]}
+      testId={testId}
+    />
   );
 
   return (
     <form className="form budget-form" onSubmit={submit} noValidate data-testid="budget-form" data-budget={budget ? 'set' : 'none'}>
       <div className="field-row">
-        {field('tokens_per_day', ids.tokens, t('budgets.tokens'), t('budgets.tokensHint'), tokens, setTokens, 'budget-tokens', true)}
-        {field('cost_per_month', ids.cost, t('budgets.cost', { currency }), t('budgets.costHint'), cost, setCost, 'budget-cost', false)}
+        {field('tokens_per_day', t('budgets.tokens'), t('budgets.tokensHint'), tokens, setTokens, 'budget-tokens', true)}
+        {field('cost_per_month', t('budgets.cost', { currency }), t('budgets.costHint'), cost, setCost, 'budget-cost', false)}
       </div>
       <p className="hint" data-testid="budget-state">
         {budget ? t('budgets.updated', { date: formatDateTime(budget.updated_at, i18n.language) }) : t('budgets.none')}

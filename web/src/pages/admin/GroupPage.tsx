@@ -6,10 +6,12 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { adminApi, ApiError, type AdminAgent, type Budget, type GroupDetail, type GroupMember, type User } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { TableHead } from '../../components/TableHead';
 import { describeError, fieldError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { parseRetention } from '../../lib/retention';
 import { BudgetForm } from './BudgetForm';
+import { GroupDescriptionField, GroupNameField } from './GroupFields';
 import { RetentionField } from './RetentionField';
 import { LoadError, Loading, NoticeBanner, PageTitle, StatusBadge, type Notice } from './shared';
 import { useLoad } from './useLoad';
@@ -103,16 +105,7 @@ function Group({ initial }: { initial: GroupDetail }) {
         ) : (
           <div className="table-wrap">
             <table className="table stacked" data-testid="group-members-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('groups.username')}</th>
-                  <th scope="col">{t('groups.source')}</th>
-                  <th scope="col">{t('groups.addedAt')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('agents.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={[t('groups.username'), t('groups.source'), t('groups.addedAt')]} actions={t('agents.actions')} />
               <tbody>
                 {group.members.map((member) => (
                   <MemberRow
@@ -208,7 +201,6 @@ function Details({ group, onSaved }: { group: GroupDetail; onSaved: (group: Grou
   const [errors, setErrors] = useState<{ name?: string; description?: string; retention_days?: string }>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { name: useId(), description: useId() };
   const days = parseRetention(retention);
   const patch = {
     ...(name.trim() !== group.name ? { name: name.trim() } : {}),
@@ -246,43 +238,8 @@ function Details({ group, onSaved }: { group: GroupDetail; onSaved: (group: Grou
     <form className="card form" onSubmit={submit} aria-labelledby="group-details-title" data-testid="group-details">
       <h3 id="group-details-title">{t('groups.details')}</h3>
       <div className="field-row">
-        <div className={`field${errors.name ? ' invalid' : ''}`}>
-          <label htmlFor={ids.name}>{t('groups.name')}</label>
-          <input
-            id={ids.name}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            maxLength={64}
-            autoComplete="off"
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={errors.name ? `${ids.name}-error` : undefined}
-            data-testid="group-edit-name"
-          />
-          {errors.name && (
-            <span className="form-error" id={`${ids.name}-error`} role="alert" data-testid="field-error">
-              {errors.name}
-            </span>
-          )}
-        </div>
-        <div className={`field${errors.description ? ' invalid' : ''}`}>
-          <label htmlFor={ids.description}>{t('groups.description')}</label>
-          <input
-            id={ids.description}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            maxLength={500}
-            autoComplete="off"
-            aria-invalid={errors.description ? true : undefined}
-            aria-describedby={errors.description ? `${ids.description}-error` : undefined}
-            data-testid="group-edit-description"
-          />
-          {errors.description && (
-            <span className="form-error" id={`${ids.description}-error`} role="alert" data-testid="field-error">
-              {errors.description}
-            </span>
-          )}
-        </div>
+        <GroupNameField label={t('groups.name')} value={name} onChange={setName} error={errors.name} testId="group-edit-name" />
+        <GroupDescriptionField label={t('groups.description')} value={description} onChange={setDescription} error={errors.description} testId="group-edit-description" />
       </div>
       <RetentionField value={retention} onChange={setRetention} error={errors.retention_days} testId="group-edit-retention" />
       {error && (

@@ -1,12 +1,13 @@
 // Groups: every group with its members and the agents it may use, and a form to create one.
 // A group's own page (GroupPage) manages its members; Agents → Access restricts an agent.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type AdminAgent, type GroupDetail } from '../../api';
 import { describeError, fieldError } from '../../lib/errors';
 import { formatNumber } from '../../lib/format';
 import { parseRetention } from '../../lib/retention';
+import { GroupDescriptionField, GroupNameField } from './GroupFields';
 import { RetentionField, RetentionText } from './RetentionField';
 import { LoadError, Loading, NoticeBanner, PageTitle, type Notice } from './shared';
 import { useLoad } from './useLoad';
@@ -114,7 +115,6 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupDetail) => void })
   const [errors, setErrors] = useState<{ name?: string; description?: string; retention_days?: string }>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { name: useId(), description: useId() };
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
 
@@ -150,47 +150,8 @@ function CreateGroup({ onCreated }: { onCreated: (group: GroupDetail) => void })
   return (
     <form className="card form" onSubmit={submit} aria-label={t('groups.new')} data-testid="create-group">
       <div className="field-row">
-        <div className={`field${errors.name ? ' invalid' : ''}`}>
-          <label htmlFor={ids.name}>{t('groups.name')}</label>
-          <input
-            ref={first}
-            id={ids.name}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            maxLength={64}
-            autoComplete="off"
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby={`${ids.name}-hint${errors.name ? ` ${ids.name}-error` : ''}`}
-            data-testid="group-name"
-          />
-          <span className="hint" id={`${ids.name}-hint`}>
-            {t('groups.nameHint')}
-          </span>
-          {errors.name && (
-            <span className="form-error" id={`${ids.name}-error`} role="alert" data-testid="field-error">
-              {errors.name}
-            </span>
-          )}
-        </div>
-        <div className={`field${errors.description ? ' invalid' : ''}`}>
-          <label htmlFor={ids.description}>{t('groups.descriptionOptional')}</label>
-          <input
-            id={ids.description}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            maxLength={500}
-            autoComplete="off"
-            aria-invalid={errors.description ? true : undefined}
-            aria-describedby={errors.description ? `${ids.description}-error` : undefined}
-            data-testid="group-description"
-          />
-          {errors.description && (
-            <span className="form-error" id={`${ids.description}-error`} role="alert" data-testid="field-error">
-              {errors.description}
-            </span>
-          )}
-        </div>
+        <GroupNameField ref={first} label={t('groups.name')} value={name} onChange={setName} hint={t('groups.nameHint')} error={errors.name} testId="group-name" />
+        <GroupDescriptionField label={t('groups.descriptionOptional')} value={description} onChange={setDescription} error={errors.description} testId="group-description" />
       </div>
       <RetentionField value={retention} onChange={setRetention} error={errors.retention_days} testId="group-retention-input" />
       {error && (

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { adminApi, type CreatedInvitation, type GroupRef, type Invitation, type Role } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyField } from '../../components/CopyField';
+import { TableHead } from '../../components/TableHead';
 import { describeError, fieldError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { invitationLink, parseExpiryDays } from '../../lib/invitations';
@@ -163,19 +164,10 @@ export function InvitationsSection() {
       {items && items.length > 0 && (
         <div className="table-wrap">
           <table className="table stacked" data-testid="invitations-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('invitations.note')}</th>
-                <th scope="col">{t('invitations.role')}</th>
-                <th scope="col">{t('invitations.groups')}</th>
-                <th scope="col">{t('invitations.status')}</th>
-                <th scope="col">{t('invitations.created_at')}</th>
-                <th scope="col">{t('invitations.expires_at')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('invitations.revoke')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[t('invitations.note'), t('invitations.role'), t('invitations.groups'), t('invitations.status'), t('invitations.created_at'), t('invitations.expires_at')]}
+              actions={t('invitations.revoke')}
+            />
             <tbody>
               {items.map((inv) => (
                 <tr key={inv.id} data-testid="invitation-row" data-status={inv.status}>

@@ -4,6 +4,8 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type AdminAgent, type Price } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { InputField } from '../../components/FormField';
+import { TableHead } from '../../components/TableHead';
 import { agentModels, formatMoney, limitText, parseAmount } from '../../lib/budgets';
 import { describeError, fieldError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
@@ -66,21 +68,10 @@ export default function PricesPage() {
           </dl>
           <div className="table-wrap">
             <table className="table stacked" data-testid="prices-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('prices.model')}</th>
-                  <th scope="col" className="num">
-                    {t('prices.inputShort')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('prices.outputShort')}
-                  </th>
-                  <th scope="col">{t('prices.updated')}</th>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('agents.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[t('prices.model'), { label: t('prices.inputShort'), num: true }, { label: t('prices.outputShort'), num: true }, t('prices.updated')]}
+                actions={t('agents.actions')}
+              />
               <tbody>
                 {items.length === 0 && (
                   <tr>
@@ -171,7 +162,7 @@ function PriceForm({ editing, currency, suggestions, onSaved, onCancel }: {
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { model: useId(), input: useId(), output: useId(), list: useId(), title: useId() };
+  const ids = { list: useId(), title: useId() };
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (editing) first.current?.focus();
@@ -206,41 +197,28 @@ function PriceForm({ editing, currency, suggestions, onSaved, onCancel }: {
     }
   }
 
-  const field = (name: Field, id: string, label: string, value: string, set: (v: string) => void, testId: string, extra: { hint?: string; list?: string; readOnly?: boolean; numeric?: boolean }) => (
-    <div className={`field${errors[name] ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      <input
-        ref={name === (editing ? 'input_per_million' : 'model') ? first : undefined}
-        id={id}
-        type="text"
-        inputMode={extra.numeric ? 'decimal' : undefined}
-        value={value}
-        onChange={(e) => set(e.target.value)}
-        readOnly={extra.readOnly}
-        list={extra.list}
-        maxLength={name === 'model' ? 200 : undefined}
-        autoComplete="off"
-        aria-invalid={errors[name] ? true : undefined}
-        aria-describedby={[extra.hint ? `${id}-hint` : '', errors[name] ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined}
-        data-testid={testId}
-      />
-      {extra.hint && (
-        <span className="hint" id={`${id}-hint`}>
-          {extra.hint}
-        </span>
-      )}
-      {errors[name] && (
-        <span className="form-error" id={`${id}-error`} role="alert" data-testid="field-error">
-          {errors[name]}
-        </span>
-      )}
-    </div>
+  const field = (name: Field, label: string, value: string, set: (v: string) => void, testId: string, extra: { hint?: string; list?: string; readOnly?: boolean; numeric?: boolean }) => (
+    <InputField
+      ref={name === (editing ? 'input_per_million' : 'model') ? first : undefined}
+      label={label}
+      type="text"
+      inputMode={extra.numeric ? 'decimal' : undefined}
+      value={value}
+      onChange={(e) => set(e.target.value)}
+      readOnly={extra.readOnly}
+      list={extra.list}
+      maxLength={name === 'model' ? 200 : undefined}
+      autoComplete="off"
+      hint={extra.hint}
+      error={errors[name]}
+      testId={testId}
+    />
   );
 
   return (
     <form className="card form price-form" onSubmit={submit} noValidate aria-labelledby={ids.title} data-testid="price-form" data-editing={editing?.model}>
       <h3 id={ids.title}>{editing ? t('prices.editTitle', { model: editing.model }) : t('prices.add')}</h3>
-      {field('model', ids.model, t('prices.model'), model, setModel, 'price-model', {
+      {field('model', t('prices.model'), model, setModel, 'price-model', {
         hint: editing ? t('prices.modelFixed') : t('prices.modelHint'),
         list: editing ? undefined : ids.list,
         readOnly: editing !== null,
@@ -251,8 +229,8 @@ function PriceForm({ editing, currency, suggestions, onSaved, onCancel }: {
         ))}
       </datalist>
       <div className="field-row">
-        {field('input_per_million', ids.input, t('prices.input', { currency }), input, setInput, 'price-input-field', { numeric: true })}
-        {field('output_per_million', ids.output, t('prices.output', { currency }), output, setOutput, 'price-output-field', { numeric: true })}
+        {field('input_per_million', t('prices.input', { currency }), input, setInput, 'price-input-field', { numeric: true })}
+        {field('output_per_million', t('prices.output', { currency }), output, setOutput, 'price-output-field', { numeric: true })}
       </div>
       {error && (
         <p className="form-error" role="alert">

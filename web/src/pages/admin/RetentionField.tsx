@@ -1,7 +1,7 @@
 // A group's retention: conversations of its members untouched for that many days are deleted
 // by the hourly data lifecycle pass; empty keeps them.
-import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
+import { InputField } from '../../components/FormField';
 import { RETENTION_MAX } from '../../lib/retention';
 
 export function RetentionField({ value, onChange, error, testId }: {
@@ -11,34 +11,23 @@ export function RetentionField({ value, onChange, error, testId }: {
   testId: string;
 }) {
   const { t } = useTranslation('admin');
-  const id = useId();
   return (
-    <div className={`field retention-field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{t('groups.retention')}</label>
-      <input
-        id={id}
-        type="number"
-        inputMode="numeric"
-        min={1}
-        max={RETENTION_MAX}
-        step={1}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        placeholder={t('groups.retentionPlaceholder')}
-        autoComplete="off"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-        data-testid={testId}
-      />
-      <span className="hint" id={`${id}-hint`}>
-        {t('groups.retentionHint')}
-      </span>
-      {error && (
-        <span className="form-error" id={`${id}-error`} role="alert" data-testid="field-error">
-          {error}
-        </span>
-      )}
-    </div>
+    <InputField
+      fieldClass="retention-field"
+      label={t('groups.retention')}
+      type="number"
+      inputMode="numeric"
+      min={1}
+      max={RETENTION_MAX}
+      step={1}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      placeholder={t('groups.retentionPlaceholder')}
+      autoComplete="off"
+      hint={t('groups.retentionHint')}
+      error={error}
+      testId={testId}
+    />
   );
 }
 

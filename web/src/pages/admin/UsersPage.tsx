@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { adminApi, type Budget, type Role, type User } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { TableHead } from '../../components/TableHead';
 import { describeError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 import { useAuth } from '../../stores/auth';
@@ -94,18 +95,7 @@ export default function UsersPage() {
       {users && (
         <div className="table-wrap">
           <table className="table stacked" data-testid="users-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('users.username')}</th>
-                <th scope="col">{t('users.email')}</th>
-                <th scope="col">{t('users.role')}</th>
-                <th scope="col">{t('users.status')}</th>
-                <th scope="col">{t('users.lastLogin')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('agents.actions')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={[t('users.username'), t('users.email'), t('users.role'), t('users.status'), t('users.lastLogin')]} actions={t('agents.actions')} />
             <tbody>
               {users.length === 0 && (
                 <tr>

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { uploadsApi, type Upload, type UploadUsage } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { TableHead } from '../../components/TableHead';
 import { describeError } from '../../lib/errors';
 import { formatBytes, formatPercent, timeSpan } from '../../lib/format';
 import { formatDate } from '../../lib/time';
@@ -97,15 +98,10 @@ export function FilesSection() {
       {files && files.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="files-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('settings.files.name')}</th>
-                <th scope="col">{t('settings.files.type')}</th>
-                <th scope="col" className="num">{t('settings.files.size')}</th>
-                <th scope="col">{t('settings.files.uploaded')}</th>
-                <th scope="col"><span className="visually-hidden">{t('settings.files.delete')}</span></th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[t('settings.files.name'), t('settings.files.type'), { label: t('settings.files.size'), num: true }, t('settings.files.uploaded')]}
+              actions={t('settings.files.delete')}
+            />
             <tbody>
               {files.map((file) => (
                 <tr key={file.id} data-testid="file-row">

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { keysApi, type ApiKey, type CreatedApiKey, type KeyScope } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyField } from '../../components/CopyField';
+import { TableHead } from '../../components/TableHead';
 import { expiryFrom, keySnippets, type ExpiryChoice } from '../../lib/apiKeys';
 import { describeError } from '../../lib/errors';
 import { formatDate } from '../../lib/time';
@@ -187,17 +188,10 @@ export function KeysSection() {
       {keys && keys.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="keys-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('settings.keyName')}</th>
-                <th scope="col">{t('settings.prefix')}</th>
-                <th scope="col">{t('settings.keyAgents')}</th>
-                <th scope="col">{t('settings.created')}</th>
-                <th scope="col">{t('settings.expires')}</th>
-                <th scope="col">{t('settings.lastUsed')}</th>
-                <th scope="col"><span className="visually-hidden">{t('settings.revoke')}</span></th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[t('settings.keyName'), t('settings.prefix'), t('settings.keyAgents'), t('settings.created'), t('settings.expires'), t('settings.lastUsed')]}
+              actions={t('settings.revoke')}
+            />
             <tbody>
               {keys.map((key) => (
                 <tr key={key.id} data-testid="key-row">

@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAbort, presetsApi, type Agent, type Preset } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { PresetContentField, PresetTitleField } from '../../components/PresetFields';
 import { describeError, fieldError } from '../../lib/errors';
 import { byTitle } from '../../lib/presets';
 import { useAgents } from '../../stores/agents';
@@ -168,7 +169,7 @@ function PresetForm({ editing, agents, onSaved, onCancel }: {
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { title: useId(), content: useId(), agent: useId() };
+  const agentId = useId();
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => {
     if (editing) first.current?.focus();
@@ -206,35 +207,16 @@ function PresetForm({ editing, agents, onSaved, onCancel }: {
     >
       <h3>{editing ? t('settings.presets.editTitle', { title: editing.title }) : t('settings.presets.new')}</h3>
       <div className="field-row">
-        <div className={`field${errors.title ? ' invalid' : ''}`}>
-          <label htmlFor={ids.title}>{t('settings.presets.name')}</label>
-          <input
-            ref={first}
-            id={ids.title}
-            value={title}
-            onChange={(e) => setTitle(e.target.value)}
-            required
-            maxLength={100}
-            autoComplete="off"
-            aria-invalid={errors.title ? true : undefined}
-            aria-describedby={errors.title ? `${ids.title}-error` : undefined}
-            data-testid="preset-title-input"
-          />
-          {errors.title && (
-            <span className="form-error" id={`${ids.title}-error`} role="alert" data-testid="field-error">
-              {errors.title}
-            </span>
-          )}
-        </div>
+        <PresetTitleField ref={first} label={t('settings.presets.name')} value={title} onChange={setTitle} error={errors.title} testId="preset-title-input" />
         <div className={`field${errors.agent_id ? ' invalid' : ''}`}>
-          <label htmlFor={ids.agent}>{t('settings.presets.agent')}</label>
+          <label htmlFor={agentId}>{t('settings.presets.agent')}</label>
           <select
-            id={ids.agent}
+            id={agentId}
             value={agent}
             onChange={(e) => setAgent(e.target.value)}
             disabled={!!editing}
             aria-invalid={errors.agent_id ? true : undefined}
-            aria-describedby={errors.agent_id ? `${ids.agent}-error` : editing ? `${ids.agent}-hint` : undefined}
+            aria-describedby={errors.agent_id ? `${agentId}-error` : editing ? `${agentId}-hint` : undefined}
             data-testid="preset-agent-select"
           >
             <option value="">{t('settings.presets.anyAgent')}</option>
@@ -246,36 +228,18 @@ function PresetForm({ editing, agents, onSaved, onCancel }: {
             {!listed && <option value={agent}>{agent}</option>}
           </select>
           {editing && (
-            <span className="hint" id={`${ids.agent}-hint`}>
+            <span className="hint" id={`${agentId}-hint`}>
               {t('settings.presets.agentFixed')}
             </span>
           )}
           {errors.agent_id && (
-            <span className="form-error" id={`${ids.agent}-error`} role="alert" data-testid="field-error">
+            <span className="form-error" id={`${agentId}-error`} role="alert" data-testid="field-error">
               {errors.agent_id}
             </span>
           )}
         </div>
       </div>
-      <div className={`field${errors.content ? ' invalid' : ''}`}>
-        <label htmlFor={ids.content}>{t('settings.presets.content')}</label>
-        <textarea
-          id={ids.content}
-          rows={4}
-          value={content}
-          onChange={(e) => setContent(e.target.value)}
-          required
-          maxLength={8000}
-          aria-invalid={errors.content ? true : undefined}
-          aria-describedby={errors.content ? `${ids.content}-error` : undefined}
-          data-testid="preset-content-input"
-        />
-        {errors.content && (
-          <span className="form-error" id={`${ids.content}-error`} role="alert" data-testid="field-error">
-            {errors.content}
-          </span>
-        )}
-      </div>
+      <PresetContentField label={t('settings.presets.content')} value={content} onChange={setContent} error={errors.content} testId="preset-content-input" />
       {error && (
         <p className="form-error" role="alert">
           {error}

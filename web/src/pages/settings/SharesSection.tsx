@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { isAbort, sharesApi, type Share } from '../../api';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyLinkButton, ShareStatusBadge } from '../../components/ShareDialog';
+import { TableHead } from '../../components/TableHead';
 import { describeError } from '../../lib/errors';
 import { shareStatus } from '../../lib/shares';
 import { formatDate } from '../../lib/time';
@@ -54,18 +55,10 @@ export function SharesSection() {
       {shares && shares.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="shares-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('share.settings.conversation')}</th>
-                <th scope="col">{t('share.settings.created')}</th>
-                <th scope="col">{t('share.settings.expires')}</th>
-                <th scope="col">{t('share.settings.status')}</th>
-                <th scope="col">{t('share.settings.access')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('share.revoke')}</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[t('share.settings.conversation'), t('share.settings.created'), t('share.settings.expires'), t('share.settings.status'), t('share.settings.access')]}
+              actions={t('share.revoke')}
+            />
             <tbody>
               {shares.map((share) => {
                 const status = shareStatus(share);
