@@ -198,12 +198,13 @@ fn llm_handles(agent: &str, provider: &'static str) -> LlmHandles {
     )
 }
 
-/// Counts an upstream failure by agent, provider and kind (`connect`, `timeout`,
+/// Counts an upstream failure by agent, provider and kind (`connect`, `interrupted`, `timeout`,
 /// `status_429`, `status_5xx`, `status_4xx`, `protocol`, `error_event`).
 pub fn count_upstream_error(agent: &str, provider: &'static str, error: &crate::llm::LlmError) {
     use crate::llm::LlmError;
     let kind = match error {
         LlmError::Connect(_) => "connect",
+        LlmError::Interrupted(_) => "interrupted",
         LlmError::IdleTimeout(_) => "timeout",
         LlmError::Protocol(_) => "protocol",
         LlmError::Upstream {

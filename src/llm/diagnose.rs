@@ -36,6 +36,12 @@ pub fn explain(error: &LlmError, url: &str) -> Diagnosis {
     let host = host_of(url);
     let (kind, message) = match error {
         LlmError::Connect(reason) => connect(reason, url, &host),
+        LlmError::Interrupted(reason) => (
+            FailureKind::Protocol,
+            format!(
+                "{url} answered, then its reply broke off ({reason}). Is a proxy or load balancer in between cutting long replies?"
+            ),
+        ),
         LlmError::IdleTimeout(seconds) => (
             FailureKind::Timeout,
             format!(

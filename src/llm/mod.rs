@@ -263,9 +263,13 @@ pub enum LlmError {
     /// The upstream sent something this protocol does not allow (invalid JSON in a chunk…).
     #[error("invalid upstream response: {0}")]
     Protocol(String),
-    /// No connection could be made, or it broke.
+    /// No connection could be made.
     #[error("cannot reach the upstream: {0}")]
     Connect(String),
+    /// The upstream answered, then its reply broke off (the connection closed or reset before
+    /// the reply was whole).
+    #[error("the upstream's reply broke off: {0}")]
+    Interrupted(String),
     /// Nothing arrived within the idle timeout.
     #[error("the upstream sent nothing for {0} s")]
     IdleTimeout(u64),
@@ -292,6 +296,7 @@ impl LlmError {
             LlmError::Upstream { status: None, .. } => "the provider reported an error".into(),
             LlmError::Protocol(_) => "the provider's answer could not be read".into(),
             LlmError::Connect(_) => "the provider could not be reached".into(),
+            LlmError::Interrupted(_) => "the provider's answer broke off".into(),
             LlmError::IdleTimeout(seconds) => format!("the provider sent nothing for {seconds} s"),
         }
     }
@@ -300,6 +305,7 @@ impl LlmError {
     pub fn code(&self) -> &'static str {
         match self {
             LlmError::Connect(_) => "upstream_unreachable",
+            LlmError::Interrupted(_) => "upstream_interrupted",
             LlmError::IdleTimeout(_) => "upstream_timeout",
             LlmError::Protocol(_) => "upstream_protocol_error",
             LlmError::Upstream {

@@ -315,7 +315,7 @@ pub async fn app_init(
 /// Worth another try: the connection, a timeout, rate limiting or a server error.
 fn retryable(error: &LlmError) -> bool {
     match error {
-        LlmError::Connect(_) | LlmError::IdleTimeout(_) => true,
+        LlmError::Connect(_) | LlmError::Interrupted(_) | LlmError::IdleTimeout(_) => true,
         LlmError::Upstream { status, .. } => matches!(status, Some(429) | Some(500..=599)),
         LlmError::Protocol(_) => false,
     }

@@ -163,6 +163,15 @@ async fn an_upstream_failure_is_an_error_event_and_a_failed_message(backend: Bac
         .all()
         .await;
     assert_eq!(events.last().unwrap().data["status"], "failed");
+    let error = events
+        .iter()
+        .find(|e| e.event == "error")
+        .expect("an error event");
+    assert_eq!(
+        error.data["code"], "upstream_interrupted",
+        "{:?}",
+        error.data
+    );
     let list = chat.messages(&conversation, false).await;
     assert_eq!(
         list["items"][1]["content"],

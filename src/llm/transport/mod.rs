@@ -322,7 +322,7 @@ impl std::fmt::Display for BodyError {
 impl From<BodyError> for LlmError {
     fn from(error: BodyError) -> LlmError {
         match error {
-            BodyError::Read(reason) => LlmError::Connect(reason),
+            BodyError::Read(reason) => LlmError::Interrupted(reason),
             BodyError::TooLarge => LlmError::Protocol(error.to_string()),
         }
     }
@@ -399,7 +399,7 @@ pub fn sse_events(
                     Ok(Some(Ok(bytes))) => ready.extend(decoder.feed(&bytes)),
                     Ok(Some(Err(e))) => {
                         ended = true;
-                        let error = LlmError::Connect(format!("the stream broke: {e}"));
+                        let error = LlmError::Interrupted(format!("the stream broke: {e}"));
                         return Some((Err(error), (body, decoder, ready, ended)));
                     }
                     Ok(None) => {

@@ -73,6 +73,7 @@ const en = {
     too_many_running: 'You have too many requests running at once. Try again when one has finished.',
     agentMissing: 'This conversation’s agent is no longer available to you. Choose another agent to continue.',
     upstreamDown: 'The agent’s provider cannot be reached right now. Try again later, or choose another agent.',
+    upstreamInterrupted: 'The agent’s provider broke off in the middle of its answer. What arrived is kept; try again.',
     upstreamTimeout: 'The agent’s provider stopped answering. Try again.',
     upstreamRateLimited: 'The agent’s provider is limiting requests. Wait a moment and try again.',
     upstreamAuth: 'The agent’s provider refused the platform’s credentials. Tell an administrator.',

@@ -76,6 +76,7 @@ const zh: Strings<Resources> = {
     too_many_running: '你同时进行的请求太多了，请等其中一个完成后再试。',
     agentMissing: '该对话的智能体已不可用，请选择其他智能体继续。',
     upstreamDown: '暂时无法连接智能体的模型服务，请稍后再试或换一个智能体。',
+    upstreamInterrupted: '智能体的模型服务在回答中途断开了。已收到的内容已保留，请重试。',
     upstreamTimeout: '智能体的模型服务停止了响应，请重试。',
     upstreamRateLimited: '智能体的模型服务正在限流，请稍候再试。',
     upstreamAuth: '智能体的模型服务拒绝了平台的凭据，请联系管理员。',

@@ -100,6 +100,9 @@ describe('error messages', () => {
       /cannot be reached right now/,
     );
     expect(describeFailure(t, { code: 'upstream_rate_limited', message: '' })).toMatch(/limiting requests/);
+    expect(describeFailure(t, { code: 'upstream_interrupted', message: "agent \"gpt\": the provider's answer broke off" })).toBe(
+      'The agent’s provider broke off in the middle of its answer. What arrived is kept; try again.',
+    );
     expect(describeFailure(t, { code: 'upstream_error', message: 'upstream error 500: boom' })).toBe(
       'The answer failed: upstream error 500: boom',
     );

@@ -113,6 +113,8 @@ export function describeFailure(t: TFunction, failure: { code?: string; message?
   switch (failure?.code) {
     case 'upstream_unreachable':
       return t('errors.upstreamDown');
+    case 'upstream_interrupted':
+      return t('errors.upstreamInterrupted');
     case 'upstream_timeout':
       return t('errors.upstreamTimeout');
     case 'upstream_rate_limited':
