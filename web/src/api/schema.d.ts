@@ -6558,7 +6558,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description signed in (the refresh token set as an httpOnly cookie) and sent to the page the sign-in started from; or sent to `/login?sso_error=<code>`: `denied`, `state_mismatch`, `state_unknown` (used, replayed or expired), `provider_unavailable`, `token_rejected`, `no_account`, `invitation_required`, `invitation_unknown`, `account_disabled`, `server_error` */
+            /** @description signed in (the refresh token set as an httpOnly cookie) and sent to the page the sign-in started from; or sent to `/login?sso_error=<code>` (with `&next=` the page the sign-in started from, when known): `denied`, `state_mismatch`, `state_unknown` (used, replayed or expired), `provider_unavailable`, `token_rejected`, `no_account`, `invitation_required`, `invitation_unknown`, `account_disabled`, `server_error` */
             303: {
                 headers: {
                     [name: string]: unknown;
