@@ -104,7 +104,8 @@ def main():
     statements = "BEGIN;\n" + "\n".join(rows(args)) + "\nCOMMIT;\n"
     messages = args.users * args.conversations * args.messages
     uploads = args.users * args.uploads
-    print(f"{args.users} users, {messages} messages, {uploads} uploads ({uploads // 2} orphaned)")
+    orphaned = args.users * (args.uploads // 2)
+    print(f"{args.users} users, {messages} messages, {uploads} uploads ({orphaned} orphaned)")
     print("| database | query | median of runs, s | orphans found |")
     print("|---|---|---|---|")
 
