@@ -5,6 +5,9 @@
 //   RUNS=7                        runs of each measure (default 5); medians are reported
 //   PARTS=frames                  only some parts: `open`, `stream`, `frames` (default all three)
 //   DELAY_MS=5                    the paced stream's pause before each chunk (default 5)
+//   ANSWER=markdown               stream a real Markdown answer (markdown-answer.mjs: headings,
+//                                 lists, code, tables; 14,380 characters in 1,594 chunks)
+//                                 instead of the synthetic `tok1 … tok2000`, a single paragraph
 //
 // `frames`: the same 2,000-chunk answer, twice per run — as the mock sends it (unpaced: the
 // whole answer arrives within a few frames) and paced (`delay_ms` before each chunk, so it
@@ -23,11 +26,21 @@
 //   renderer's own counters from CDP `Performance.getMetrics` (script, layout and style time,
 //   layout and style recalculation counts), as differences across the stream.
 import { startBrowser, startMock, startServer } from './harness.mjs';
+import { markdownFixtures } from './markdown-answer.mjs';
 
 const PASSWORD = 'a long enough passphrase';
 const RUNS = Number(process.env.RUNS ?? 5);
 const PARTS = new Set((process.env.PARTS ?? 'open,stream,frames').split(','));
 const DELAY_MS = Number(process.env.DELAY_MS ?? 5);
+const MARKDOWN = process.env.ANSWER === 'markdown';
+let ANSWER_KNOBS = 'chunks=2000';
+let ANSWER_LABEL = '2,000 chunks';
+if (MARKDOWN) {
+  const fixtures = markdownFixtures();
+  process.env.LLMCHAT_MOCK_FIXTURES = fixtures.dir;
+  ANSWER_KNOBS = 'scenario=stream_markdown';
+  ANSWER_LABEL = `Markdown answer (${fixtures.characters} chars, ${fixtures.chunks} chunks)`;
+}
 
 const mock = await startMock();
 const server = await startServer({
@@ -41,7 +54,7 @@ const server = await startServer({
     description: 2,000 chunks from llmchat-mock.
     provider:
       type: openai
-      base_url: ${mock.url}/k/chunks=2000/openai/v1
+      base_url: ${mock.url}/k/${ANSWER_KNOBS}/openai/v1
       api_key: bench
       model: bench
   - id: paced
@@ -49,7 +62,7 @@ const server = await startServer({
     description: 2,000 chunks from llmchat-mock, ${DELAY_MS} ms apart.
     provider:
       type: openai
-      base_url: ${mock.url}/k/chunks=2000,delay_ms=${DELAY_MS}/openai/v1
+      base_url: ${mock.url}/k/${ANSWER_KNOBS},delay_ms=${DELAY_MS}/openai/v1
       api_key: bench
       model: bench
 `,
@@ -272,7 +285,7 @@ try {
         stream.push(Date.now() - started);
       }
       const chars = await page.locator('[data-testid=message-assistant] .markdown').last().textContent();
-      console.log(`stream 2,000 chunks (${chars.length} characters): median ${median(stream)} ms (runs: ${stream.join(', ')})`);
+      console.log(`stream ${ANSWER_LABEL} (${chars.length} characters): median ${median(stream)} ms (runs: ${stream.join(', ')})`);
 
       // The same answer read by a plain client, for the UI's share of the time.
       const bare = [];
@@ -294,8 +307,8 @@ try {
 
   if (PARTS.has('frames')) {
     for (const [agent, label] of [
-      ['long', '2,000 chunks, unpaced'],
-      ['paced', `2,000 chunks, ${DELAY_MS} ms apart`],
+      ['long', `${ANSWER_LABEL}, unpaced`],
+      ['paced', `${ANSWER_LABEL}, ${DELAY_MS} ms apart`],
     ]) {
       const { renders, timing } = await framesOf(browser, agent);
       report(`${label}: renders during the stream`, renders, [

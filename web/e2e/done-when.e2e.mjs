@@ -254,7 +254,7 @@ describe('Done when: an organisation’s provider, a group with a budget, a memb
     assert.match(
       text,
       new RegExp(
-        `^A budget is used up: the tokens per day budget of group "engineering" is used up: \\d+ tokens of ${GROUP_TOKENS} tokens used or held by running requests\\. It renews in \\d+ (s|min|h)\\.See your budgets×$`,
+        `^A budget is used up: Group “engineering”, Tokens per day: [\\d,]+ tokens of ${GROUP_TOKENS} tokens used\\. It renews in \\d+ (s|min|h)\\.See your budgets×$`,
       ),
     );
     assert.equal(await banner.getByTestId('chat-error-budgets').getAttribute('href'), '/usage');

@@ -1,9 +1,10 @@
-import { memo, useEffect, useState, type ComponentProps, type ReactElement } from 'react';
+import { Fragment, memo, useEffect, useMemo, useState, type ComponentProps, type ReactElement } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import rehypeSanitize from 'rehype-sanitize';
 import type { PluggableList } from 'unified';
 import { useTranslation } from 'react-i18next';
+import { splitBlocks } from './blocks';
 import { CodeBlock } from './CodeBlock';
 import { htmlAsText, mayHaveMath, schema } from './sanitize';
 
@@ -61,21 +62,54 @@ function Table(props: ComponentProps<'table'>) {
 
 const components: Components = { pre: Pre, a: Link, img: Image, table: Table };
 
-/** A message's Markdown, sanitised: GFM, highlighted code, and math when there is any. */
+/**
+ * One piece of Markdown, parsed and rendered with the given plugins. Memoised: a block that did
+ * not change (same text, same plugin lists) is not parsed again.
+ */
+export const MarkdownBlock = memo(function MarkdownBlock({
+  text,
+  remarkPlugins,
+  rehypePlugins,
+}: {
+  text: string;
+  remarkPlugins: PluggableList;
+  rehypePlugins: PluggableList;
+}) {
+  return (
+    <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
+      {text}
+    </ReactMarkdown>
+  );
+});
+
+/**
+ * A message's Markdown, sanitised: GFM, highlighted code, and math when there is any. Rendered
+ * block by block (see `blocks.ts`): while an answer streams, only its last block is parsed again.
+ */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  // Math is detected in the whole text, so that every block is parsed as the whole would be.
   const mathModule = useMath(mayHaveMath(text));
-  const remarkPlugins: PluggableList = [remarkGfm, htmlAsText];
-  // Sanitise first; KaTeX's own output comes after and is trusted.
-  const rehypePlugins: PluggableList = [[rehypeSanitize, schema]];
-  if (mathModule) {
-    remarkPlugins.push([mathModule.remarkMath, { singleDollarTextMath: true }]);
-    rehypePlugins.push([mathModule.rehypeKatex, { throwOnError: false, strict: 'ignore' }]);
-  }
+  const [remarkPlugins, rehypePlugins] = useMemo(() => {
+    const remark: PluggableList = [remarkGfm, htmlAsText];
+    // Sanitise first; KaTeX's own output comes after and is trusted.
+    const rehype: PluggableList = [[rehypeSanitize, schema]];
+    if (mathModule) {
+      remark.push([mathModule.remarkMath, { singleDollarTextMath: true }]);
+      rehype.push([mathModule.rehypeKatex, { throwOnError: false, strict: 'ignore' }]);
+    }
+    return [remark, rehype];
+  }, [mathModule]);
+  const blocks = useMemo(() => splitBlocks(text, { math: mathModule !== undefined }), [text, mathModule]);
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-        {text}
-      </ReactMarkdown>
+      {blocks.map((block, i) => (
+        // Blocks only grow at the end: the index is a stable key. The newline between them is
+        // the one the whole text's rendering puts between its top-level elements.
+        <Fragment key={i}>
+          {i > 0 && '\n'}
+          <MarkdownBlock text={block} remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} />
+        </Fragment>
+      ))}
     </div>
   );
 });
